@@ -1,0 +1,306 @@
+//! The configured client: where requests go, how they authenticate, how long
+//! they may take. Cheap to clone; every clone shares one connection pool.
+
+use std::{fmt, net::IpAddr, sync::Arc, time::Duration};
+
+use secrecy::SecretString;
+
+use crate::{
+    error::{Error, InvalidInput, Result},
+    providers::Providers,
+    transport::{Config, Inner},
+};
+
+/// The Assured environments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Environment {
+    /// `https://prod-backend.withassured.com`
+    Production,
+    /// `https://staging-backend.withassured.com`
+    Staging,
+    /// `https://demo-backend.withassured.com` (the Python SDK's default).
+    Demo,
+}
+
+impl Environment {
+    /// The environment's base URL.
+    pub fn base_url(self) -> &'static str {
+        match self {
+            Environment::Production => "https://prod-backend.withassured.com",
+            Environment::Staging => "https://staging-backend.withassured.com",
+            Environment::Demo => "https://demo-backend.withassured.com",
+        }
+    }
+}
+
+/// How requests authenticate. Debug never shows the secret.
+///
+/// ```
+/// let creds = assured::Credentials::api_key("sk_live_123");
+/// assert!(!format!("{creds:?}").contains("sk_live_123"));
+/// ```
+#[derive(Clone)]
+#[non_exhaustive]
+pub enum Credentials {
+    /// `x-api-key: <key>`, as issued by Assured support.
+    ApiKey(SecretString),
+    /// `Authorization: Bearer <token>`, accepted by some deployments.
+    Bearer(SecretString),
+}
+
+impl Credentials {
+    /// An API key.
+    pub fn api_key(key: impl Into<String>) -> Self {
+        Credentials::ApiKey(SecretString::from(key.into()))
+    }
+
+    /// A bearer token (JWT).
+    pub fn bearer(token: impl Into<String>) -> Self {
+        Credentials::Bearer(SecretString::from(token.into()))
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credentials::ApiKey(_) => f.write_str("ApiKey([REDACTED])"),
+            Credentials::Bearer(_) => f.write_str("Bearer([REDACTED])"),
+        }
+    }
+}
+
+/// The Assured client. Clone it freely: clones share the connection pool
+/// and configuration.
+///
+/// ```no_run
+/// # async fn run() -> assured::Result<()> {
+/// let client = assured::Client::from_env()?;
+/// let page = client.providers().list(&Default::default()).await?;
+/// println!("{} providers", page.count);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    raw: Arc<crate::raw::Client>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.base_url())
+            .field("credentials", &self.raw.inner.0.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A builder; see [`ClientBuilder`].
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client from `ASSURED_API_KEY` and, optionally, `ASSURED_BASE_URL`
+    /// (the Python SDK's names). Without a base URL it talks to production,
+    /// where the Python SDK defaulted to demo.
+    ///
+    /// ```no_run
+    /// let client = assured::Client::from_env()?;
+    /// # Ok::<(), assured::Error>(())
+    /// ```
+    pub fn from_env() -> Result<Client> {
+        let key = std::env::var("ASSURED_API_KEY")
+            .ok()
+            .filter(|k| !k.trim().is_empty())
+            .ok_or_else(|| InvalidInput::new("ASSURED_API_KEY", "must be set to an API key"))?;
+        let mut builder = Client::builder().api_key(key);
+        if let Ok(url) = std::env::var("ASSURED_BASE_URL") {
+            if !url.trim().is_empty() {
+                builder = builder.base_url(url.trim());
+            }
+        }
+        builder.build()
+    }
+
+    /// The provider endpoints.
+    ///
+    /// ```no_run
+    /// # async fn run(client: assured::Client) -> assured::Result<()> {
+    /// let providers = client.providers();
+    /// let first = providers.list(&Default::default()).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn providers(&self) -> Providers<'_> {
+        Providers::new(self)
+    }
+
+    /// The generated client, for anything the handlers do not cover. Its
+    /// requests go through the same hooks (credentials, error bodies).
+    ///
+    /// ```no_run
+    /// # async fn run(client: assured::Client) {
+    /// let page = client.raw().list_providers().limit(5).send().await;
+    /// # }
+    /// ```
+    pub fn raw(&self) -> &crate::raw::Client {
+        &self.raw
+    }
+
+    /// The base URL requests go to, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.raw.baseurl
+    }
+}
+
+/// Configures a [`Client`].
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let client = assured::Client::builder()
+///     .base_url("https://staging-backend.withassured.com")
+///     .api_key("my-key")
+///     .timeout(Duration::from_secs(20))
+///     .build()?;
+/// assert_eq!(client.base_url(), "https://staging-backend.withassured.com");
+/// # Ok::<(), assured::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    base_url: String,
+    credentials: Option<Credentials>,
+    connect_timeout: Duration,
+    timeout: Duration,
+    user_agent: String,
+    allow_insecure_http: bool,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            base_url: Environment::Production.base_url().to_string(),
+            credentials: None,
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(30),
+            user_agent: concat!("assured-rust/", env!("CARGO_PKG_VERSION")).to_string(),
+            allow_insecure_http: false,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The server, e.g. `https://prod-backend.withassured.com` (the default).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// One of the Assured environments.
+    pub fn environment(self, environment: Environment) -> Self {
+        self.base_url(environment.base_url())
+    }
+
+    /// Authenticate with an API key (`x-api-key`).
+    pub fn api_key(self, key: impl Into<String>) -> Self {
+        self.credentials(Credentials::api_key(key))
+    }
+
+    /// Authenticate with a bearer token.
+    pub fn bearer_token(self, token: impl Into<String>) -> Self {
+        self.credentials(Credentials::bearer(token))
+    }
+
+    /// Authenticate with the given credentials.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Time allowed to open a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for one request, from sending to the end of the body
+    /// (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Replaces the `User-Agent` (default `assured-rust/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Allows `http://` to a host that is not loopback. The API key then
+    /// travels in clear text: use it only on a network you trust.
+    pub fn allow_insecure_http(mut self) -> Self {
+        self.allow_insecure_http = true;
+        self
+    }
+
+    /// Checks the settings and builds the client.
+    pub fn build(self) -> Result<Client> {
+        let credentials = self.credentials.ok_or_else(|| {
+            InvalidInput::new("credentials", "an API key or bearer token is required")
+        })?;
+        let base_url = self.base_url.trim().trim_end_matches('/').to_string();
+        let origin = url::Url::parse(&base_url)
+            .map_err(|e| InvalidInput::new("base_url", format!("must be an absolute URL ({e})")))?;
+        match origin.scheme() {
+            "https" => {}
+            "http" if self.allow_insecure_http || is_loopback(&origin) => {}
+            "http" => {
+                return Err(InvalidInput::new(
+                    "base_url",
+                    "must use https unless the host is loopback or allow_insecure_http() is set",
+                )
+                .into())
+            }
+            other => {
+                return Err(
+                    InvalidInput::new("base_url", format!("scheme {other:?} is not http(s)")).into(),
+                )
+            }
+        }
+        // x-api-key is a custom header, so reqwest would carry it to any host
+        // a redirect names: follow redirects within the origin only.
+        let redirect = reqwest::redirect::Policy::custom(move |attempt| {
+            let next = attempt.url();
+            let same_origin = next.scheme() == origin.scheme()
+                && next.host_str() == origin.host_str()
+                && next.port_or_known_default() == origin.port_or_known_default();
+            if !same_origin || attempt.previous().len() >= 5 {
+                attempt.stop()
+            } else {
+                attempt.follow()
+            }
+        });
+        let http = reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.timeout)
+            .user_agent(self.user_agent)
+            .redirect(redirect)
+            .build()
+            .map_err(|source| Error::Transport {
+                path: String::new(),
+                source,
+            })?;
+        let inner = Inner(Arc::new(Config { credentials }));
+        Ok(Client {
+            raw: Arc::new(crate::raw::Client::new_with_client(&base_url, http, inner)),
+        })
+    }
+}
+
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}

@@ -1,0 +1,325 @@
+//! The one error type of the crate, and how HTTP failures map onto it.
+//!
+//! Every API error keeps the status, the request path, the server's request
+//! id, the parsed DRF detail and field errors, and a bounded copy of the body
+//! with CAQH credentials masked. No variant ever holds the API key: it lives
+//! only in the client's credentials and in the header of the request.
+
+use std::{collections::BTreeMap, fmt, time::Duration};
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+/// Result alias for this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// How many bytes of a response body an error keeps.
+pub const BODY_SNIPPET_LIMIT: usize = 512;
+
+/// Everything that can go wrong calling Assured.
+///
+/// ```
+/// # async fn run(client: assured::Client) {
+/// match client.providers().get_org_joining_date("9b2e7c1a").await {
+///     Ok(date) => println!("{:?}", date.org_joining_date),
+///     Err(assured::Error::NotFound(e)) => println!("no such profile: {}", e.path),
+///     Err(assured::Error::Validation(e)) => println!("fix: {:?}", e.field_errors),
+///     Err(e) => eprintln!("{e}"),
+/// }
+/// # }
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input was refused before any request was sent.
+    #[error("invalid input: {0}")]
+    InvalidInput(#[from] InvalidInput),
+    /// 400: the server refused the request; see [`ApiError::field_errors`].
+    #[error("validation failed: {0}")]
+    Validation(ApiError),
+    /// 401 or 403: missing, wrong or insufficient credentials.
+    #[error("not authorised: {0}")]
+    Auth(ApiError),
+    /// 404, or a lookup that matched nothing.
+    #[error("not found: {0}")]
+    NotFound(ApiError),
+    /// 429: slow down; `retry_after` is the server's `Retry-After`, if given.
+    #[error("rate limited{}: {error}", retry_after.map(|d| format!(" (retry after {}s)", d.as_secs())).unwrap_or_default())]
+    RateLimited {
+        /// The response.
+        error: ApiError,
+        /// How long the server asked to wait.
+        retry_after: Option<Duration>,
+    },
+    /// Any other non-success status.
+    #[error("API error: {0}")]
+    Api(ApiError),
+    /// The request could not be sent or the response not received.
+    #[error("transport error on {path}: {source}")]
+    Transport {
+        /// The request path.
+        path: String,
+        /// The underlying error (connection, timeout, TLS, redirect).
+        #[source]
+        source: reqwest::Error,
+    },
+    /// A success response whose body does not match the expected shape.
+    #[error("cannot decode the response of {path}: {message}; body starts: {snippet}")]
+    Decode {
+        /// The request path.
+        path: String,
+        /// What serde said.
+        message: String,
+        /// The start of the body, at most [`BODY_SNIPPET_LIMIT`] bytes, credentials masked.
+        snippet: String,
+    },
+    /// A provider exists but has no `provider_profile_id` yet.
+    #[error("provider {provider_id} has no provider profile id")]
+    MissingProfileId {
+        /// The provider's account id.
+        provider_id: String,
+    },
+}
+
+impl Error {
+    /// The HTTP status, for errors that came from a response.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.api_error().map(|e| e.status)
+    }
+
+    /// The API error behind this error, when there was a response.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Validation(e) | Error::Auth(e) | Error::NotFound(e) | Error::Api(e) => Some(e),
+            Error::RateLimited { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// Maps a non-success response onto the variant a caller matches on.
+    pub(crate) fn from_status(error: ApiError, retry_after: Option<Duration>) -> Self {
+        match error.status.as_u16() {
+            400 => Error::Validation(error),
+            401 | 403 => Error::Auth(error),
+            404 => Error::NotFound(error),
+            429 => Error::RateLimited { error, retry_after },
+            _ => Error::Api(error),
+        }
+    }
+
+    pub(crate) fn decode(path: &str, message: impl fmt::Display, body: &[u8]) -> Self {
+        Error::Decode {
+            path: path.to_string(),
+            message: message.to_string(),
+            snippet: snippet(body),
+        }
+    }
+}
+
+/// A non-success response from Assured.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The request path (no host, no query).
+    pub path: String,
+    /// The server's request id header, when it sent one.
+    pub request_id: Option<String>,
+    /// DRF's `detail`, or the body's text when it was not JSON.
+    pub detail: Option<String>,
+    /// Per-field messages (`{"email": ["Enter a valid email address."]}`);
+    /// nested fields are joined with `.`.
+    pub field_errors: BTreeMap<String, Vec<String>>,
+    /// For array bodies (invites): the field errors of each item, by index.
+    /// Items without errors are left out.
+    pub item_errors: BTreeMap<usize, BTreeMap<String, Vec<String>>>,
+    /// The start of the body, at most [`BODY_SNIPPET_LIMIT`] bytes, credentials masked.
+    pub body: String,
+}
+
+impl ApiError {
+    /// Builds the error from a status, the request path, headers and body.
+    pub(crate) fn new(
+        status: StatusCode,
+        path: &str,
+        request_id: Option<String>,
+        body: &Value,
+    ) -> Self {
+        let mut error = ApiError {
+            status,
+            path: path.to_string(),
+            request_id,
+            detail: None,
+            field_errors: BTreeMap::new(),
+            item_errors: BTreeMap::new(),
+            body: String::new(),
+        };
+        match body {
+            // Non-JSON bodies reach here as a JSON string (see transport).
+            Value::String(text) => {
+                error.body = snippet(text.as_bytes());
+                if !text.trim().is_empty() {
+                    error.detail = Some(snippet(text.trim().as_bytes()));
+                }
+                return error;
+            }
+            Value::Object(map) => {
+                if let Some(detail) = map.get("detail") {
+                    error.detail = Some(message_text(detail));
+                }
+                collect_fields(body, "", &mut error.field_errors);
+                error.field_errors.remove("detail");
+            }
+            Value::Array(items) if items.iter().all(Value::is_object) => {
+                for (index, item) in items.iter().enumerate() {
+                    let mut fields = BTreeMap::new();
+                    collect_fields(item, "", &mut fields);
+                    if !fields.is_empty() {
+                        error.item_errors.insert(index, fields);
+                    }
+                }
+            }
+            other => error.detail = Some(message_text(other)),
+        }
+        error.body = snippet_of_value(body);
+        error
+    }
+
+    /// A client-side "nothing matched" for lookups built on list endpoints,
+    /// shaped like the 404 the Python SDK raises.
+    pub(crate) fn not_found(path: &str, detail: String) -> Self {
+        let mut error = ApiError::new(StatusCode::NOT_FOUND, path, None, &Value::Null);
+        error.detail = Some(detail);
+        error
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} on {}", self.status, self.path)?;
+        if let Some(detail) = &self.detail {
+            write!(f, ": {detail}")?;
+        }
+        for (field, messages) in &self.field_errors {
+            write!(f, "; {field}: {}", messages.join(" "))?;
+        }
+        for (index, fields) in &self.item_errors {
+            for (field, messages) in fields {
+                write!(f, "; [{index}].{field}: {}", messages.join(" "))?;
+            }
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Input refused before sending: which field, and which rule it broke.
+///
+/// ```
+/// let err = assured::InvalidInput::new("providers[2].email", "must be a valid email address");
+/// assert_eq!(err.to_string(), "providers[2].email: must be a valid email address");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {rule}")]
+#[non_exhaustive]
+pub struct InvalidInput {
+    /// The field, with the item index for batches (`providers[2].email`).
+    pub field: String,
+    /// The rule it broke.
+    pub rule: String,
+}
+
+impl InvalidInput {
+    /// A refusal of `field` for breaking `rule`.
+    pub fn new(field: impl Into<String>, rule: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            rule: rule.into(),
+        }
+    }
+}
+
+fn message_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items
+            .iter()
+            .map(message_text)
+            .collect::<Vec<_>>()
+            .join(" "),
+        other => other.to_string(),
+    }
+}
+
+fn collect_fields(value: &Value, prefix: &str, out: &mut BTreeMap<String, Vec<String>>) {
+    let Value::Object(map) = value else { return };
+    for (key, value) in map {
+        let name = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match value {
+            Value::Object(_) => collect_fields(value, &name, out),
+            Value::Array(items) if items.iter().all(Value::is_string) => {
+                out.insert(name, items.iter().map(message_text).collect());
+            }
+            other => {
+                out.insert(name, vec![message_text(other)]);
+            }
+        }
+    }
+}
+
+const SECRET_KEYS: &[&str] = &["caqh_password", "caqh_username", "password"];
+
+fn mask(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                if SECRET_KEYS.contains(&key.as_str()) {
+                    *value = Value::String("[REDACTED]".into());
+                } else {
+                    mask(value);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(mask),
+        _ => {}
+    }
+}
+
+fn snippet_of_value(value: &Value) -> String {
+    let mut value = value.clone();
+    mask(&mut value);
+    truncate(&value.to_string())
+}
+
+/// A bounded, credential-masked view of a raw body.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(value) => snippet_of_value(&value),
+        Err(_) => {
+            let text = String::from_utf8_lossy(body);
+            if SECRET_KEYS.iter().any(|k| text.contains(k)) {
+                "[body withheld: it names a credential field]".into()
+            } else {
+                truncate(&text)
+            }
+        }
+    }
+}
+
+fn truncate(text: &str) -> String {
+    if text.len() <= BODY_SNIPPET_LIMIT {
+        return text.to_string();
+    }
+    let mut end = BODY_SNIPPET_LIMIT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
+}

@@ -1,0 +1,63 @@
+//! `Page<T>`: one DRF limit/offset page, whichever endpoint it came from.
+
+/// One page of a DRF list: the total, the links, and this page's rows.
+///
+/// ```
+/// let page: assured::Page<u32> = assured::Page {
+///     count: 3,
+///     next: Some("https://prod-backend.withassured.com/x/?limit=2&offset=2".into()),
+///     previous: None,
+///     results: vec![1, 2],
+/// };
+/// assert!(page.has_next());
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Page<T> {
+    /// Total rows matching the filters, at the time of this request.
+    pub count: u64,
+    /// Absolute URL of the next page, if any.
+    pub next: Option<String>,
+    /// Absolute URL of the previous page, if any.
+    pub previous: Option<String>,
+    /// This page's rows.
+    pub results: Vec<T>,
+}
+
+impl<T> Page<T> {
+    /// Whether the server says there is a next page.
+    pub fn has_next(&self) -> bool {
+        self.next.is_some()
+    }
+}
+
+impl<T> IntoIterator for Page<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.results.into_iter()
+    }
+}
+
+macro_rules! from_generated_page {
+    ($($page:ident => $item:ident),+ $(,)?) => {$(
+        impl From<crate::raw::types::$page> for Page<crate::raw::types::$item> {
+            fn from(page: crate::raw::types::$page) -> Self {
+                Page {
+                    // A negative count is a server bug; treat it as unknown.
+                    count: u64::try_from(page.count).unwrap_or(0),
+                    next: page.next,
+                    previous: page.previous,
+                    results: page.results,
+                }
+            }
+        }
+    )+};
+}
+
+from_generated_page! {
+    ProviderListingPage => ProviderListing,
+    UserSlimPage => UserSlim,
+    CaqhImportRequestPage => CaqhImportRequest,
+}

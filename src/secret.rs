@@ -1,0 +1,77 @@
+//! Secrets that travel in request bodies: CAQH ProView credentials.
+//!
+//! API keys and bearer tokens live in [`crate::Credentials`]; this module owns
+//! the credential type the generated request and response models use, so that
+//! a `{:?}` of any model never shows a CAQH username or password.
+
+use std::fmt;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A CAQH ProView username or password.
+///
+/// Debug prints `[REDACTED]`; the value is exposed only when serialised into
+/// the request body it belongs to, or by an explicit [`CaqhSecret::expose`].
+///
+/// ```
+/// use assured::CaqhSecret;
+///
+/// let password = CaqhSecret::from("s3cret-pass");
+/// assert_eq!(format!("{password:?}"), "[REDACTED]");
+/// assert_eq!(password.expose(), "s3cret-pass");
+/// ```
+#[derive(Clone)]
+pub struct CaqhSecret(SecretString);
+
+impl CaqhSecret {
+    /// The secret value. Call it only to hand the value to where it belongs.
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+
+    /// Length in characters, for validation without exposing the value.
+    pub fn char_len(&self) -> usize {
+        self.expose().chars().count()
+    }
+}
+
+impl fmt::Debug for CaqhSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[REDACTED]")
+    }
+}
+
+impl From<String> for CaqhSecret {
+    fn from(value: String) -> Self {
+        Self(SecretString::from(value))
+    }
+}
+
+impl From<&str> for CaqhSecret {
+    fn from(value: &str) -> Self {
+        Self(SecretString::from(value))
+    }
+}
+
+impl Serialize for CaqhSecret {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.expose())
+    }
+}
+
+impl<'de> Deserialize<'de> for CaqhSecret {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+impl schemars::JsonSchema for CaqhSecret {
+    fn schema_name() -> String {
+        "CaqhSecret".into()
+    }
+
+    fn json_schema(gen: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
+        String::json_schema(gen)
+    }
+}

@@ -1,0 +1,169 @@
+//! What happens to every request on its way out and its response on the way
+//! back, for all operations at once, through progenitor's `ClientHooks`.
+//!
+//! - `pre` adds the credential header, marked sensitive so that reqwest's
+//!   own Debug output redacts it.
+//! - `exec` sends, then normalises error bodies: progenitor decodes error
+//!   bodies as JSON and, when that fails, drops the status. A DRF server
+//!   also answers HTML or nothing, so a non-JSON error body is handed on as
+//!   a JSON string of its (bounded) text, and every error keeps its status.
+
+use std::{fmt, sync::Arc, time::Duration};
+
+use bytes::Bytes;
+use futures::StreamExt;
+use progenitor_client::{ClientHooks, OperationInfo};
+use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION};
+use secrecy::ExposeSecret;
+
+use crate::{
+    error::{ApiError, Error},
+    raw::types::ErrorBody,
+    Credentials,
+};
+
+/// How much of an error body the client reads; the rest is discarded.
+const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+const API_KEY_HEADER: HeaderName = HeaderName::from_static("x-api-key");
+const REQUEST_ID_HEADERS: [&str; 2] = ["x-request-id", "x-amzn-requestid"];
+
+/// State the generated client carries to the hooks: shared by every clone.
+#[derive(Clone)]
+pub struct Inner(pub(crate) Arc<Config>);
+
+pub(crate) struct Config {
+    pub(crate) credentials: Credentials,
+}
+
+impl fmt::Debug for Inner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Inner")
+            .field("credentials", &self.0.credentials)
+            .finish()
+    }
+}
+
+impl ClientHooks<Inner> for crate::raw::Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        _info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        let config = &self.inner.0;
+        let (name, value) = match &config.credentials {
+            Credentials::ApiKey(key) => (API_KEY_HEADER, key.expose_secret().to_string()),
+            Credentials::Bearer(token) => {
+                (AUTHORIZATION, format!("Bearer {}", token.expose_secret()))
+            }
+        };
+        // The message must not echo the value.
+        let mut value = HeaderValue::from_str(&value).map_err(|_| {
+            progenitor_client::Error::InvalidRequest(
+                "the credential contains characters not allowed in a header".into(),
+            )
+        })?;
+        value.set_sensitive(true);
+        request.headers_mut().insert(name, value);
+        Ok(())
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        _info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let response = self.client.execute(request).await?;
+        if response.status().is_success() {
+            return Ok(response);
+        }
+        normalise_error_body(response).await
+    }
+}
+
+/// Rebuilds a non-success response so that its body is always JSON.
+async fn normalise_error_body(response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = read_bounded(response, ERROR_BODY_LIMIT).await?;
+    let body = if serde_json::from_slice::<serde_json::Value>(&body).is_ok() {
+        body
+    } else {
+        let text = String::from_utf8_lossy(&body).into_owned();
+        Bytes::from(serde_json::Value::String(text).to_string())
+    };
+    let mut rebuilt = http::Response::new(body);
+    *rebuilt.status_mut() = status;
+    *rebuilt.headers_mut() = headers;
+    Ok(reqwest::Response::from(rebuilt))
+}
+
+async fn read_bounded(response: reqwest::Response, limit: usize) -> reqwest::Result<Bytes> {
+    let mut stream = response.bytes_stream();
+    let mut body = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk?;
+        let room = limit - body.len();
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if body.len() >= limit {
+            break;
+        }
+    }
+    Ok(Bytes::from(body))
+}
+
+/// Converts what a generated call returned into this crate's error.
+pub(crate) fn map_error(error: progenitor_client::Error<ErrorBody>, path: &str) -> Error {
+    use progenitor_client::Error as E;
+    match error {
+        E::ErrorResponse(response) => {
+            let status = response.status();
+            let headers = response.headers();
+            let request_id = REQUEST_ID_HEADERS
+                .iter()
+                .find_map(|h| headers.get(*h))
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+            let retry_after = headers
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(parse_retry_after);
+            let body = response.into_inner();
+            Error::from_status(ApiError::new(status, path, request_id, &body.0), retry_after)
+        }
+        E::UnexpectedResponse(response) => {
+            let api = ApiError::new(response.status(), path, None, &serde_json::Value::Null);
+            Error::from_status(api, None)
+        }
+        E::InvalidResponsePayload(body, e) => Error::decode(path, e, &body),
+        E::CommunicationError(source) | E::ResponseBodyError(source) | E::InvalidUpgrade(source) => {
+            Error::Transport {
+                path: path.to_string(),
+                source,
+            }
+        }
+        E::InvalidRequest(rule) | E::Custom(rule) => {
+            Error::InvalidInput(crate::InvalidInput::new("request", rule))
+        }
+    }
+}
+
+/// `Retry-After` as delta-seconds or an HTTP date; a date in the past is zero.
+///
+/// ```
+/// # use std::time::Duration;
+/// assert_eq!(assured::parse_retry_after("120"), Some(Duration::from_secs(120)));
+/// assert_eq!(assured::parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
+/// assert_eq!(assured::parse_retry_after("soon"), None);
+/// ```
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(
+        when.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}

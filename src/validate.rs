@@ -1,0 +1,139 @@
+//! Checks on request input before anything is sent, each naming the field
+//! (with the item index in a batch) and the rule it broke.
+//!
+//! Length limits come from `spec/assured.yaml`: the build script lifts them
+//! out of the schemas into `LIMITS`, so the spec stays the one source.
+
+use serde_json::Value;
+
+use crate::error::InvalidInput;
+
+pub(crate) struct Limit {
+    pub(crate) schema: &'static str,
+    pub(crate) field: &'static str,
+    pub(crate) min: Option<u64>,
+    pub(crate) max: Option<u64>,
+}
+
+include!(concat!(env!("OUT_DIR"), "/limits.rs"));
+
+/// Checks a request body against the spec's limits for `schema`, and the
+/// email syntax of `email` and `cc_emails`. `prefix` names the body in
+/// messages (`providers[3]`).
+pub(crate) fn body<T: serde::Serialize>(
+    schema: &str,
+    prefix: &str,
+    body: &T,
+) -> Result<(), InvalidInput> {
+    let value = serde_json::to_value(body)
+        .map_err(|e| InvalidInput::new(prefix, format!("cannot be serialised: {e}")))?;
+    let Value::Object(fields) = value else {
+        return Ok(());
+    };
+    let name = |field: &str| {
+        if prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{prefix}.{field}")
+        }
+    };
+    for limit in LIMITS.iter().filter(|l| l.schema == schema) {
+        let Some(Value::String(text)) = fields.get(limit.field) else {
+            continue;
+        };
+        let len = text.chars().count() as u64;
+        if let Some(min) = limit.min.filter(|min| len < *min) {
+            return Err(InvalidInput::new(
+                name(limit.field),
+                format!("must be at least {min} characters"),
+            ));
+        }
+        if let Some(max) = limit.max.filter(|max| len > *max) {
+            return Err(InvalidInput::new(
+                name(limit.field),
+                format!("must be at most {max} characters (got {len})"),
+            ));
+        }
+    }
+    if let Some(Value::String(email)) = fields.get("email") {
+        check_email(&name("email"), email)?;
+    }
+    if let Some(Value::Array(cc)) = fields.get("cc_emails") {
+        for (i, email) in cc.iter().enumerate() {
+            check_email(&name(&format!("cc_emails[{i}]")), email.as_str().unwrap_or(""))?;
+        }
+    }
+    Ok(())
+}
+
+/// A pragmatic email syntax check: what DRF's `EmailField` would refuse
+/// outright (no `@`, empty parts, spaces, a domain without a dot).
+pub(crate) fn check_email(field: &str, email: &str) -> Result<(), InvalidInput> {
+    let rule = "must be a valid email address";
+    let (local, domain) = email
+        .rsplit_once('@')
+        .ok_or_else(|| InvalidInput::new(field, rule))?;
+    let domain_ok = domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && domain
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
+    let local_ok = !local.is_empty()
+        && !local.contains('@')
+        && !local.chars().any(|c| c.is_whitespace() || c.is_control());
+    if domain_ok && local_ok {
+        Ok(())
+    } else {
+        Err(InvalidInput::new(field, rule))
+    }
+}
+
+/// A path segment the server will route: not empty, no `/`, `?` or `#`.
+pub(crate) fn path_id(field: &str, id: &str) -> Result<(), InvalidInput> {
+    if id.trim().is_empty() {
+        return Err(InvalidInput::new(field, "must not be empty"));
+    }
+    if id.contains(['/', '?', '#']) {
+        return Err(InvalidInput::new(field, "must not contain '/', '?' or '#'"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_come_from_the_spec() {
+        let find = |schema: &str, field: &str| {
+            LIMITS
+                .iter()
+                .find(|l| l.schema == schema && l.field == field)
+                .map(|l| (l.min, l.max))
+        };
+        assert_eq!(find("InviteProvider", "first_name"), Some((None, Some(50))));
+        assert_eq!(find("CreateProvider", "last_name"), Some((None, Some(150))));
+        assert_eq!(find("InviteProvider", "email"), Some((None, Some(254))));
+        assert_eq!(
+            find("ImportProviderWithCaqh", "caqh_password"),
+            Some((Some(6), None))
+        );
+        assert_eq!(
+            find("NewCaqhImportRequest", "caqh_username"),
+            Some((None, Some(100)))
+        );
+    }
+
+    #[test]
+    fn emails() {
+        for good in ["a@b.co", "jane.doe+x@example.com", "x@sub.example.org"] {
+            assert!(check_email("email", good).is_ok(), "{good}");
+        }
+        for bad in ["", "plain", "@b.co", "a@", "a@b", "a b@c.co", "a@b..co", "a@.b.co", "a@b.co."] {
+            let err = check_email("email", bad).unwrap_err();
+            assert_eq!(err.rule, "must be a valid email address", "{bad}");
+        }
+    }
+}
