@@ -126,7 +126,9 @@ fn take_length_limits(doc: &mut serde_yaml::Value) -> String {
             continue;
         };
         for (field, prop) in props.iter_mut() {
-            let Some(map) = prop.as_mapping_mut() else { continue };
+            let Some(map) = prop.as_mapping_mut() else {
+                continue;
+            };
             let mut min = as_u64(map.remove(key("minLength")));
             let mut max = as_u64(map.remove(key("maxLength")));
             if let Some(target) = map.get(key("$ref")).and_then(|r| r.as_str()) {
@@ -146,7 +148,10 @@ fn take_length_limits(doc: &mut serde_yaml::Value) -> String {
             }
         }
     }
-    format!("pub(crate) const LIMITS: &[Limit] = &[\n{}];\n", rows.concat())
+    format!(
+        "pub(crate) const LIMITS: &[Limit] = &[\n{}];\n",
+        rows.concat()
+    )
 }
 
 fn tokens(s: &str) -> Result<proc_macro2::TokenStream, String> {

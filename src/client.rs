@@ -7,6 +7,7 @@ use secrecy::SecretString;
 
 use crate::{
     error::{Error, InvalidInput, Result},
+    npi::{NpiCache, NpiStrategy},
     providers::Providers,
     transport::{Config, Inner},
 };
@@ -146,6 +147,22 @@ impl Client {
         &self.raw
     }
 
+    /// The NPI lookup cache, shared by every clone of this client.
+    ///
+    /// ```no_run
+    /// # fn run(client: assured::Client) {
+    /// let stats = client.npi_cache().stats();
+    /// println!("{} hits, {} misses", stats.hits, stats.misses);
+    /// # }
+    /// ```
+    pub fn npi_cache(&self) -> &NpiCache {
+        &self.config().npi_cache
+    }
+
+    pub(crate) fn config(&self) -> &Config {
+        &self.raw.inner.0
+    }
+
     /// The base URL requests go to, without a trailing slash.
     pub fn base_url(&self) -> &str {
         &self.raw.baseurl
@@ -173,6 +190,10 @@ pub struct ClientBuilder {
     timeout: Duration,
     user_agent: String,
     allow_insecure_http: bool,
+    page_size: u32,
+    concurrency: usize,
+    npi_cache_ttl: Duration,
+    npi_strategy: NpiStrategy,
 }
 
 impl Default for ClientBuilder {
@@ -184,6 +205,10 @@ impl Default for ClientBuilder {
             timeout: Duration::from_secs(30),
             user_agent: concat!("assured-rust/", env!("CARGO_PKG_VERSION")).to_string(),
             allow_insecure_http: false,
+            page_size: 100,
+            concurrency: 4,
+            npi_cache_ttl: Duration::from_secs(300),
+            npi_strategy: NpiStrategy::ServerFilter,
         }
     }
 }
@@ -242,6 +267,32 @@ impl ClientBuilder {
         self
     }
 
+    /// Rows per page when walking a whole list and the caller set no
+    /// `limit` (default 100; the server may cap it lower).
+    pub fn page_size(mut self, rows: u32) -> Self {
+        self.page_size = rows.max(1);
+        self
+    }
+
+    /// Pages fetched at once when walking a whole list (default 4; 1 walks
+    /// strictly one page after another).
+    pub fn concurrency(mut self, pages: usize) -> Self {
+        self.concurrency = pages.max(1);
+        self
+    }
+
+    /// How long NPI lookups stay cached (default 300 s).
+    pub fn npi_cache_ttl(mut self, ttl: Duration) -> Self {
+        self.npi_cache_ttl = ttl;
+        self
+    }
+
+    /// How `get_by_npi` finds providers (default: the server's filter).
+    pub fn npi_strategy(mut self, strategy: NpiStrategy) -> Self {
+        self.npi_strategy = strategy;
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client> {
         let credentials = self.credentials.ok_or_else(|| {
@@ -261,9 +312,11 @@ impl ClientBuilder {
                 .into())
             }
             other => {
-                return Err(
-                    InvalidInput::new("base_url", format!("scheme {other:?} is not http(s)")).into(),
+                return Err(InvalidInput::new(
+                    "base_url",
+                    format!("scheme {other:?} is not http(s)"),
                 )
+                .into())
             }
         }
         // x-api-key is a custom header, so reqwest would carry it to any host
@@ -289,7 +342,12 @@ impl ClientBuilder {
                 path: String::new(),
                 source,
             })?;
-        let inner = Inner(Arc::new(Config { credentials }));
+        let inner = Inner(Arc::new(Config {
+            credentials,
+            page_size: self.page_size,
+            concurrency: self.concurrency,
+            npi_cache: NpiCache::new(self.npi_cache_ttl, self.npi_strategy),
+        }));
         Ok(Client {
             raw: Arc::new(crate::raw::Client::new_with_client(&base_url, http, inner)),
         })

@@ -36,24 +36,24 @@ pub enum Error {
     InvalidInput(#[from] InvalidInput),
     /// 400: the server refused the request; see [`ApiError::field_errors`].
     #[error("validation failed: {0}")]
-    Validation(ApiError),
+    Validation(Box<ApiError>),
     /// 401 or 403: missing, wrong or insufficient credentials.
     #[error("not authorised: {0}")]
-    Auth(ApiError),
+    Auth(Box<ApiError>),
     /// 404, or a lookup that matched nothing.
     #[error("not found: {0}")]
-    NotFound(ApiError),
+    NotFound(Box<ApiError>),
     /// 429: slow down; `retry_after` is the server's `Retry-After`, if given.
     #[error("rate limited{}: {error}", retry_after.map(|d| format!(" (retry after {}s)", d.as_secs())).unwrap_or_default())]
     RateLimited {
         /// The response.
-        error: ApiError,
+        error: Box<ApiError>,
         /// How long the server asked to wait.
         retry_after: Option<Duration>,
     },
     /// Any other non-success status.
     #[error("API error: {0}")]
-    Api(ApiError),
+    Api(Box<ApiError>),
     /// The request could not be sent or the response not received.
     #[error("transport error on {path}: {source}")]
     Transport {
@@ -73,6 +73,14 @@ pub enum Error {
         /// The start of the body, at most [`BODY_SNIPPET_LIMIT`] bytes, credentials masked.
         snippet: String,
     },
+    /// The server's `next` link pointed back at a page already fetched.
+    #[error("pagination loop: next link {next} repeats offset {offset}")]
+    PaginationLoop {
+        /// The repeated offset.
+        offset: u64,
+        /// The link as the server sent it.
+        next: String,
+    },
     /// A provider exists but has no `provider_profile_id` yet.
     #[error("provider {provider_id} has no provider profile id")]
     MissingProfileId {
@@ -90,14 +98,17 @@ impl Error {
     /// The API error behind this error, when there was a response.
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
-            Error::Validation(e) | Error::Auth(e) | Error::NotFound(e) | Error::Api(e) => Some(e),
-            Error::RateLimited { error, .. } => Some(error),
+            Error::Validation(e) | Error::Auth(e) | Error::NotFound(e) | Error::Api(e) => {
+                Some(e.as_ref())
+            }
+            Error::RateLimited { error, .. } => Some(error.as_ref()),
             _ => None,
         }
     }
 
     /// Maps a non-success response onto the variant a caller matches on.
     pub(crate) fn from_status(error: ApiError, retry_after: Option<Duration>) -> Self {
+        let error = Box::new(error);
         match error.status.as_u16() {
             400 => Error::Validation(error),
             401 | 403 => Error::Auth(error),
@@ -129,7 +140,8 @@ pub struct ApiError {
     /// DRF's `detail`, or the body's text when it was not JSON.
     pub detail: Option<String>,
     /// Per-field messages (`{"email": ["Enter a valid email address."]}`);
-    /// nested fields are joined with `.`.
+    /// nested fields are joined with `.`. Messages of CAQH credential fields
+    /// read `[REDACTED]`, since servers echo submitted values.
     pub field_errors: BTreeMap<String, Vec<String>>,
     /// For array bodies (invites): the field errors of each item, by index.
     /// Items without errors are left out.
@@ -146,6 +158,11 @@ impl ApiError {
         request_id: Option<String>,
         body: &Value,
     ) -> Self {
+        // Servers echo submitted values in errors; credential fields are
+        // masked before anything is kept.
+        let mut masked = body.clone();
+        mask(&mut masked);
+        let body = &masked;
         let mut error = ApiError {
             status,
             path: path.to_string(),
@@ -182,7 +199,7 @@ impl ApiError {
             }
             other => error.detail = Some(message_text(other)),
         }
-        error.body = snippet_of_value(body);
+        error.body = truncate(&body.to_string());
         error
     }
 
@@ -245,11 +262,7 @@ impl InvalidInput {
 fn message_text(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
-        Value::Array(items) => items
-            .iter()
-            .map(message_text)
-            .collect::<Vec<_>>()
-            .join(" "),
+        Value::Array(items) => items.iter().map(message_text).collect::<Vec<_>>().join(" "),
         other => other.to_string(),
     }
 }

@@ -22,7 +22,9 @@
 mod client;
 mod error;
 pub mod models;
+pub mod npi;
 mod page;
+mod pagination;
 mod providers;
 mod secret;
 mod transport;
@@ -38,6 +40,9 @@ pub mod raw {
 pub use client::{Client, ClientBuilder, Credentials, Environment};
 pub use error::{ApiError, Error, InvalidInput, Result, BODY_SNIPPET_LIMIT};
 pub use page::Page;
-pub use providers::{CaqhImportRequestParams, ListParams, PracticeLocationParams, Providers};
+pub use pagination::{Collected, Keyed, Paginator};
+pub use providers::{
+    CaqhImportRequestParams, Found, ListParams, PracticeLocationParams, Providers,
+};
 pub use secret::CaqhSecret;
 pub use transport::{parse_retry_after, Inner};

@@ -34,6 +34,9 @@ pub struct Inner(pub(crate) Arc<Config>);
 
 pub(crate) struct Config {
     pub(crate) credentials: Credentials,
+    pub(crate) page_size: u32,
+    pub(crate) concurrency: usize,
+    pub(crate) npi_cache: crate::npi::NpiCache,
 }
 
 impl fmt::Debug for Inner {
@@ -129,19 +132,22 @@ pub(crate) fn map_error(error: progenitor_client::Error<ErrorBody>, path: &str) 
                 .and_then(|v| v.to_str().ok())
                 .and_then(parse_retry_after);
             let body = response.into_inner();
-            Error::from_status(ApiError::new(status, path, request_id, &body.0), retry_after)
+            Error::from_status(
+                ApiError::new(status, path, request_id, &body.0),
+                retry_after,
+            )
         }
         E::UnexpectedResponse(response) => {
             let api = ApiError::new(response.status(), path, None, &serde_json::Value::Null);
             Error::from_status(api, None)
         }
         E::InvalidResponsePayload(body, e) => Error::decode(path, e, &body),
-        E::CommunicationError(source) | E::ResponseBodyError(source) | E::InvalidUpgrade(source) => {
-            Error::Transport {
-                path: path.to_string(),
-                source,
-            }
-        }
+        E::CommunicationError(source)
+        | E::ResponseBodyError(source)
+        | E::InvalidUpgrade(source) => Error::Transport {
+            path: path.to_string(),
+            source,
+        },
         E::InvalidRequest(rule) | E::Custom(rule) => {
             Error::InvalidInput(crate::InvalidInput::new("request", rule))
         }

@@ -60,7 +60,10 @@ pub(crate) fn body<T: serde::Serialize>(
     }
     if let Some(Value::Array(cc)) = fields.get("cc_emails") {
         for (i, email) in cc.iter().enumerate() {
-            check_email(&name(&format!("cc_emails[{i}]")), email.as_str().unwrap_or(""))?;
+            check_email(
+                &name(&format!("cc_emails[{i}]")),
+                email.as_str().unwrap_or(""),
+            )?;
         }
     }
     Ok(())
@@ -131,7 +134,9 @@ mod tests {
         for good in ["a@b.co", "jane.doe+x@example.com", "x@sub.example.org"] {
             assert!(check_email("email", good).is_ok(), "{good}");
         }
-        for bad in ["", "plain", "@b.co", "a@", "a@b", "a b@c.co", "a@b..co", "a@.b.co", "a@b.co."] {
+        for bad in [
+            "", "plain", "@b.co", "a@", "a@b", "a b@c.co", "a@b..co", "a@.b.co", "a@b.co.",
+        ] {
             let err = check_email("email", bad).unwrap_err();
             assert_eq!(err.rule, "must be a valid email address", "{bad}");
         }

@@ -3,6 +3,8 @@
 //! Each method checks its input (see [`crate::validate`]), calls the
 //! generated client and maps its result onto [`crate::Error`].
 
+mod lists;
+mod lookup;
 mod params;
 
 use std::collections::HashSet;
@@ -10,6 +12,7 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
+pub use lookup::Found;
 pub use params::{CaqhImportRequestParams, ListParams, PracticeLocationParams};
 
 use crate::{
@@ -87,10 +90,7 @@ impl<'c> Providers<'c> {
         set_opt!(request.ordering(params.ordering.clone()));
         set_opt!(request.profile_completeness(params.profile_completeness));
         set_opt!(request.search(params.search.clone()));
-        let page = request
-            .send()
-            .await
-            .map_err(|e| map_error(e, LIST_PATH))?;
+        let page = request.send().await.map_err(|e| map_error(e, LIST_PATH))?;
         Ok(page.into_inner().into())
     }
 
@@ -188,7 +188,10 @@ impl<'c> Providers<'c> {
     /// ```
     pub async fn create(&self, provider: &CreateProvider) -> Result<CreatedProvider> {
         validate::body("CreateProvider", "", provider)?;
-        for (field, value) in [("first_name", &provider.first_name), ("last_name", &provider.last_name)] {
+        for (field, value) in [
+            ("first_name", &provider.first_name),
+            ("last_name", &provider.last_name),
+        ] {
             if value.trim().is_empty() {
                 return Err(InvalidInput::new(field, "must not be blank").into());
             }
@@ -251,7 +254,11 @@ impl<'c> Providers<'c> {
             return Err(InvalidInput::new("providers", "must name at least one provider").into());
         }
         let mut seen = HashSet::new();
-        let providers: Vec<Uuid> = providers.iter().copied().filter(|id| seen.insert(*id)).collect();
+        let providers: Vec<Uuid> = providers
+            .iter()
+            .copied()
+            .filter(|id| seen.insert(*id))
+            .collect();
         let body = PracticeLocationProviders {
             practice_location,
             providers,

@@ -1,0 +1,235 @@
+//! Finding providers: by account id, many ids, profile id and NPI.
+
+use std::{
+    collections::{HashMap, HashSet},
+    time::Instant,
+};
+
+use futures::{stream, StreamExt, TryStreamExt};
+use uuid::Uuid;
+
+use super::{ListParams, Providers, LIST_PATH};
+use crate::{
+    error::{ApiError, Error, InvalidInput, Result},
+    models::Provider,
+    npi::{self, NpiStrategy},
+};
+
+/// Ids per `id_in` request: 50 UUIDs keep the URL under 2 KB.
+const IDS_PER_REQUEST: usize = 50;
+
+/// What a batch lookup found, and which keys matched nothing.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Found<K, T> {
+    /// The rows found, in the order asked.
+    pub found: Vec<T>,
+    /// The keys that matched nothing, in the order asked.
+    pub missing: Vec<K>,
+}
+
+fn parse_id(field: &str, id: &str) -> Result<Uuid> {
+    Uuid::parse_str(id.trim())
+        .map_err(|_| InvalidInput::new(field, "must be a UUID (the provider's account id)").into())
+}
+
+fn not_found(detail: String) -> Error {
+    Error::NotFound(Box::new(ApiError::not_found(LIST_PATH, detail)))
+}
+
+impl Providers<'_> {
+    /// The provider with this account id. The id must be a UUID; the row
+    /// returned is the one whose id equals it, even from a server that
+    /// ignores the `id_in` filter.
+    ///
+    /// ```no_run
+    /// # async fn run(client: assured::Client) -> assured::Result<()> {
+    /// let jane = client.providers().get("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn get(&self, id: &str) -> Result<Provider> {
+        let id = parse_id("id", id)?;
+        let found = self.fetch_ids(&[id]).await?;
+        found
+            .into_iter()
+            .find(|p| p.id == id)
+            .ok_or_else(|| not_found(format!("No provider found with id={id}")))
+    }
+
+    /// Many providers by account id: one request per 50 ids.
+    ///
+    /// ```no_run
+    /// # async fn run(client: assured::Client) -> assured::Result<()> {
+    /// let result = client.providers().get_many(&["3fa85f64-5717-4562-b3fc-2c963f66afa6"]).await?;
+    /// println!("{} found, missing {:?}", result.found.len(), result.missing);
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_many<S: AsRef<str>>(&self, ids: &[S]) -> Result<Found<Uuid, Provider>> {
+        let mut wanted = Vec::with_capacity(ids.len());
+        for (i, id) in ids.iter().enumerate() {
+            wanted.push(parse_id(&format!("ids[{i}]"), id.as_ref())?);
+        }
+        let mut unique = HashSet::new();
+        wanted.retain(|id| unique.insert(*id));
+        let concurrency = self.client.config().concurrency;
+        let chunks: Vec<Vec<Provider>> = stream::iter(wanted.chunks(IDS_PER_REQUEST))
+            .map(|chunk| self.fetch_ids(chunk))
+            .buffer_unordered(concurrency)
+            .try_collect()
+            .await?;
+        // A server that ignores the filter must not add strangers.
+        let mut by_id: HashMap<Uuid, Provider> = chunks
+            .into_iter()
+            .flatten()
+            .filter(|p| unique.contains(&p.id))
+            .map(|p| (p.id, p))
+            .collect();
+        let mut found = Vec::new();
+        let mut missing = Vec::new();
+        for id in wanted {
+            match by_id.remove(&id) {
+                Some(p) => found.push(p),
+                None => missing.push(id),
+            }
+        }
+        Ok(Found { found, missing })
+    }
+
+    /// Every row the server returns for `id_in` = these ids (all pages).
+    async fn fetch_ids(&self, ids: &[Uuid]) -> Result<Vec<Provider>> {
+        let params = ListParams::new()
+            .id_in(ids.iter().copied())
+            .limit(ids.len().max(1) as u32);
+        // A server that ignores `id_in` answers with everyone: stop after as
+        // many rows as ids instead of walking the whole roster.
+        let walk = self.all(&params).concurrency(1).max_items(ids.len());
+        Ok(walk.collect().await?.items)
+    }
+
+    /// The `provider_profile_id` of a provider (the id the Provider Profile
+    /// endpoints take). A provider without one is
+    /// [`Error::MissingProfileId`].
+    ///
+    /// ```no_run
+    /// # async fn run(client: assured::Client) -> assured::Result<()> {
+    /// let profile = client.providers().get_profile_id("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
+    /// let date = client.providers().get_org_joining_date(&profile).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_profile_id(&self, id: &str) -> Result<String> {
+        let provider = self.get(id).await?;
+        provider
+            .provider_profile_id
+            .filter(|p| !p.trim().is_empty())
+            .ok_or_else(|| Error::MissingProfileId {
+                provider_id: provider.id.to_string(),
+            })
+    }
+
+    /// The provider with this NPI. The NPI is normalised and checked first
+    /// (see [`npi::normalize`]); found providers are cached for the client's
+    /// NPI time-to-live (see [`crate::ClientBuilder::npi_cache_ttl`]).
+    ///
+    /// ```no_run
+    /// # async fn run(client: assured::Client) -> assured::Result<()> {
+    /// let provider = client.providers().get_by_npi("1234-567-893").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_by_npi(&self, npi: &str) -> Result<Provider> {
+        let npi = npi::normalize(npi)?;
+        self.lookup_npi(&npi).await
+    }
+
+    /// Many providers by NPI. Every NPI is checked before any request; with
+    /// [`NpiStrategy::FullIndex`] one walk over all providers answers them
+    /// all.
+    ///
+    /// ```no_run
+    /// # async fn run(client: assured::Client) -> assured::Result<()> {
+    /// let result = client.providers().get_by_npis(&["1234567893", "1993999998"]).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_by_npis<S: AsRef<str>>(&self, npis: &[S]) -> Result<Found<String, Provider>> {
+        let mut wanted = Vec::with_capacity(npis.len());
+        for (i, npi) in npis.iter().enumerate() {
+            let npi = npi::normalize(npi.as_ref())
+                .map_err(|e| InvalidInput::new(format!("npis[{i}]"), e.rule))?;
+            wanted.push(npi);
+        }
+        let concurrency = self.client.config().concurrency;
+        let results: Vec<(String, Result<Provider>)> = stream::iter(wanted)
+            .map(|npi| async move {
+                let found = self.lookup_npi(&npi).await;
+                (npi, found)
+            })
+            .buffered(concurrency)
+            .collect()
+            .await;
+        let mut out = Found {
+            found: Vec::new(),
+            missing: Vec::new(),
+        };
+        for (npi, result) in results {
+            match result {
+                Ok(p) => out.found.push(p),
+                Err(Error::NotFound(_)) => out.missing.push(npi),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+
+    async fn lookup_npi(&self, npi: &str) -> Result<Provider> {
+        let cache = self.client.npi_cache();
+        if cache.strategy == NpiStrategy::FullIndex {
+            if let Some(hit) = self.from_index(npi).await? {
+                cache.hit();
+                return Ok(hit);
+            }
+        }
+        // Same NPI, many callers: the slot's lock makes it one request.
+        let slot = cache.slot(npi);
+        let mut slot = slot.lock().await;
+        if let Some((at, provider)) = slot.as_ref() {
+            if cache.fresh(*at) {
+                cache.hit();
+                return Ok(provider.clone());
+            }
+        }
+        cache.miss();
+        let provider = self.ask_server_for_npi(npi).await?;
+        *slot = Some((Instant::now(), provider.clone()));
+        Ok(provider)
+    }
+
+    /// One request with the server's `npi` filter, keeping only an exact match.
+    async fn ask_server_for_npi(&self, npi: &str) -> Result<Provider> {
+        let page = self.list(&ListParams::new().npi(npi).limit(10)).await?;
+        page.results
+            .into_iter()
+            .find(|p| p.npi.as_deref() == Some(npi))
+            .ok_or_else(|| not_found(format!("No provider found with NPI={npi}")))
+    }
+
+    /// Looks `npi` up in the full index, loading it first when stale.
+    async fn from_index(&self, npi: &str) -> Result<Option<Provider>> {
+        let cache = self.client.npi_cache();
+        let mut index = cache.index.lock().await;
+        let stale = match index.as_ref() {
+            Some((at, generation, _)) => !cache.fresh(*at) || *generation != cache.generation(),
+            None => true,
+        };
+        if stale {
+            let generation = cache.generation();
+            cache.loaded();
+            let everyone = self.list_all(&ListParams::new()).await?;
+            let map = everyone
+                .items
+                .into_iter()
+                .filter_map(|p| Some((p.npi.clone()?, p)))
+                .collect();
+            *index = Some((Instant::now(), generation, map));
+        }
+        Ok(index.as_ref().and_then(|(_, _, map)| map.get(npi).cloned()))
+    }
+}

@@ -1,0 +1,54 @@
+//! Shared helpers for the wire tests: a client pointed at a mock server and
+//! response bodies shaped like the vendor's examples.
+#![allow(dead_code)]
+
+use assured::Client;
+use httpmock::{HttpMockRequest, MockServer};
+use serde_json::{json, Value};
+
+pub const KEY: &str = "test-key-7f3a9c1e5b";
+pub const PROVIDER_ID: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
+pub const OTHER_ID: &str = "5d7e9f10-2a3b-4c5d-8e9f-0a1b2c3d4e5f";
+pub const LOCATION_ID: &str = "6b1f0a52-8a5e-4c0e-9d7b-3e2f1a4c5d6e";
+pub const CLIENT_ID: &str = "0c9d8e7f-6a5b-4c3d-2e1f-0a9b8c7d6e5f";
+pub const PROFILE_ID: &str = "9b2e7c1a-4d3f-4e8a-9c61-2f5d8e7a1b30";
+pub const CAQH_PASSWORD: &str = "caqh-pw-Zq81!x";
+pub const CAQH_USERNAME: &str = "jdoe_caqh_user";
+
+pub fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .base_url(server.base_url())
+        .api_key(KEY)
+        .build()
+        .expect("client builds")
+}
+
+/// Matches a request whose raw query string is exactly `expected`
+/// (order included); `""` means no query at all.
+pub fn exact_query(expected: &'static str) -> impl Fn(&HttpMockRequest) -> bool + Send + Sync {
+    move |req: &HttpMockRequest| req.uri().query().unwrap_or("") == expected
+}
+
+pub fn provider_json(id: &str, npi: &str) -> Value {
+    json!({
+        "id": id,
+        "email": "jane.doe@example.com",
+        "first_name": "Jane",
+        "middle_name": null,
+        "last_name": "Doe",
+        "npi": npi,
+        "full_name": "Jane Doe",
+        "provider_profile_id": PROFILE_ID,
+        "profile_completeness_percentage": 87.5,
+        "is_active": true
+    })
+}
+
+pub fn page(server: &MockServer, results: Vec<Value>, count: usize, next: Option<&str>) -> Value {
+    json!({
+        "count": count,
+        "next": next.map(|q| format!("{}/api/v1/users/providers-list/?{q}", server.base_url())),
+        "previous": null,
+        "results": results,
+    })
+}

@@ -1,0 +1,156 @@
+//! The API key, bearer token and CAQH credentials never show in Debug,
+//! Display or error messages.
+
+mod common;
+
+use assured::{models::ImportProviderWithCaqh, Client, Credentials, Error, ListParams};
+use common::*;
+use httpmock::{Method::*, MockServer};
+use serde_json::json;
+
+#[test]
+fn client_and_builder_debug_hide_the_key_and_token() {
+    let builder = Client::builder()
+        .base_url("https://staging-backend.withassured.com")
+        .api_key(KEY);
+    assert!(!format!("{builder:?}").contains(KEY));
+    let client = builder.build().unwrap();
+    let debug = format!("{client:?} {client:#?} {:?}", client.raw());
+    assert!(!debug.contains(KEY), "{debug}");
+    assert!(debug.contains("[REDACTED]"), "{debug}");
+
+    let token = "eyJhbGciOiJIUzI1NiJ9.secret-payload.sig";
+    let client = Client::builder().bearer_token(token).build().unwrap();
+    assert!(!format!("{client:?} {:?}", Credentials::bearer(token)).contains(token));
+}
+
+#[test]
+fn builder_errors_name_the_field_without_the_key() {
+    let err = Client::builder().build().unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidInput(i) if i.field == "credentials"),
+        "{err}"
+    );
+    let err = Client::builder()
+        .api_key(KEY)
+        .base_url("http://api.example.com")
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidInput(i) if i.field == "base_url"),
+        "{err}"
+    );
+    assert!(!format!("{err}{err:?}").contains(KEY));
+    let err = Client::builder()
+        .api_key(KEY)
+        .base_url("not a url")
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidInput(i) if i.field == "base_url"),
+        "{err}"
+    );
+    let err = Client::builder()
+        .api_key(KEY)
+        .base_url("ftp://x.example.com")
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("ftp"), "{err}");
+    // Loopback may use http; elsewhere it takes an explicit opt-in.
+    Client::builder()
+        .api_key(KEY)
+        .base_url("http://localhost:8080")
+        .build()
+        .unwrap();
+    Client::builder()
+        .api_key(KEY)
+        .base_url("http://[::1]:8080/")
+        .build()
+        .unwrap();
+    Client::builder()
+        .api_key(KEY)
+        .base_url("http://assured.internal")
+        .allow_insecure_http()
+        .build()
+        .unwrap();
+    // A key a header cannot carry fails at request time without echoing it.
+}
+
+#[tokio::test]
+async fn a_key_that_cannot_be_a_header_is_refused_without_echoing_it() {
+    let bad_key = "line1\nline2-secret";
+    let client = Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .api_key(bad_key)
+        .build()
+        .unwrap();
+    let err = client
+        .providers()
+        .list(&ListParams::new())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidInput(_)), "{err:?}");
+    assert!(!format!("{err}{err:?}").contains("line2-secret"));
+}
+
+#[test]
+fn from_env_reads_the_python_sdk_names() {
+    // One test touches the environment, so no other test races it.
+    std::env::remove_var("ASSURED_API_KEY");
+    let err = Client::from_env().unwrap_err();
+    assert!(err.to_string().contains("ASSURED_API_KEY"), "{err}");
+    std::env::set_var("ASSURED_API_KEY", KEY);
+    std::env::set_var("ASSURED_BASE_URL", "https://demo-backend.withassured.com/");
+    let client = Client::from_env().unwrap();
+    assert_eq!(client.base_url(), "https://demo-backend.withassured.com");
+    std::env::remove_var("ASSURED_BASE_URL");
+    assert_eq!(
+        Client::from_env().unwrap().base_url(),
+        "https://prod-backend.withassured.com"
+    );
+    std::env::remove_var("ASSURED_API_KEY");
+}
+
+#[tokio::test]
+async fn server_errors_that_echo_credentials_do_not_leak_them() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/api/v1/users/import-single-provider-with-caqh/");
+            // A server that echoes the submitted body in its error.
+            then.status(400).json_body(json!({
+                "caqh_password": [format!("'{CAQH_PASSWORD}' is not valid")],
+                "detail": "Invalid CAQH login.",
+                "submitted": {"caqh_username": CAQH_USERNAME, "caqh_password": CAQH_PASSWORD}
+            }));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v1/users/providers-list/");
+            then.status(403)
+                .body(format!("<html>forbidden for key {KEY}</html>"));
+        })
+        .await;
+    let client = client(&server);
+    let import: ImportProviderWithCaqh = ImportProviderWithCaqh::builder()
+        .email("jane.doe@example.com")
+        .caqh_username(CAQH_USERNAME)
+        .caqh_password(CAQH_PASSWORD)
+        .try_into()
+        .unwrap();
+    let err = client
+        .providers()
+        .import_with_caqh(&import)
+        .await
+        .unwrap_err();
+    let api = err.api_error().unwrap();
+    assert_eq!(api.detail.as_deref(), Some("Invalid CAQH login."));
+    let shown = format!("{err} {err:?} {}", api.body);
+    assert!(!shown.contains(CAQH_USERNAME), "{shown}");
+    // The field message itself quotes the password: the body snippet masks
+    // credential fields, and field_errors for credential fields are masked.
+    assert!(!shown.contains(CAQH_PASSWORD), "{shown}");
+    assert!(matches!(err, Error::Validation(_)));
+}
