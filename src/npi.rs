@@ -66,7 +66,7 @@ fn luhn_valid(number: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// How `get_by_npi` finds a provider.
@@ -93,6 +93,9 @@ pub struct NpiCacheStats {
     pub loads: u64,
 }
 
+/// A full index: when it was loaded, in which generation, and its rows.
+pub(crate) type Index = (Instant, u64, HashMap<String, Provider>);
+
 type Slot = Arc<tokio::sync::Mutex<Option<(Instant, Provider)>>>;
 
 /// The NPI lookup cache of a client; see [`crate::Client::npi_cache`].
@@ -101,8 +104,7 @@ pub struct NpiCache {
     ttl: Duration,
     pub(crate) strategy: NpiStrategy,
     slots: Mutex<HashMap<String, Slot>>,
-    /// The full index: when it was loaded, in which generation, and its rows.
-    pub(crate) index: tokio::sync::Mutex<Option<(Instant, u64, HashMap<String, Provider>)>>,
+    pub(crate) index: tokio::sync::Mutex<Option<Index>>,
     generation: AtomicU64,
     hits: AtomicU64,
     misses: AtomicU64,

@@ -12,7 +12,6 @@
 /// assert!(page.has_next());
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
 pub struct Page<T> {
     /// Total rows matching the filters, at the time of this request.
     pub count: u64,

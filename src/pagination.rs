@@ -14,7 +14,7 @@
 
 use std::{collections::HashSet, future::Future, hash::Hash, pin::Pin, sync::Arc};
 
-use futures::{stream, Stream, StreamExt, TryStreamExt};
+use futures::{stream, stream::BoxStream, Stream, StreamExt, TryStreamExt};
 
 use crate::{error::Result, page::Page, Error};
 
@@ -137,7 +137,7 @@ impl<T: Send + 'static> Paginator<T> {
     }
 
     /// Every page, in order.
-    pub fn pages(self) -> impl Stream<Item = Result<Page<T>>> + Send {
+    pub fn pages(self) -> BoxStream<'static, Result<Page<T>>> {
         let Paginator {
             fetch,
             start,
@@ -158,16 +158,19 @@ impl<T: Send + 'static> Paginator<T> {
             next: Some(start),
             in_flight: None,
         };
-        stream::try_unfold(state, Walk::step).try_filter_map(|page| async move { Ok(page) })
+        stream::try_unfold(state, Walk::step)
+            .try_filter_map(|page| async move { Ok(page) })
+            .boxed()
     }
 
     /// Every row, in order, holding at most the pages in flight.
-    pub fn stream(self) -> impl Stream<Item = Result<T>> + Send {
+    pub fn stream(self) -> BoxStream<'static, Result<T>> {
         let max_items = self.max_items.unwrap_or(usize::MAX);
         self.pages()
             .map_ok(|page| stream::iter(page.results.into_iter().map(Ok)))
             .try_flatten()
             .take(max_items)
+            .boxed()
     }
 
     /// Every row, each once.
@@ -177,7 +180,7 @@ impl<T: Send + 'static> Paginator<T> {
     {
         let max_items = self.max_items.unwrap_or(usize::MAX);
         let max_pages = self.max_pages.unwrap_or(usize::MAX);
-        let mut pages = std::pin::pin!(self.pages());
+        let mut pages = self.pages();
         let mut seen = HashSet::new();
         let mut out = Collected {
             items: Vec::new(),

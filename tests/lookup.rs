@@ -33,20 +33,31 @@ async fn get_checks_the_uuid_queries_id_in_and_returns_the_exact_row() {
     let server = MockServer::start_async().await;
     let mock = server
         .mock_async(|when, then| {
-            when.method(GET)
-                .path(LIST)
-                .is_true(exact_query("id_in=3fa85f64-5717-4562-b3fc-2c963f66afa6&limit=1&offset=0"));
-            then.status(200).json_body(page_of(vec![provider_json(PROVIDER_ID, NPI_A)]));
+            when.method(GET).path(LIST).is_true(exact_query(
+                "id_in=3fa85f64-5717-4562-b3fc-2c963f66afa6&limit=1&offset=0",
+            ));
+            then.status(200)
+                .json_body(page_of(vec![provider_json(PROVIDER_ID, NPI_A)]));
         })
         .await;
     let client = client(&server);
     let p = client.providers().get(PROVIDER_ID).await.unwrap();
     assert_eq!(p.id.to_string(), PROVIDER_ID);
-    assert_eq!(client.providers().get_profile_id(PROVIDER_ID).await.unwrap(), PROFILE_ID);
+    assert_eq!(
+        client
+            .providers()
+            .get_profile_id(PROVIDER_ID)
+            .await
+            .unwrap(),
+        PROFILE_ID
+    );
     assert_eq!(mock.calls_async().await, 2);
 
     let err = client.providers().get("not-a-uuid").await.unwrap_err();
-    assert!(matches!(&err, Error::InvalidInput(i) if i.field == "id"), "{err}");
+    assert!(
+        matches!(&err, Error::InvalidInput(i) if i.field == "id"),
+        "{err}"
+    );
     assert_eq!(mock.calls_async().await, 2, "no request for a bad id");
 }
 
@@ -63,8 +74,15 @@ async fn get_from_a_server_that_ignores_id_in_never_returns_the_wrong_provider()
             }));
         })
         .await;
-    let err = client(&server).providers().get(PROVIDER_ID).await.unwrap_err();
-    assert!(matches!(&err, Error::NotFound(e) if e.status == 404), "{err:?}");
+    let err = client(&server)
+        .providers()
+        .get(PROVIDER_ID)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::NotFound(e) if e.status == 404),
+        "{err:?}"
+    );
     assert!(err.to_string().contains(PROVIDER_ID));
     assert_eq!(mock.calls_async().await, 1, "no walk over the roster");
 }
@@ -80,14 +98,23 @@ async fn a_provider_without_a_profile_id_is_its_own_error() {
             then.status(200).json_body(page_of(vec![row]));
         })
         .await;
-    let err = client(&server).providers().get_profile_id(PROVIDER_ID).await.unwrap_err();
-    assert!(matches!(&err, Error::MissingProfileId { provider_id } if provider_id == PROVIDER_ID), "{err:?}");
+    let err = client(&server)
+        .providers()
+        .get_profile_id(PROVIDER_ID)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::MissingProfileId { provider_id } if provider_id == PROVIDER_ID),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
 async fn get_many_chunks_ids_and_reports_the_missing() {
     let server = MockServer::start_async().await;
-    let ids: Vec<String> = (0..120).map(|n| format!("00000000-0000-4000-8000-{n:012}")).collect();
+    let ids: Vec<String> = (0..120)
+        .map(|n| format!("00000000-0000-4000-8000-{n:012}"))
+        .collect();
     // One mock per chunk of 50, each answering its ids except multiples of 7.
     let mut chunks = Vec::new();
     for (c, chunk) in ids.chunks(50).enumerate() {
@@ -100,7 +127,10 @@ async fn get_many_chunks_ids_and_reports_the_missing() {
         chunks.push(
             server
                 .mock_async(move |when, then| {
-                    when.method(GET).path(LIST).query_param("id_in", id_in).query_param("limit", limit);
+                    when.method(GET)
+                        .path(LIST)
+                        .query_param("id_in", id_in)
+                        .query_param("limit", limit);
                     then.status(200).json_body(page_of(rows));
                 })
                 .await,
@@ -116,8 +146,15 @@ async fn get_many_chunks_ids_and_reports_the_missing() {
     // Found rows come back in the order asked.
     assert_eq!(result.found[0].id.to_string(), ids[1]);
 
-    let err = client(&server).providers().get_many(&["nope"]).await.unwrap_err();
-    assert!(matches!(&err, Error::InvalidInput(i) if i.field == "ids[0]"), "{err}");
+    let err = client(&server)
+        .providers()
+        .get_many(&["nope"])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidInput(i) if i.field == "ids[0]"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -125,8 +162,11 @@ async fn npi_cold_warm_and_invalid_lookups_count_requests() {
     let server = MockServer::start_async().await;
     let mock = server
         .mock_async(|when, then| {
-            when.method(GET).path(LIST).is_true(exact_query("limit=10&npi=1234567893"));
-            then.status(200).json_body(page_of(vec![provider_json(PROVIDER_ID, NPI_A)]));
+            when.method(GET)
+                .path(LIST)
+                .is_true(exact_query("limit=10&npi=1234567893"));
+            then.status(200)
+                .json_body(page_of(vec![provider_json(PROVIDER_ID, NPI_A)]));
         })
         .await;
     let client = client(&server);
@@ -135,13 +175,20 @@ async fn npi_cold_warm_and_invalid_lookups_count_requests() {
     assert_eq!(mock.calls_async().await, 1, "cold: one request");
     let clone = client.clone();
     clone.providers().get_by_npi(NPI_A).await.unwrap();
-    assert_eq!(mock.calls_async().await, 1, "warm (and shared by clones): no request");
+    assert_eq!(
+        mock.calls_async().await,
+        1,
+        "warm (and shared by clones): no request"
+    );
     let stats = client.npi_cache().stats();
     assert_eq!((stats.hits, stats.misses, stats.loads), (1, 1, 0));
 
     for bad in ["1234567890", "123456789", "3234567893", "12345678x3"] {
         let err = client.providers().get_by_npi(bad).await.unwrap_err();
-        assert!(matches!(&err, Error::InvalidInput(i) if i.field == "npi"), "{bad}: {err}");
+        assert!(
+            matches!(&err, Error::InvalidInput(i) if i.field == "npi"),
+            "{bad}: {err}"
+        );
     }
     assert_eq!(mock.calls_async().await, 1, "invalid NPIs: zero requests");
 
@@ -157,10 +204,15 @@ async fn npi_filter_match_must_be_exact() {
         .mock_async(|when, then| {
             when.method(GET).path(LIST);
             // A server doing a partial match returns a different NPI.
-            then.status(200).json_body(page_of(vec![provider_json(OTHER_ID, NPI_B)]));
+            then.status(200)
+                .json_body(page_of(vec![provider_json(OTHER_ID, NPI_B)]));
         })
         .await;
-    let err = client(&server).providers().get_by_npi(NPI_A).await.unwrap_err();
+    let err = client(&server)
+        .providers()
+        .get_by_npi(NPI_A)
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::NotFound(_)), "{err:?}");
 }
 
@@ -170,10 +222,15 @@ async fn npi_entries_expire_after_the_ttl() {
     let mock = server
         .mock_async(|when, then| {
             when.method(GET).path(LIST);
-            then.status(200).json_body(page_of(vec![provider_json(PROVIDER_ID, NPI_A)]));
+            then.status(200)
+                .json_body(page_of(vec![provider_json(PROVIDER_ID, NPI_A)]));
         })
         .await;
-    let client = client_with(&server, Duration::from_millis(200), NpiStrategy::ServerFilter);
+    let client = client_with(
+        &server,
+        Duration::from_millis(200),
+        NpiStrategy::ServerFilter,
+    );
     client.providers().get_by_npi(NPI_A).await.unwrap();
     client.providers().get_by_npi(NPI_A).await.unwrap();
     assert_eq!(mock.calls_async().await, 1);
@@ -209,13 +266,22 @@ async fn fifty_concurrent_cold_lookups() {
     for done in futures::future::join_all(lookups).await {
         done.unwrap().unwrap();
     }
-    assert_eq!(same.calls_async().await, 1, "50 concurrent lookups of one NPI: one request");
+    assert_eq!(
+        same.calls_async().await,
+        1,
+        "50 concurrent lookups of one NPI: one request"
+    );
 
     // 50 lookups over two distinct NPIs: one request per NPI.
     client.npi_cache().invalidate();
     let lookups = (0..50).map(|i| {
         let client = client.clone();
-        tokio::spawn(async move { client.providers().get_by_npi(if i % 2 == 0 { NPI_A } else { NPI_B }).await })
+        tokio::spawn(async move {
+            client
+                .providers()
+                .get_by_npi(if i % 2 == 0 { NPI_A } else { NPI_B })
+                .await
+        })
     });
     for done in futures::future::join_all(lookups).await {
         done.unwrap().unwrap();
@@ -229,7 +295,9 @@ async fn full_index_loads_once_and_checks_misses_with_the_server() {
     let server = MockServer::start_async().await;
     let index = server
         .mock_async(|when, then| {
-            when.method(GET).path(LIST).is_true(exact_query("limit=100&offset=0"));
+            when.method(GET)
+                .path(LIST)
+                .is_true(exact_query("limit=100&offset=0"));
             then.status(200)
                 .delay(Duration::from_millis(50))
                 .json_body(page_of(vec![provider_json(PROVIDER_ID, NPI_A)]));
@@ -237,8 +305,11 @@ async fn full_index_loads_once_and_checks_misses_with_the_server() {
         .await;
     let invited_since = server
         .mock_async(|when, then| {
-            when.method(GET).path(LIST).is_true(exact_query("limit=10&npi=1993999998"));
-            then.status(200).json_body(page_of(vec![provider_json(OTHER_ID, NPI_B)]));
+            when.method(GET)
+                .path(LIST)
+                .is_true(exact_query("limit=10&npi=1993999998"));
+            then.status(200)
+                .json_body(page_of(vec![provider_json(OTHER_ID, NPI_B)]));
         })
         .await;
     let client = client_with(&server, Duration::from_secs(300), NpiStrategy::FullIndex);
@@ -249,7 +320,11 @@ async fn full_index_loads_once_and_checks_misses_with_the_server() {
     for done in futures::future::join_all(lookups).await {
         done.unwrap().unwrap();
     }
-    assert_eq!(index.calls_async().await, 1, "50 concurrent cold lookups: one load");
+    assert_eq!(
+        index.calls_async().await,
+        1,
+        "50 concurrent cold lookups: one load"
+    );
     assert_eq!(client.npi_cache().stats().loads, 1);
     // Not in the warm index: asked of the server before answering.
     let found = client.providers().get_by_npi(NPI_B).await.unwrap();
@@ -258,10 +333,21 @@ async fn full_index_loads_once_and_checks_misses_with_the_server() {
     // And now cached.
     client.providers().get_by_npi(NPI_B).await.unwrap();
     assert_eq!(invited_since.calls_async().await, 1);
-    let many = client.providers().get_by_npis(&[NPI_A, NPI_B]).await.unwrap();
+    let many = client
+        .providers()
+        .get_by_npis(&[NPI_A, NPI_B])
+        .await
+        .unwrap();
     assert_eq!((many.found.len(), many.missing.len()), (2, 0));
     assert_eq!(index.calls_async().await, 1);
 
-    let err = client.providers().get_by_npis(&[NPI_A, "1234567890"]).await.unwrap_err();
-    assert!(matches!(&err, Error::InvalidInput(i) if i.field == "npis[1]"), "{err}");
+    let err = client
+        .providers()
+        .get_by_npis(&[NPI_A, "1234567890"])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidInput(i) if i.field == "npis[1]"),
+        "{err}"
+    );
 }

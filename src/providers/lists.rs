@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use futures::Stream;
+use futures::stream::BoxStream;
 use uuid::Uuid;
 
 use super::{CaqhImportRequestParams, ListParams, PracticeLocationParams, Providers};
@@ -89,7 +89,7 @@ impl Providers<'_> {
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn stream(&self, params: &ListParams) -> impl Stream<Item = Result<Provider>> + Send {
+    pub fn stream(&self, params: &ListParams) -> BoxStream<'static, Result<Provider>> {
         self.all(params).stream()
     }
 
@@ -138,7 +138,7 @@ impl Providers<'_> {
         &self,
         practice_location: Uuid,
         params: &PracticeLocationParams,
-    ) -> impl Stream<Item = Result<UserSlim>> + Send {
+    ) -> BoxStream<'static, Result<UserSlim>> {
         self.all_not_in_practice_location(practice_location, params)
             .stream()
     }

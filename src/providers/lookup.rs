@@ -182,7 +182,7 @@ impl Providers<'_> {
     async fn lookup_npi(&self, npi: &str) -> Result<Provider> {
         let cache = self.client.npi_cache();
         if cache.strategy == NpiStrategy::FullIndex {
-            if let Some(hit) = self.from_index(npi).await? {
+            if let Some(hit) = self.lookup_in_index(npi).await? {
                 cache.hit();
                 return Ok(hit);
             }
@@ -212,7 +212,7 @@ impl Providers<'_> {
     }
 
     /// Looks `npi` up in the full index, loading it first when stale.
-    async fn from_index(&self, npi: &str) -> Result<Option<Provider>> {
+    async fn lookup_in_index(&self, npi: &str) -> Result<Option<Provider>> {
         let cache = self.client.npi_cache();
         let mut index = cache.index.lock().await;
         let stale = match index.as_ref() {
