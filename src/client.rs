@@ -9,6 +9,7 @@ use crate::{
     error::{Error, InvalidInput, Result},
     npi::{NpiCache, NpiStrategy},
     providers::Providers,
+    retry::RetryPolicy,
     transport::{Config, Inner},
 };
 
@@ -194,6 +195,7 @@ pub struct ClientBuilder {
     concurrency: usize,
     npi_cache_ttl: Duration,
     npi_strategy: NpiStrategy,
+    retry: RetryPolicy,
 }
 
 impl Default for ClientBuilder {
@@ -209,6 +211,7 @@ impl Default for ClientBuilder {
             concurrency: 4,
             npi_cache_ttl: Duration::from_secs(300),
             npi_strategy: NpiStrategy::ServerFilter,
+            retry: RetryPolicy::default(),
         }
     }
 }
@@ -247,8 +250,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Time allowed for one request, from sending to the end of the body
-    /// (default 30 s).
+    /// Time allowed for one attempt, from sending to the end of the body
+    /// (default 30 s). The retry policy's deadline bounds a whole call.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -293,6 +296,12 @@ impl ClientBuilder {
         self
     }
 
+    /// When to send a request again (default: [`RetryPolicy::default`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client> {
         let credentials = self.credentials.ok_or_else(|| {
@@ -334,7 +343,6 @@ impl ClientBuilder {
         });
         let http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
-            .timeout(self.timeout)
             .user_agent(self.user_agent)
             .redirect(redirect)
             .build()
@@ -347,6 +355,8 @@ impl ClientBuilder {
             page_size: self.page_size,
             concurrency: self.concurrency,
             npi_cache: NpiCache::new(self.npi_cache_ttl, self.npi_strategy),
+            retry: self.retry,
+            attempt_timeout: self.timeout,
         }));
         Ok(Client {
             raw: Arc::new(crate::raw::Client::new_with_client(&base_url, http, inner)),

@@ -26,6 +26,7 @@ pub mod npi;
 mod page;
 mod pagination;
 mod providers;
+mod retry;
 mod secret;
 mod transport;
 mod validate;
@@ -44,5 +45,6 @@ pub use pagination::{Collected, Keyed, Paginator};
 pub use providers::{
     CaqhImportRequestParams, Found, ListParams, PracticeLocationParams, Providers,
 };
+pub use retry::RetryPolicy;
 pub use secret::CaqhSecret;
 pub use transport::{parse_retry_after, Inner};

@@ -3,12 +3,17 @@
 //!
 //! - `pre` adds the credential header, marked sensitive so that reqwest's
 //!   own Debug output redacts it.
-//! - `exec` sends, then normalises error bodies: progenitor decodes error
+//! - `exec` sends, again while [`crate::retry`] allows, then normalises
+//!   error bodies: progenitor decodes error
 //!   bodies as JSON and, when that fails, drops the status. A DRF server
 //!   also answers HTML or nothing, so a non-JSON error body is handed on as
 //!   a JSON string of its (bounded) text, and every error keeps its status.
 
-use std::{fmt, sync::Arc, time::Duration};
+use std::{
+    fmt,
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use bytes::Bytes;
 use futures::StreamExt;
@@ -37,6 +42,8 @@ pub(crate) struct Config {
     pub(crate) page_size: u32,
     pub(crate) concurrency: usize,
     pub(crate) npi_cache: crate::npi::NpiCache,
+    pub(crate) retry: crate::RetryPolicy,
+    pub(crate) attempt_timeout: Duration,
 }
 
 impl fmt::Debug for Inner {
@@ -74,13 +81,78 @@ impl ClientHooks<Inner> for crate::raw::Client {
     async fn exec(
         &self,
         request: reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let response = self.client.execute(request).await?;
+        let response = self.send_with_retries(request, info).await?;
         if response.status().is_success() {
             return Ok(response);
         }
         normalise_error_body(response).await
+    }
+}
+
+impl crate::raw::Client {
+    /// Sends `request`, again while the retry policy allows (see
+    /// [`crate::retry`]), each attempt bounded by what is left of the
+    /// call's deadline.
+    async fn send_with_retries(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let policy = &self.inner.0.retry;
+        let attempt_timeout = self.inner.0.attempt_timeout;
+        let started = Instant::now();
+        let method = request.method().clone();
+        let path = request.url().path().to_string();
+        let mut retry = 0u32;
+        loop {
+            let remaining = policy.deadline.saturating_sub(started.elapsed());
+            let Some(mut attempt) = request.try_clone() else {
+                // A streamed body cannot be sent twice.
+                return self.client.execute(request).await;
+            };
+            *attempt.timeout_mut() = Some(attempt_timeout.min(remaining));
+            let result = self.client.execute(attempt).await;
+            let wait = match &result {
+                Ok(response) if policy.retry_status(&method, response.status()) => {
+                    let retry_after = response
+                        .headers()
+                        .get(reqwest::header::RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(parse_retry_after);
+                    match retry_after {
+                        // Too long to wait: the caller gets it, value and all.
+                        Some(wait) if wait > policy.max_retry_after => None,
+                        Some(wait) => Some(wait),
+                        None => Some(policy.backoff(retry)),
+                    }
+                }
+                Err(error) if policy.retry_error(&method, error) => Some(policy.backoff(retry)),
+                _ => None,
+            };
+            let status = result.as_ref().ok().map(|r| r.status().as_u16());
+            let wait = wait.filter(|wait| {
+                retry < policy.max_retries && started.elapsed() + *wait < policy.deadline
+            });
+            tracing::debug!(
+                operation = info.operation_id,
+                %method,
+                path = %path,
+                status,
+                attempt = retry + 1,
+                wait_ms = wait.map(|w| w.as_millis() as u64),
+                "assured request"
+            );
+            match wait {
+                Some(wait) => {
+                    drop(result);
+                    tokio::time::sleep(wait).await;
+                    retry += 1;
+                }
+                None => return result,
+            }
+        }
     }
 }
 

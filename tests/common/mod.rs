@@ -15,12 +15,21 @@ pub const PROFILE_ID: &str = "9b2e7c1a-4d3f-4e8a-9c61-2f5d8e7a1b30";
 pub const CAQH_PASSWORD: &str = "caqh-pw-Zq81!x";
 pub const CAQH_USERNAME: &str = "jdoe_caqh_user";
 
+/// A client for `server`, with the default retry rules but waits of a
+/// millisecond, so error-path tests stay fast.
 pub fn client(server: &MockServer) -> Client {
     Client::builder()
         .base_url(server.base_url())
         .api_key(KEY)
+        .retry_policy(fast_retries())
         .build()
         .expect("client builds")
+}
+
+pub fn fast_retries() -> assured::RetryPolicy {
+    assured::RetryPolicy::default()
+        .base_delay(std::time::Duration::from_millis(1))
+        .max_delay(std::time::Duration::from_millis(4))
 }
 
 /// Matches a request whose raw query string is exactly `expected`

@@ -1,0 +1,176 @@
+//! When a request is sent again, and how long to wait first.
+//!
+//! Reads (GET) retry on connection errors, timeouts, 408, 429, 500, 502, 503
+//! and 504. Writes (POST, PATCH) retry only where the server cannot have
+//! acted: a connection that failed before the request was sent, and 429;
+//! never on a 5xx or a timeout after sending, unless
+//! [`RetryPolicy::retry_writes_on_server_errors`] opts in. Waits are
+//! exponential with full jitter; a `Retry-After` is honoured, and one longer
+//! than [`RetryPolicy::max_retry_after`] is not waited for (the caller gets
+//! the rate-limited error carrying it). An overall deadline bounds attempts
+//! and waits together.
+
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+
+/// The retry settings of a client.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let policy = assured::RetryPolicy::default()
+///     .max_retries(5)
+///     .base_delay(Duration::from_millis(200))
+///     .deadline(Duration::from_secs(60));
+/// let client = assured::Client::builder().api_key("k").retry_policy(policy).build()?;
+/// # Ok::<(), assured::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryPolicy {
+    pub(crate) max_retries: u32,
+    pub(crate) base_delay: Duration,
+    pub(crate) max_delay: Duration,
+    pub(crate) max_retry_after: Duration,
+    pub(crate) deadline: Duration,
+    pub(crate) retry_writes_on_server_errors: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_retries: 3,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(60),
+            deadline: Duration::from_secs(120),
+            retry_writes_on_server_errors: false,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries at all.
+    pub fn none() -> Self {
+        Self::default().max_retries(0)
+    }
+
+    /// Retries after the first attempt (default 3; 0 disables).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = retries;
+        self
+    }
+
+    /// The first backoff ceiling (default 0.5 s); it doubles per retry.
+    pub fn base_delay(mut self, delay: Duration) -> Self {
+        self.base_delay = delay;
+        self
+    }
+
+    /// The largest backoff ceiling (default 8 s).
+    pub fn max_delay(mut self, delay: Duration) -> Self {
+        self.max_delay = delay;
+        self
+    }
+
+    /// The longest `Retry-After` waited for (default 60 s).
+    pub fn max_retry_after(mut self, wait: Duration) -> Self {
+        self.max_retry_after = wait;
+        self
+    }
+
+    /// The overall time for one call, attempts and waits together (default 120 s).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// Also retry POST and PATCH on 5xx and timeouts. Only for writes you
+    /// know to be idempotent: a retried invite may be sent twice.
+    pub fn retry_writes_on_server_errors(mut self, yes: bool) -> Self {
+        self.retry_writes_on_server_errors = yes;
+        self
+    }
+
+    /// The backoff before retry number `retry` (0-based): a uniformly random
+    /// wait up to `min(max_delay, base_delay * 2^retry)` (full jitter).
+    pub(crate) fn backoff(&self, retry: u32) -> Duration {
+        let ceiling = self
+            .base_delay
+            .saturating_mul(2u32.saturating_pow(retry))
+            .min(self.max_delay);
+        ceiling.mul_f64(fastrand::f64())
+    }
+
+    fn is_read(method: &Method) -> bool {
+        matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+    }
+
+    /// Whether a response with this status may be retried.
+    pub(crate) fn retry_status(&self, method: &Method, status: StatusCode) -> bool {
+        let transient_5xx = matches!(status.as_u16(), 500 | 502 | 503 | 504);
+        match status.as_u16() {
+            429 => true,
+            408 => Self::is_read(method) || self.retry_writes_on_server_errors,
+            _ if transient_5xx => Self::is_read(method) || self.retry_writes_on_server_errors,
+            _ => false,
+        }
+    }
+
+    /// Whether a failed attempt may be retried.
+    pub(crate) fn retry_error(&self, method: &Method, error: &reqwest::Error) -> bool {
+        // A connect error means the request never left: safe for writes too.
+        if error.is_connect() {
+            return true;
+        }
+        let sent_maybe = error.is_timeout() || error.is_request() || error.is_body();
+        sent_maybe && (Self::is_read(method) || self.retry_writes_on_server_errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_is_full_jitter_under_a_doubling_capped_ceiling() {
+        let policy = RetryPolicy::default();
+        for retry in 0..10 {
+            let ceiling = Duration::from_millis(500 * 2u64.pow(retry)).min(Duration::from_secs(8));
+            for _ in 0..100 {
+                assert!(policy.backoff(retry) <= ceiling);
+            }
+        }
+        assert!((0..100).any(|_| policy.backoff(5) > Duration::from_secs(4)));
+    }
+
+    #[test]
+    fn which_statuses_retry() {
+        let p = RetryPolicy::default();
+        for s in [408, 429, 500, 502, 503, 504] {
+            assert!(
+                p.retry_status(&Method::GET, StatusCode::from_u16(s).unwrap()),
+                "{s}"
+            );
+        }
+        for s in [400, 401, 403, 404, 501] {
+            assert!(
+                !p.retry_status(&Method::GET, StatusCode::from_u16(s).unwrap()),
+                "{s}"
+            );
+        }
+        assert!(p.retry_status(&Method::POST, StatusCode::TOO_MANY_REQUESTS));
+        for s in [408, 500, 502, 503, 504] {
+            assert!(
+                !p.retry_status(&Method::POST, StatusCode::from_u16(s).unwrap()),
+                "{s}"
+            );
+            assert!(
+                !p.retry_status(&Method::PATCH, StatusCode::from_u16(s).unwrap()),
+                "{s}"
+            );
+        }
+        let opted = p.retry_writes_on_server_errors(true);
+        assert!(opted.retry_status(&Method::POST, StatusCode::SERVICE_UNAVAILABLE));
+    }
+}

@@ -1,0 +1,447 @@
+//! The fault suite: a scripted server that misbehaves on purpose. Each case
+//! asserts the outcome, the attempts the server saw, and that a POST that
+//! reached the server was sent exactly once.
+
+mod common;
+
+use std::{
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc, Mutex,
+    },
+    time::{Duration, Instant},
+};
+
+use assured::{models::InviteProvider, Client, Error, ListParams, RetryPolicy};
+use common::{fast_retries, KEY};
+use serde_json::json;
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::TcpListener,
+};
+
+/// What the server does with one request.
+#[derive(Clone)]
+enum Act {
+    /// Answer with this status, extra headers and body.
+    Reply(u16, Vec<(&'static str, String)>, String),
+    /// Close the connection without answering (a reset).
+    Drop,
+    /// Send the status line and headers, then stall the body.
+    StallBody(u16),
+    /// Stall before sending anything.
+    StallHeaders,
+}
+
+struct Scripted {
+    base_url: String,
+    requests: Arc<AtomicUsize>,
+    keys_seen: Arc<Mutex<Vec<String>>>,
+}
+
+fn ok_page() -> Act {
+    Act::Reply(
+        200,
+        vec![],
+        json!({"count": 0, "next": null, "previous": null, "results": []}).to_string(),
+    )
+}
+
+/// Serves `script` in order, one act per request; the last act repeats.
+async fn scripted(script: Vec<Act>) -> Scripted {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base_url = format!("http://{}", listener.local_addr().unwrap());
+    let requests = Arc::new(AtomicUsize::new(0));
+    let keys_seen = Arc::new(Mutex::new(Vec::new()));
+    let (count, keys) = (requests.clone(), keys_seen.clone());
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            let (count, keys, script) = (count.clone(), keys.clone(), script.clone());
+            tokio::spawn(async move {
+                loop {
+                    let Some(head) = read_request(&mut socket).await else {
+                        return;
+                    };
+                    let n = count.fetch_add(1, Ordering::SeqCst);
+                    if let Some(key) = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("x-api-key: ").map(str::to_string))
+                    {
+                        keys.lock().unwrap().push(key);
+                    }
+                    let act = script[n.min(script.len() - 1)].clone();
+                    match act {
+                        Act::Reply(status, headers, body) => {
+                            let mut out = format!(
+                                "HTTP/1.1 {status} X\r\ncontent-length: {}\r\n",
+                                body.len()
+                            );
+                            for (k, v) in headers {
+                                out.push_str(&format!("{k}: {v}\r\n"));
+                            }
+                            out.push_str("\r\n");
+                            out.push_str(&body);
+                            if socket.write_all(out.as_bytes()).await.is_err() {
+                                return;
+                            }
+                        }
+                        Act::Drop => return,
+                        Act::StallBody(status) => {
+                            let out = format!(
+                                "HTTP/1.1 {status} X\r\ncontent-length: 100\r\n\r\n{{\"count\""
+                            );
+                            let _ = socket.write_all(out.as_bytes()).await;
+                            tokio::time::sleep(Duration::from_secs(30)).await;
+                            return;
+                        }
+                        Act::StallHeaders => {
+                            tokio::time::sleep(Duration::from_secs(30)).await;
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    Scripted {
+        base_url,
+        requests,
+        keys_seen,
+    }
+}
+
+/// Reads one request (head and body); `None` when the peer closed.
+async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<String> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..end]).to_lowercase();
+            let len: usize = head
+                .lines()
+                .find_map(|l| {
+                    l.strip_prefix("content-length: ")
+                        .and_then(|v| v.trim().parse().ok())
+                })
+                .unwrap_or(0);
+            while buf.len() < end + 4 + len {
+                let n = socket.read(&mut chunk).await.ok()?;
+                if n == 0 {
+                    return None;
+                }
+                buf.extend_from_slice(&chunk[..n]);
+            }
+            return Some(head);
+        }
+        let n = socket.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+}
+
+fn client_for(server: &Scripted, policy: RetryPolicy) -> Client {
+    Client::builder()
+        .base_url(&server.base_url)
+        .api_key(KEY)
+        .timeout(Duration::from_millis(300))
+        .retry_policy(policy)
+        .build()
+        .unwrap()
+}
+
+fn invite() -> Vec<InviteProvider> {
+    vec![InviteProvider::builder()
+        .email("jane.doe@example.com")
+        .try_into()
+        .unwrap()]
+}
+
+fn invited() -> Act {
+    Act::Reply(
+        200,
+        vec![],
+        json!([{"id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "email": "jane.doe@example.com"}])
+            .to_string(),
+    )
+}
+
+#[tokio::test]
+async fn get_retries_a_reset_connection_then_succeeds() {
+    let server = scripted(vec![Act::Drop, ok_page()]).await;
+    let page = client_for(&server, fast_retries())
+        .providers()
+        .list(&ListParams::new())
+        .await
+        .unwrap();
+    assert_eq!(page.count, 0);
+    assert_eq!(server.requests.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn get_retries_stalled_headers_and_a_stalled_body() {
+    for stall in [Act::StallHeaders, Act::StallBody(200)] {
+        let server = scripted(vec![stall, ok_page()]).await;
+        let page = client_for(&server, fast_retries())
+            .providers()
+            .list(&ListParams::new())
+            .await;
+        // A stalled body surfaces after headers: the retry covers the
+        // header stall; a body stall ends as a transport error.
+        match page {
+            Ok(page) => assert_eq!(page.count, 0),
+            Err(Error::Transport { .. }) => {}
+            Err(other) => panic!("{other:?}"),
+        }
+        assert!(server.requests.load(Ordering::SeqCst) >= 1);
+    }
+}
+
+#[tokio::test]
+async fn truncated_json_and_html_with_200_are_decode_errors_not_retried() {
+    for body in ["{\"count\": 3, \"results\": [", "<html>ok</html>"] {
+        let server = scripted(vec![Act::Reply(200, vec![], body.to_string())]).await;
+        let err = client_for(&server, fast_retries())
+            .providers()
+            .list(&ListParams::new())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+        assert_eq!(server.requests.load(Ordering::SeqCst), 1);
+    }
+}
+
+#[tokio::test]
+async fn get_503_then_200_succeeds_after_one_retry() {
+    let server = scripted(vec![Act::Reply(503, vec![], "busy".into()), ok_page()]).await;
+    client_for(&server, fast_retries())
+        .providers()
+        .list(&ListParams::new())
+        .await
+        .unwrap();
+    assert_eq!(server.requests.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn get_gives_up_after_max_retries() {
+    let server = scripted(vec![Act::Reply(503, vec![], "busy".into())]).await;
+    let err = client_for(&server, fast_retries())
+        .providers()
+        .list(&ListParams::new())
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(
+        server.requests.load(Ordering::SeqCst),
+        4,
+        "1 attempt + 3 retries"
+    );
+    let server = scripted(vec![Act::Reply(503, vec![], "busy".into())]).await;
+    client_for(&server, RetryPolicy::none())
+        .providers()
+        .list(&ListParams::new())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        server.requests.load(Ordering::SeqCst),
+        1,
+        "0 disables retries"
+    );
+}
+
+#[tokio::test]
+async fn post_500_is_sent_exactly_once() {
+    let server = scripted(vec![
+        Act::Reply(500, vec![], "{\"detail\": \"boom\"}".into()),
+        invited(),
+    ])
+    .await;
+    let err = client_for(&server, fast_retries())
+        .providers()
+        .invite(&invite())
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, Error::Api(e) if e.status == 500), "{err:?}");
+    assert_eq!(
+        server.requests.load(Ordering::SeqCst),
+        1,
+        "no duplicate invite"
+    );
+}
+
+#[tokio::test]
+async fn post_reset_after_sending_is_not_retried() {
+    let server = scripted(vec![Act::Drop, invited()]).await;
+    let err = client_for(&server, fast_retries())
+        .providers()
+        .invite(&invite())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert_eq!(
+        server.requests.load(Ordering::SeqCst),
+        1,
+        "the server may have acted"
+    );
+}
+
+#[tokio::test]
+async fn post_timeout_after_sending_is_not_retried() {
+    let server = scripted(vec![Act::StallHeaders, invited()]).await;
+    let err = client_for(&server, fast_retries())
+        .providers()
+        .invite(&invite())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Transport { source, .. } if source.is_timeout()),
+        "{err:?}"
+    );
+    assert_eq!(server.requests.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn post_opt_in_retries_server_errors() {
+    let server = scripted(vec![Act::Reply(503, vec![], String::new()), invited()]).await;
+    let policy = fast_retries().retry_writes_on_server_errors(true);
+    client_for(&server, policy)
+        .providers()
+        .invite(&invite())
+        .await
+        .unwrap();
+    assert_eq!(server.requests.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn post_connection_refused_is_retried_and_never_reaches_a_server() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = Client::builder()
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .api_key(KEY)
+        .retry_policy(fast_retries())
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = client.providers().invite(&invite()).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Transport { source, .. } if source.is_connect()),
+        "{err:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn retry_after_in_seconds_and_as_a_date_is_honoured_for_post() {
+    // An HTTP date has one-second resolution: two seconds ahead is at
+    // least one second of wait.
+    let date = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(2));
+    for value in ["1".to_string(), date] {
+        let server = scripted(vec![
+            Act::Reply(429, vec![("retry-after", value.clone())], String::new()),
+            invited(),
+        ])
+        .await;
+        let started = Instant::now();
+        client_for(&server, fast_retries())
+            .providers()
+            .invite(&invite())
+            .await
+            .unwrap();
+        assert_eq!(server.requests.load(Ordering::SeqCst), 2, "{value}");
+        assert!(
+            started.elapsed() >= Duration::from_millis(950),
+            "{value}: waited {:?}",
+            started.elapsed()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_retry_after_beyond_the_maximum_is_returned_not_waited() {
+    let server = scripted(vec![Act::Reply(
+        429,
+        vec![("retry-after", "3600".into())],
+        String::new(),
+    )])
+    .await;
+    let started = Instant::now();
+    let err = client_for(&server, fast_retries())
+        .providers()
+        .list(&ListParams::new())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::RateLimited { retry_after: Some(d), .. } if d == Duration::from_secs(3600)),
+        "{err:?}"
+    );
+    assert_eq!(server.requests.load(Ordering::SeqCst), 1);
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[tokio::test]
+async fn the_deadline_bounds_retries_and_waits() {
+    let server = scripted(vec![Act::Reply(503, vec![], String::new())]).await;
+    let policy = RetryPolicy::default()
+        .max_retries(100)
+        .base_delay(Duration::from_millis(50))
+        .max_delay(Duration::from_millis(50))
+        .deadline(Duration::from_millis(400));
+    let started = Instant::now();
+    client_for(&server, policy)
+        .providers()
+        .list(&ListParams::new())
+        .await
+        .unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(server.requests.load(Ordering::SeqCst) < 100);
+}
+
+#[tokio::test]
+async fn every_attempt_carries_the_key_to_the_same_origin_only() {
+    let server = scripted(vec![Act::Reply(503, vec![], String::new()), ok_page()]).await;
+    client_for(&server, fast_retries())
+        .providers()
+        .list(&ListParams::new())
+        .await
+        .unwrap();
+    assert_eq!(
+        *server.keys_seen.lock().unwrap(),
+        vec![KEY.to_lowercase(), KEY.to_lowercase()]
+    );
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_origin_never_receives_the_key() {
+    let other = scripted(vec![ok_page()]).await;
+    let location = format!("{}/api/v1/users/providers-list/", other.base_url);
+    let server = scripted(vec![Act::Reply(
+        302,
+        vec![("location", location)],
+        String::new(),
+    )])
+    .await;
+    let err = client_for(&server, fast_retries())
+        .providers()
+        .list(&ListParams::new())
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(302), "{err:?}");
+    assert_eq!(
+        other.requests.load(Ordering::SeqCst),
+        0,
+        "the other origin saw nothing"
+    );
+    assert!(other.keys_seen.lock().unwrap().is_empty());
+}

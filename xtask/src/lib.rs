@@ -1,0 +1,29 @@
+//! Project automation for the `assured` workspace, as a library so that tests
+//! and later commands can reuse it.
+//!
+//! The centre is [`check_spec`]: it refuses an OpenAPI document that
+//! progenitor 0.15 would panic on, mis-generate from, or that contradicts
+//! itself (examples that do not match their schemas). [`SchemaValidator`]
+//! validates JSON values against the document's schemas, for example server
+//! responses in a conformance test, and [`response_schema_ref`] finds which
+//! schema a given response must match.
+
+mod check;
+mod examples;
+mod load;
+mod operations;
+mod problem;
+mod refs;
+mod responses;
+mod schema;
+mod shapes;
+mod validate;
+
+pub use check::{check_spec, check_spec_report, Report};
+pub use load::{load_document, parse_document};
+pub use operations::{find_operation, operations, Operation, METHODS};
+pub use problem::{Check, Problem};
+pub use refs::{follow_refs, resolve_ref};
+pub use responses::response_schema_ref;
+pub use schema::to_json_schema;
+pub use validate::SchemaValidator;
