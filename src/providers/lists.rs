@@ -14,26 +14,47 @@ use crate::{
     Client,
 };
 
-/// Builds a paginator from a one-page call and the caller's parameters.
-fn walk<T, P, F, Fut>(
-    client: &Client,
-    params: P,
-    start: Option<u64>,
-    limit: Option<u32>,
-    page: F,
-) -> Paginator<T>
+/// Parameters that carry a page window (`offset`, `limit`).
+trait Window: Clone + Send + Sync + 'static {
+    fn window(&self) -> (Option<u64>, Option<u32>);
+    fn set_window(&mut self, offset: u64, limit: Option<u32>);
+}
+
+macro_rules! window {
+    ($($params:ty),+) => {$(
+        impl Window for $params {
+            fn window(&self) -> (Option<u64>, Option<u32>) {
+                (self.offset, self.limit)
+            }
+            fn set_window(&mut self, offset: u64, limit: Option<u32>) {
+                self.offset = Some(offset);
+                self.limit = limit;
+            }
+        }
+    )+};
+}
+
+window!(ListParams, PracticeLocationParams, CaqhImportRequestParams);
+
+/// Builds a paginator from a one-page call and the caller's parameters:
+/// their `offset` is the start, their `limit` the page size.
+fn walk<T, P, F, Fut>(client: &Client, params: &P, page: F) -> Paginator<T>
 where
     T: Send + 'static,
-    P: Clone + Send + Sync + 'static,
-    F: Fn(Client, P, u64, Option<u32>) -> Fut + Send + Sync + 'static,
+    P: Window,
+    F: Fn(Client, P) -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = Result<crate::Page<T>>> + Send + 'static,
 {
     let config = client.config();
+    let (start, limit) = params.window();
+    let params = params.clone();
     let limit = limit.or(Some(config.page_size));
     let concurrency = config.concurrency;
     let client = client.clone();
     let fetch: Fetch<T> = Arc::new(move |offset, limit| {
-        Box::pin(page(client.clone(), params.clone(), offset, limit))
+        let mut params = params.clone();
+        params.set_window(offset, limit);
+        Box::pin(page(client.clone(), params))
     });
     Paginator::new(fetch, start.unwrap_or(0), limit, concurrency)
 }
@@ -48,19 +69,9 @@ impl Providers<'_> {
     /// # Ok(()) }
     /// ```
     pub fn all(&self, params: &ListParams) -> Paginator<Provider> {
-        let start = params.offset;
-        let limit = params.limit;
-        walk(
-            self.client,
-            params.clone(),
-            start,
-            limit,
-            |client, mut params, offset, limit| async move {
-                params.offset = Some(offset);
-                params.limit = limit;
-                client.providers().list(&params).await
-            },
-        )
+        walk(self.client, params, |client, params| async move {
+            client.providers().list(&params).await
+        })
     }
 
     /// Every provider matching `params`, each once.
@@ -99,21 +110,12 @@ impl Providers<'_> {
         practice_location: Uuid,
         params: &PracticeLocationParams,
     ) -> Paginator<UserSlim> {
-        let (start, limit) = (params.offset, params.limit);
-        walk(
-            self.client,
-            params.clone(),
-            start,
-            limit,
-            move |client, mut params, offset, limit| async move {
-                params.offset = Some(offset);
-                params.limit = limit;
-                client
-                    .providers()
-                    .list_not_in_practice_location(practice_location, &params)
-                    .await
-            },
-        )
+        walk(self.client, params, move |client, params| async move {
+            let providers = client.providers();
+            providers
+                .list_not_in_practice_location(practice_location, &params)
+                .await
+        })
     }
 
     /// Every user not in `practice_location`, each once.
@@ -148,18 +150,9 @@ impl Providers<'_> {
         &self,
         params: &CaqhImportRequestParams,
     ) -> Paginator<CaqhImportRequest> {
-        let (start, limit) = (params.offset, params.limit);
-        walk(
-            self.client,
-            params.clone(),
-            start,
-            limit,
-            |client, mut params, offset, limit| async move {
-                params.offset = Some(offset);
-                params.limit = limit;
-                client.providers().list_caqh_import_requests(&params).await
-            },
-        )
+        walk(self.client, params, |client, params| async move {
+            client.providers().list_caqh_import_requests(&params).await
+        })
     }
 
     /// Every CAQH import request, each once.
