@@ -154,3 +154,111 @@ async fn server_errors_that_echo_credentials_do_not_leak_them() {
     assert!(!shown.contains(CAQH_PASSWORD), "{shown}");
     assert!(matches!(err, Error::Validation(_)));
 }
+
+#[tokio::test]
+async fn bad_input_is_refused_before_any_request() {
+    use assured::models::{CreateProvider, InviteProvider, NewCaqhImportRequest};
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200).json_body(json!({}));
+        })
+        .await;
+    let client = client(&server);
+    let providers = client.providers();
+    let invite = |email: &str, first: Option<&str>| -> InviteProvider {
+        InviteProvider::builder()
+            .email(email)
+            .first_name(first.map(str::to_string))
+            .try_into()
+            .unwrap()
+    };
+    let cases: Vec<(&str, Error)> = vec![
+        ("providers", providers.invite(&[]).await.unwrap_err()),
+        (
+            "providers[1].email",
+            providers
+                .invite(&[invite("a@example.com", None), invite("not-an-email", None)])
+                .await
+                .unwrap_err(),
+        ),
+        (
+            "providers[1].email",
+            providers
+                .invite(&[invite("a@example.com", None), invite("A@example.com", None)])
+                .await
+                .unwrap_err(),
+        ),
+        (
+            "providers[0].first_name",
+            providers
+                .invite(&[invite("a@example.com", Some(&"x".repeat(51)))])
+                .await
+                .unwrap_err(),
+        ),
+        ("caqh_password", {
+            let short: ImportProviderWithCaqh = ImportProviderWithCaqh::builder()
+                .email("a@example.com")
+                .caqh_username(CAQH_USERNAME)
+                .caqh_password("12345")
+                .try_into()
+                .unwrap();
+            providers.import_with_caqh(&short).await.unwrap_err()
+        }),
+        ("last_name", {
+            let long: CreateProvider = CreateProvider::builder()
+                .email("a@example.com")
+                .first_name("A")
+                .last_name("x".repeat(151))
+                .try_into()
+                .unwrap();
+            providers.create(&long).await.unwrap_err()
+        }),
+        ("full_name", {
+            let long: NewCaqhImportRequest = NewCaqhImportRequest::builder()
+                .caqh_username(CAQH_USERNAME)
+                .caqh_password(CAQH_PASSWORD)
+                .full_name("x".repeat(101))
+                .try_into()
+                .unwrap();
+            providers.request_caqh_import(&long).await.unwrap_err()
+        }),
+        (
+            "providers",
+            providers
+                .add_to_practice_location(LOCATION_ID.parse().unwrap(), &[])
+                .await
+                .unwrap_err(),
+        ),
+        (
+            "profile_id",
+            providers.get_org_joining_date("a/b").await.unwrap_err(),
+        ),
+        (
+            "profile_id",
+            providers
+                .update_org_joining_date(" ", None)
+                .await
+                .unwrap_err(),
+        ),
+        ("npi", providers.get_by_npi("1234567890").await.unwrap_err()),
+        ("id", providers.get("123").await.unwrap_err()),
+    ];
+    for (field, err) in &cases {
+        match err {
+            Error::InvalidInput(input) => assert_eq!(&input.field, field, "{err}"),
+            other => panic!("{field}: {other:?}"),
+        }
+        let shown = format!("{err} {err:?}");
+        assert!(
+            !shown.contains(CAQH_USERNAME) && !shown.contains(CAQH_PASSWORD),
+            "{shown}"
+        );
+    }
+    assert_eq!(
+        any.calls_async().await,
+        0,
+        "no bad input reached the server"
+    );
+}
