@@ -289,7 +289,7 @@ fn collect_fields(value: &Value, prefix: &str, out: &mut BTreeMap<String, Vec<St
 
 const SECRET_KEYS: &[&str] = &["caqh_password", "caqh_username", "password"];
 
-fn mask(value: &mut Value) {
+pub(crate) fn mask(value: &mut Value) {
     match value {
         Value::Object(map) => {
             for (key, value) in map.iter_mut() {

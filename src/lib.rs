@@ -27,6 +27,9 @@ mod page;
 mod pagination;
 mod providers;
 mod retry;
+#[cfg(feature = "sandbox")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sandbox")))]
+pub mod sandbox;
 mod secret;
 mod transport;
 mod validate;

@@ -1,0 +1,120 @@
+//! Faults on demand and the request log.
+
+use std::{collections::VecDeque, sync::Mutex, time::Duration};
+
+/// What the sandbox does instead of answering normally.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Fault {
+    /// Answer this status with a DRF `detail` body, and `Retry-After` when given (seconds).
+    Status {
+        /// The HTTP status.
+        status: u16,
+        /// `Retry-After` in seconds.
+        retry_after: Option<u64>,
+    },
+    /// Close the connection without an answer.
+    Drop,
+    /// Answer 200 with a truncated JSON body.
+    Malformed,
+}
+
+/// One request as the sandbox saw it, with credentials removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LoggedRequest {
+    /// `GET`, `POST`, …
+    pub method: String,
+    /// The path, without the query.
+    pub path: String,
+    /// The raw query string (empty when none).
+    pub query: String,
+    /// Headers, except `x-api-key`, `authorization` and `cookie`.
+    pub headers: Vec<(String, String)>,
+    /// The body as text, with CAQH credentials masked.
+    pub body: String,
+}
+
+#[derive(Default)]
+pub(crate) struct Faults {
+    latency: Mutex<Duration>,
+    planned: Mutex<Vec<(String, VecDeque<Fault>)>>,
+    log: Mutex<Vec<LoggedRequest>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Faults {
+    pub(crate) fn set_latency(&self, latency: Duration) {
+        *lock(&self.latency) = latency;
+    }
+
+    pub(crate) fn latency(&self) -> Duration {
+        *lock(&self.latency)
+    }
+
+    pub(crate) fn plan(&self, route: &str, times: usize, fault: Fault) {
+        let mut planned = lock(&self.planned);
+        let queue = match planned.iter_mut().find(|(r, _)| r == route) {
+            Some((_, queue)) => queue,
+            None => {
+                planned.push((route.to_string(), VecDeque::new()));
+                &mut planned.last_mut().expect("just pushed").1
+            }
+        };
+        queue.extend(std::iter::repeat_n(fault, times));
+    }
+
+    /// The next planned fault for a request to `path`, if any.
+    pub(crate) fn take(&self, path: &str) -> Option<Fault> {
+        let mut planned = lock(&self.planned);
+        planned
+            .iter_mut()
+            .filter(|(route, _)| path.starts_with(route.as_str()))
+            .find_map(|(_, queue)| queue.pop_front())
+    }
+
+    pub(crate) fn record(&self, request: LoggedRequest) {
+        lock(&self.log).push(request);
+    }
+
+    pub(crate) fn log(&self) -> Vec<LoggedRequest> {
+        lock(&self.log).clone()
+    }
+
+    pub(crate) fn clear_log(&self) {
+        lock(&self.log).clear();
+    }
+}
+
+/// `route:times:status[:retry_after]`, `route:times:drop` or
+/// `route:times:malformed`, as the binary's `--fault` flag takes it.
+pub fn parse_fault_spec(spec: &str) -> Result<(String, usize, Fault), String> {
+    let parts: Vec<&str> = spec.split(':').collect();
+    let usage = || {
+        format!("bad fault {spec:?}: want ROUTE:TIMES:STATUS[:RETRY_AFTER] or ROUTE:TIMES:drop|malformed")
+    };
+    if parts.len() < 3 || parts.len() > 4 {
+        return Err(usage());
+    }
+    let route = parts[0].to_string();
+    let times = parts[1].parse().map_err(|_| usage())?;
+    let fault = match parts[2] {
+        "drop" if parts.len() == 3 => Fault::Drop,
+        "malformed" if parts.len() == 3 => Fault::Malformed,
+        status => Fault::Status {
+            status: status
+                .parse()
+                .ok()
+                .filter(|s| (100..600).contains(s))
+                .ok_or_else(usage)?,
+            retry_after: match parts.get(3) {
+                Some(v) => Some(v.parse().map_err(|_| usage())?),
+                None => None,
+            },
+        },
+    };
+    Ok((route, times, fault))
+}

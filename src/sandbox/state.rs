@@ -1,0 +1,79 @@
+//! The sandbox's in-memory world: what has been created stays visible to
+//! every endpoint.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use crate::models::{Provider, SourceOfJoining};
+
+/// One provider account and what the list endpoint does not show.
+#[derive(Debug, Clone)]
+pub(crate) struct ProviderRecord {
+    pub(crate) listing: Provider,
+    pub(crate) client: Option<Uuid>,
+    pub(crate) org_joining_date: Option<NaiveDate>,
+    #[allow(dead_code)]
+    pub(crate) source: SourceOfJoining,
+}
+
+/// A stored CAQH re-import request.
+#[derive(Debug, Clone)]
+pub(crate) struct CaqhRecord {
+    pub(crate) provider: Option<Uuid>,
+    pub(crate) username: String,
+    pub(crate) password: String,
+    pub(crate) full_name: String,
+    pub(crate) signature: Option<String>,
+}
+
+#[derive(Default)]
+pub(crate) struct State {
+    pub(crate) providers: Vec<ProviderRecord>,
+    by_id: HashMap<Uuid, usize>,
+    by_profile: HashMap<String, usize>,
+    pub(crate) emails: HashSet<String>,
+    pub(crate) npis: HashSet<String>,
+    pub(crate) clients: Vec<Uuid>,
+    pub(crate) practice_locations: Vec<Uuid>,
+    pub(crate) members: HashMap<Uuid, HashSet<Uuid>>,
+    pub(crate) caqh: Vec<(i64, CaqhRecord)>,
+}
+
+impl State {
+    pub(crate) fn insert(&mut self, record: ProviderRecord) {
+        let index = self.providers.len();
+        self.by_id.insert(record.listing.id, index);
+        if let Some(profile) = &record.listing.provider_profile_id {
+            self.by_profile.insert(profile.clone(), index);
+        }
+        self.emails.insert(record.listing.email.to_lowercase());
+        if let Some(npi) = &record.listing.npi {
+            self.npis.insert(npi.clone());
+        }
+        self.providers.push(record);
+    }
+
+    pub(crate) fn contains(&self, id: &Uuid) -> bool {
+        self.by_id.contains_key(id)
+    }
+
+    pub(crate) fn by_profile_mut(&mut self, profile: &str) -> Option<&mut ProviderRecord> {
+        let index = *self.by_profile.get(profile)?;
+        self.providers.get_mut(index)
+    }
+
+    pub(crate) fn add_caqh_request(&mut self, record: CaqhRecord) -> i64 {
+        let id = self.caqh.last().map_or(1, |(id, _)| id + 1);
+        self.caqh.push((id, record));
+        id
+    }
+
+    pub(crate) fn provider_named(&self, full_name: &str) -> Option<Uuid> {
+        self.providers
+            .iter()
+            .find(|p| p.listing.full_name.eq_ignore_ascii_case(full_name))
+            .map(|p| p.listing.id)
+    }
+}

@@ -1,0 +1,185 @@
+//! Request validation the way DRF answers it: 400 with a list of messages
+//! per field, using the spec's length limits.
+
+use serde_json::{Map, Value};
+
+use crate::validate::LIMITS;
+
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Kind {
+    Str,
+    Email,
+    Uuid,
+    UuidList,
+    EmailList,
+    Date,
+    Bool,
+}
+
+pub(crate) struct Field {
+    pub(crate) name: &'static str,
+    pub(crate) kind: Kind,
+    pub(crate) required: bool,
+    pub(crate) nullable: bool,
+}
+
+pub(crate) const fn field(name: &'static str, kind: Kind, required: bool, nullable: bool) -> Field {
+    Field {
+        name,
+        kind,
+        required,
+        nullable,
+    }
+}
+
+fn is_email(s: &str) -> bool {
+    crate::validate::check_email("email", s).is_ok()
+}
+
+fn is_uuid(s: &str) -> bool {
+    uuid::Uuid::parse_str(s).is_ok()
+}
+
+/// The DRF error object for `value` against `fields` of `schema`; empty when valid.
+pub(crate) fn check(schema: &str, value: &Value, fields: &[Field]) -> Map<String, Value> {
+    let mut errors = Map::new();
+    let Value::Object(object) = value else {
+        errors.insert(
+            "non_field_errors".into(),
+            Value::from(vec!["Invalid data. Expected a dictionary, but got list."]),
+        );
+        return errors;
+    };
+    for f in fields {
+        let message = match object.get(f.name) {
+            None if f.required => Some("This field is required.".to_string()),
+            None => None,
+            Some(Value::Null) if !f.nullable => Some("This field may not be null.".into()),
+            Some(Value::Null) => None,
+            Some(v) => check_value(schema, f, v),
+        };
+        if let Some(message) = message {
+            errors.insert(f.name.into(), Value::from(vec![message]));
+        }
+    }
+    errors
+}
+
+fn check_value(schema: &str, f: &Field, v: &Value) -> Option<String> {
+    let text = v.as_str();
+    match f.kind {
+        Kind::Str | Kind::Email => {
+            let Some(text) = text else {
+                return Some("Not a valid string.".into());
+            };
+            if f.required && text.trim().is_empty() {
+                return Some("This field may not be blank.".into());
+            }
+            if f.kind == Kind::Email && !is_email(text) {
+                return Some("Enter a valid email address.".into());
+            }
+            let len = text.chars().count() as u64;
+            let limit = LIMITS
+                .iter()
+                .find(|l| l.schema == schema && l.field == f.name)?;
+            if let Some(max) = limit.max.filter(|max| len > *max) {
+                return Some(format!(
+                    "Ensure this field has no more than {max} characters."
+                ));
+            }
+            if let Some(min) = limit.min.filter(|min| len < *min) {
+                return Some(format!("Ensure this field has at least {min} characters."));
+            }
+            None
+        }
+        Kind::Uuid => (!text.is_some_and(is_uuid)).then(|| "Must be a valid UUID.".into()),
+        Kind::Date => text
+            .is_none_or(|t| chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").is_err())
+            .then(|| "Date has wrong format. Use one of these formats instead: YYYY-MM-DD.".into()),
+        Kind::Bool => (!v.is_boolean()).then(|| "Must be a valid boolean.".into()),
+        Kind::UuidList | Kind::EmailList => {
+            let Some(items) = v.as_array() else {
+                return Some(format!(
+                    "Expected a list of items but got type \"{}\".",
+                    type_name(v)
+                ));
+            };
+            let ok = |s: &str| {
+                if f.kind == Kind::UuidList {
+                    is_uuid(s)
+                } else {
+                    is_email(s)
+                }
+            };
+            let bad = items.iter().any(|i| !i.as_str().is_some_and(ok));
+            bad.then(|| {
+                if f.kind == Kind::UuidList {
+                    "Must be a valid UUID.".into()
+                } else {
+                    "Enter a valid email address.".into()
+                }
+            })
+        }
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "bool",
+        Value::Number(_) => "int",
+        Value::String(_) => "str",
+        Value::Array(_) => "list",
+        Value::Object(_) => "dict",
+    }
+}
+
+use Kind::*;
+
+pub(crate) const INVITE: &[Field] = &[
+    field("email", Email, true, false),
+    field("first_name", Str, false, true),
+    field("last_name", Str, false, true),
+    field("provider_practice_locations", UuidList, false, false),
+    field("primary_practice_location", Uuid, false, true),
+    field("client", Uuid, false, false),
+    field("org_joining_date", Date, false, false),
+    field("cc_emails", EmailList, false, false),
+];
+
+pub(crate) const IMPORT: &[Field] = &[
+    field("email", Email, true, false),
+    field("first_name", Str, false, true),
+    field("last_name", Str, false, true),
+    field("caqh_username", Str, true, false),
+    field("caqh_password", Str, true, false),
+    field("provider_practice_locations", UuidList, false, false),
+    field("primary_practice_location", Uuid, false, true),
+];
+
+pub(crate) const CREATE: &[Field] = &[
+    field("email", Email, true, false),
+    field("first_name", Str, true, false),
+    field("last_name", Str, true, false),
+    field("provider_practice_locations", UuidList, false, false),
+    field("primary_practice_location", Uuid, false, true),
+    field("client", Uuid, false, false),
+    field("org_joining_date", Date, false, false),
+    field("document_url", Str, false, false),
+    field("document_type", Str, false, false),
+    field("is_associate", Bool, false, false),
+];
+
+pub(crate) const LOCATION: &[Field] = &[
+    field("providers", UuidList, true, false),
+    field("practice_location", Uuid, true, false),
+];
+
+pub(crate) const CAQH_REQUEST: &[Field] = &[
+    field("caqh_username", Str, true, false),
+    field("caqh_password", Str, true, false),
+    field("full_name", Str, true, false),
+    field("signature", Str, false, true),
+];
+
+pub(crate) const JOINING_DATE: &[Field] = &[field("org_joining_date", Date, false, true)];

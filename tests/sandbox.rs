@@ -1,0 +1,561 @@
+//! The client end to end against the embedded sandbox, and the sandbox's
+//! conformance to `spec/assured.yaml`.
+
+use std::time::{Duration, Instant};
+
+use assured::{
+    models::{
+        CreateProvider, ImportProviderWithCaqh, InviteProvider, NewCaqhImportRequest,
+        SourceOfJoining,
+    },
+    sandbox::{Fault, Sandbox},
+    CaqhImportRequestParams, Error, ListParams, PracticeLocationParams,
+};
+use chrono::NaiveDate;
+use serde_json::{json, Value};
+
+const CAQH_PASSWORD: &str = "sandbox-e2e-Pw9!";
+
+fn invite(email: &str, first: &str, last: &str) -> InviteProvider {
+    InviteProvider::builder()
+        .email(email)
+        .first_name(Some(first.to_string()))
+        .last_name(Some(last.to_string()))
+        .try_into()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn starts_fast_and_is_deterministic() {
+    let started = Instant::now();
+    let a = Sandbox::builder()
+        .seed(9)
+        .providers(1000)
+        .start()
+        .await
+        .unwrap();
+    let elapsed = started.elapsed();
+    assert!(elapsed < Duration::from_secs(1), "started in {elapsed:?}");
+    let b = Sandbox::builder()
+        .seed(9)
+        .providers(1000)
+        .start()
+        .await
+        .unwrap();
+    let c = Sandbox::builder()
+        .seed(10)
+        .providers(1000)
+        .start()
+        .await
+        .unwrap();
+    let first = |s: &Sandbox| {
+        let client = s.client().unwrap();
+        async move {
+            client
+                .providers()
+                .list(&ListParams::new().limit(5))
+                .await
+                .unwrap()
+                .results
+        }
+    };
+    let (pa, pb, pc) = (first(&a).await, first(&b).await, first(&c).await);
+    assert_eq!(format!("{pa:?}"), format!("{pb:?}"));
+    assert_ne!(format!("{pa:?}"), format!("{pc:?}"));
+}
+
+#[tokio::test]
+async fn the_seed_data_is_realistic_and_valid() {
+    let sandbox = Sandbox::builder()
+        .seed(1)
+        .providers(500)
+        .start()
+        .await
+        .unwrap();
+    let all = sandbox
+        .client()
+        .unwrap()
+        .providers()
+        .list_all(&ListParams::new())
+        .await
+        .unwrap();
+    assert_eq!(all.items.len(), 500);
+    let mut emails = std::collections::HashSet::new();
+    let mut npis = std::collections::HashSet::new();
+    let mut inactive = 0;
+    for p in &all.items {
+        assert!(
+            emails.insert(p.email.clone()),
+            "duplicate email {}",
+            p.email
+        );
+        let npi = p.npi.clone().unwrap();
+        assert_eq!(assured::npi::normalize(&npi).unwrap(), npi);
+        assert!(npis.insert(npi));
+        let profile = p.provider_profile_id.clone().unwrap();
+        assert_ne!(
+            profile,
+            p.id.to_string(),
+            "profile ids differ from account ids"
+        );
+        assert!((0.0..=100.0).contains(&p.profile_completeness_percentage));
+        inactive += usize::from(p.is_active == Some(false));
+    }
+    assert!((5..100).contains(&inactive), "a few inactive: {inactive}");
+    assert_eq!(sandbox.practice_locations().len(), 5);
+    assert_eq!(sandbox.clients().len(), 3);
+}
+
+#[tokio::test]
+async fn the_main_flow_list_invite_find_by_npi_add_to_location() {
+    let sandbox = Sandbox::builder()
+        .seed(42)
+        .providers(250)
+        .start()
+        .await
+        .unwrap();
+    let client = sandbox.client().unwrap();
+    let providers = client.providers();
+    let location = sandbox.practice_locations()[0];
+
+    let before = providers.list(&ListParams::new().limit(10)).await.unwrap();
+    assert_eq!(before.count, 250);
+    let invited = providers
+        .invite(&[invite("new.person@example.com", "New", "Person")])
+        .await
+        .unwrap();
+    let id = invited[0].id;
+    // Visible everywhere: the list, get, the NPI lookup, not-in-location.
+    let listed = providers.get(&id.to_string()).await.unwrap();
+    assert_eq!(listed.email, "new.person@example.com");
+    assert_eq!(providers.list(&ListParams::new()).await.unwrap().count, 251);
+    let npi = listed.npi.clone().unwrap();
+    let by_npi = providers.get_by_npi(&npi).await.unwrap();
+    assert_eq!(by_npi.id, id);
+    let missing = providers
+        .list_all_not_in_practice_location(location, &PracticeLocationParams::new())
+        .await
+        .unwrap();
+    assert!(missing.items.iter().any(|u| u.id == id));
+    providers
+        .add_to_practice_location(location, &[id])
+        .await
+        .unwrap();
+    let missing_after = providers
+        .list_all_not_in_practice_location(location, &PracticeLocationParams::new())
+        .await
+        .unwrap();
+    assert!(!missing_after.items.iter().any(|u| u.id == id));
+    assert_eq!(missing_after.items.len(), missing.items.len() - 1);
+
+    // Profile id, and the joining date by profile id.
+    let profile = providers.get_profile_id(&id.to_string()).await.unwrap();
+    let set = providers
+        .update_org_joining_date(&profile, NaiveDate::from_ymd_opt(2025, 1, 15))
+        .await
+        .unwrap();
+    assert_eq!(set.org_joining_date, NaiveDate::from_ymd_opt(2025, 1, 15));
+    assert_eq!(
+        providers
+            .get_org_joining_date(&profile)
+            .await
+            .unwrap()
+            .org_joining_date,
+        NaiveDate::from_ymd_opt(2025, 1, 15)
+    );
+    let cleared = providers
+        .update_org_joining_date(&profile, None)
+        .await
+        .unwrap();
+    assert_eq!(cleared.org_joining_date, None);
+
+    // The same email again is refused like DRF does, per item.
+    let err = providers
+        .invite(&[
+            invite("other@example.com", "O", "T"),
+            invite("NEW.person@example.com", "N", "P"),
+        ])
+        .await
+        .unwrap_err();
+    let api = err.api_error().unwrap();
+    assert_eq!(
+        api.item_errors[&1]["email"],
+        vec!["user with this email already exists."]
+    );
+    assert!(!api.item_errors.contains_key(&0));
+    assert_eq!(
+        providers.list(&ListParams::new()).await.unwrap().count,
+        251,
+        "nothing half-written"
+    );
+}
+
+#[tokio::test]
+async fn create_import_and_caqh_requests_are_kept() {
+    let sandbox = Sandbox::builder().providers(20).start().await.unwrap();
+    let client = sandbox.client().unwrap();
+    let providers = client.providers();
+    let new: CreateProvider = CreateProvider::builder()
+        .email("created@example.com")
+        .first_name("Cre")
+        .last_name("Ated")
+        .client(Some(sandbox.clients()[1]))
+        .try_into()
+        .unwrap();
+    let created = providers.create(&new).await.unwrap();
+    assert_eq!(
+        created.source_of_joining,
+        Some(SourceOfJoining::ProviderCreateApi)
+    );
+    let by_client = providers
+        .list_all(&ListParams::new().client(sandbox.clients()[1]))
+        .await
+        .unwrap();
+    assert!(by_client.items.iter().any(|p| p.id == created.id));
+
+    let import: ImportProviderWithCaqh = ImportProviderWithCaqh::builder()
+        .email("imported@example.com")
+        .first_name(Some("Im".to_string()))
+        .last_name(Some("Ported".to_string()))
+        .caqh_username("imported_caqh")
+        .caqh_password(CAQH_PASSWORD)
+        .try_into()
+        .unwrap();
+    let imported = providers.import_with_caqh(&import).await.unwrap();
+    assert_eq!(
+        providers
+            .get(&imported.id.to_string())
+            .await
+            .unwrap()
+            .full_name,
+        "Im Ported"
+    );
+
+    let request: NewCaqhImportRequest = NewCaqhImportRequest::builder()
+        .caqh_username("imported_caqh")
+        .caqh_password(CAQH_PASSWORD)
+        .full_name("Im Ported")
+        .try_into()
+        .unwrap();
+    let recorded = providers.request_caqh_import(&request).await.unwrap();
+    let mine = providers
+        .list_all_caqh_import_requests(&CaqhImportRequestParams::new().provider(imported.id))
+        .await
+        .unwrap();
+    assert_eq!(
+        mine.items.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![recorded.id]
+    );
+    // The request log keeps no credential.
+    let log = format!("{:?}", sandbox.requests());
+    assert!(
+        !log.contains(CAQH_PASSWORD) && !log.contains(sandbox.api_key()),
+        "{log}"
+    );
+}
+
+#[tokio::test]
+async fn filters_ordering_and_a_capped_limit() {
+    let sandbox = Sandbox::builder()
+        .seed(3)
+        .providers(300)
+        .max_limit(40)
+        .start()
+        .await
+        .unwrap();
+    let client = sandbox.client().unwrap();
+    let providers = client.providers();
+    let all = providers
+        .list_all(&ListParams::new().limit(100))
+        .await
+        .unwrap();
+    assert_eq!(
+        all.items.len(),
+        300,
+        "a server capping limit at 40 is followed"
+    );
+    let inactive = providers
+        .list_all(&ListParams::new().is_active(false))
+        .await
+        .unwrap();
+    assert_eq!(
+        inactive.items.len(),
+        all.items
+            .iter()
+            .filter(|p| p.is_active == Some(false))
+            .count()
+    );
+    let sorted = providers
+        .list_all(&ListParams::new().ordering("-email"))
+        .await
+        .unwrap();
+    let mut emails: Vec<_> = all.items.iter().map(|p| p.email.clone()).collect();
+    emails.sort();
+    emails.reverse();
+    assert_eq!(
+        sorted
+            .items
+            .iter()
+            .map(|p| p.email.clone())
+            .collect::<Vec<_>>(),
+        emails
+    );
+    let someone = &all.items[17];
+    let found = providers
+        .list(&ListParams::new().email(someone.email.to_uppercase()))
+        .await
+        .unwrap();
+    assert_eq!(found.results[0].id, someone.id);
+    let search = providers
+        .list_all(&ListParams::new().search(someone.last_name.clone().unwrap().to_lowercase()))
+        .await
+        .unwrap();
+    assert!(search.items.iter().any(|p| p.id == someone.id));
+    let ids = [all.items[1].id, all.items[2].id];
+    let by_ids = providers
+        .list_all(&ListParams::new().id_in(ids))
+        .await
+        .unwrap();
+    assert_eq!(by_ids.items.len(), 2);
+    let many = providers
+        .get_many(&[ids[0].to_string(), uuid::Uuid::nil().to_string()])
+        .await
+        .unwrap();
+    assert_eq!(
+        (many.found.len(), many.missing),
+        (1, vec![uuid::Uuid::nil()])
+    );
+}
+
+#[tokio::test]
+async fn faults_on_demand() {
+    let sandbox = Sandbox::builder().providers(10).start().await.unwrap();
+    let client = sandbox.client().unwrap();
+    let list = "/api/v1/users/providers-list/";
+    sandbox.fail_next(list, 1, 503, None);
+    assert_eq!(
+        client
+            .providers()
+            .list(&ListParams::new())
+            .await
+            .unwrap()
+            .count,
+        10
+    );
+    sandbox.plan(list, 1, Fault::Drop);
+    assert_eq!(
+        client
+            .providers()
+            .list(&ListParams::new())
+            .await
+            .unwrap()
+            .count,
+        10
+    );
+    sandbox.plan(list, 1, Fault::Malformed);
+    assert!(matches!(
+        client.providers().list(&ListParams::new()).await,
+        Err(Error::Decode { .. })
+    ));
+    sandbox.fail_next("/api/v1/users/invite-providers/", 1, 500, None);
+    let err = client
+        .providers()
+        .invite(&[invite("x@example.com", "X", "Y")])
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
+    sandbox.fail_next(list, 1, 429, Some(3600));
+    assert!(matches!(
+        client.providers().list(&ListParams::new()).await,
+        Err(Error::RateLimited { retry_after: Some(d), .. }) if d == Duration::from_secs(3600)
+    ));
+    let log = sandbox.requests();
+    assert_eq!(log.iter().filter(|r| r.path == list).count(), 2 + 2 + 1 + 1);
+    assert_eq!(
+        log.iter().filter(|r| r.method == "POST").count(),
+        1,
+        "the 500 invite was sent once"
+    );
+    assert!(log
+        .iter()
+        .all(|r| r.headers.iter().all(|(k, _)| k != "x-api-key")));
+    // Auth.
+    let wrong = assured::Client::builder()
+        .base_url(sandbox.base_url())
+        .api_key("wrong")
+        .build()
+        .unwrap();
+    assert!(
+        matches!(wrong.providers().list(&ListParams::new()).await, Err(Error::Auth(e)) if e.status == 403)
+    );
+}
+
+/// Every operation's responses, success and error, validate against the
+/// spec the client is generated from.
+#[tokio::test]
+async fn every_response_conforms_to_the_spec() {
+    let spec = xtask::load_document(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("spec/assured.yaml"),
+    )
+    .unwrap();
+    let validator = xtask::SchemaValidator::new(&spec);
+    let sandbox = Sandbox::builder().providers(30).start().await.unwrap();
+    let http = reqwest::Client::new();
+    let base = sandbox.base_url().to_string();
+    let key = sandbox.api_key().to_string();
+    let location = sandbox.practice_locations()[0];
+    let client_id = sandbox.clients()[0];
+    let first = sandbox
+        .client()
+        .unwrap()
+        .providers()
+        .list(&ListParams::new().limit(1))
+        .await
+        .unwrap()
+        .results[0]
+        .clone();
+    let profile = first.provider_profile_id.clone().unwrap();
+    let joining = format!("/api/v1/users/update-provider-org-joining-date/{profile}/");
+    let cases: Vec<(&str, String, Option<Value>, u16)> = vec![
+        (
+            "GET",
+            "/api/v1/users/providers-list/?limit=5&ordering=-npi".into(),
+            None,
+            200,
+        ),
+        (
+            "GET",
+            "/api/v1/users/providers-list/?client=not-a-uuid".into(),
+            None,
+            400,
+        ),
+        (
+            "POST",
+            "/api/v1/users/invite-providers/".into(),
+            Some(
+                json!([{"email": "c1@example.com", "first_name": "C", "last_name": "One", "client": client_id, "provider_practice_locations": [location], "org_joining_date": "2025-11-27"}]),
+            ),
+            200,
+        ),
+        (
+            "POST",
+            "/api/v1/users/invite-providers/".into(),
+            Some(json!([{"email": "bad", "first_name": null}])),
+            400,
+        ),
+        (
+            "POST",
+            "/api/v1/users/import-single-provider-with-caqh/".into(),
+            Some(
+                json!({"email": "c2@example.com", "caqh_username": "user_c2", "caqh_password": "secret-c2"}),
+            ),
+            200,
+        ),
+        (
+            "POST",
+            "/api/v1/users/import-single-provider-with-caqh/".into(),
+            Some(json!({"email": "c3@example.com", "caqh_username": "u", "caqh_password": "p"})),
+            400,
+        ),
+        (
+            "POST",
+            "/api/v1/users/create-providers/".into(),
+            Some(
+                json!({"email": "c4@example.com", "first_name": "C", "last_name": "Four", "document_type": "license"}),
+            ),
+            201,
+        ),
+        (
+            "POST",
+            "/api/v1/users/create-providers/".into(),
+            Some(json!({"email": "c5@example.com"})),
+            400,
+        ),
+        (
+            "GET",
+            format!(
+                "/api/v1/users/providers-not-in-practice-loc/?practice_location={location}&limit=3"
+            ),
+            None,
+            200,
+        ),
+        (
+            "POST",
+            "/api/v1/users/practice-location-providers/".into(),
+            Some(json!({"providers": [first.id], "practice_location": location})),
+            201,
+        ),
+        (
+            "POST",
+            "/api/v1/users/practice-location-providers/".into(),
+            Some(json!({"providers": ["x"], "practice_location": location})),
+            400,
+        ),
+        (
+            "GET",
+            "/api/v1/users/request-caqh-import/".into(),
+            None,
+            200,
+        ),
+        (
+            "POST",
+            "/api/v1/users/request-caqh-import/".into(),
+            Some(
+                json!({"caqh_username": "user_c6", "caqh_password": "secret-c6", "full_name": first.full_name}),
+            ),
+            201,
+        ),
+        ("GET", joining.clone(), None, 200),
+        (
+            "PATCH",
+            joining.clone(),
+            Some(json!({"org_joining_date": "2024-02-29"})),
+            200,
+        ),
+        (
+            "PATCH",
+            joining.clone(),
+            Some(json!({"org_joining_date": "2024-02-30"})),
+            400,
+        ),
+        (
+            "GET",
+            "/api/v1/users/update-provider-org-joining-date/nobody/".into(),
+            None,
+            404,
+        ),
+    ];
+    for (method, path, body, expected) in &cases {
+        let mut request = http
+            .request(method.parse().unwrap(), format!("{base}{path}"))
+            .header("x-api-key", &key);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        assert_eq!(status, *expected, "{method} {path}");
+        let body: Value = response.json().await.unwrap();
+        let template = path
+            .split('?')
+            .next()
+            .unwrap()
+            .replace(&profile, "{id}")
+            .replace("nobody", "{id}");
+        if let Err(errors) = validator.validate_response(method, &template, status, &body) {
+            panic!("{method} {path} -> {status} does not conform: {errors:?}\n{body}");
+        }
+    }
+    // Without a key: 401 with a DRF body that conforms too.
+    let response = http
+        .get(format!("{base}/api/v1/users/providers-list/"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    let body: Value = response.json().await.unwrap();
+    validator
+        .validate_response("GET", "/api/v1/users/providers-list/", 401, &body)
+        .unwrap();
+    println!("conformance: {} responses validated", cases.len() + 1);
+}
