@@ -21,6 +21,8 @@
 
 mod client;
 mod error;
+#[cfg(feature = "polars")]
+pub mod frames;
 pub mod models;
 pub mod npi;
 mod page;

@@ -565,21 +565,44 @@ async fn every_response_conforms_to_the_spec() {
 async fn the_binary_serves_ten_thousand_providers() {
     use std::io::{BufRead, BufReader};
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_assured-sandbox"))
-        .args(["--port", "0", "--seed", "42", "--providers", "10000", "--latency-ms", "20", "--max-limit", "100"])
+        .args([
+            "--port",
+            "0",
+            "--seed",
+            "42",
+            "--providers",
+            "10000",
+            "--latency-ms",
+            "20",
+            "--max-limit",
+            "100",
+        ])
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     let base = line.split_whitespace().nth(2).unwrap().to_string();
     assert!(line.contains("10000 providers"), "{line}");
-    let client = assured::Client::builder().base_url(&base).api_key("sandbox-api-key").build().unwrap();
+    let client = assured::Client::builder()
+        .base_url(&base)
+        .api_key("sandbox-api-key")
+        .build()
+        .unwrap();
     let started = Instant::now();
-    let page = client.providers().list(&ListParams::new().limit(1000)).await;
+    let page = client
+        .providers()
+        .list(&ListParams::new().limit(1000))
+        .await;
     let elapsed = started.elapsed();
     child.kill().unwrap();
     let page = page.unwrap();
     assert_eq!(page.count, 10_000);
     assert_eq!(page.results.len(), 100, "limit capped at --max-limit");
-    assert!(elapsed >= Duration::from_millis(20), "latency applied: {elapsed:?}");
+    assert!(
+        elapsed >= Duration::from_millis(20),
+        "latency applied: {elapsed:?}"
+    );
 }
