@@ -598,6 +598,7 @@ async fn the_binary_serves_ten_thousand_providers() {
         .await;
     let elapsed = started.elapsed();
     child.kill().unwrap();
+    child.wait().unwrap();
     let page = page.unwrap();
     assert_eq!(page.count, 10_000);
     assert_eq!(page.results.len(), 100, "limit capped at --max-limit");

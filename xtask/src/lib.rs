@@ -7,13 +7,20 @@
 //! validates JSON values against the document's schemas, for example server
 //! responses in a conformance test, and [`response_schema_ref`] finds which
 //! schema a given response must match.
+//!
+//! [`drift`] compares the spec with the vendor's OpenAPI documents (3.0 or
+//! 3.1) and sorts the differences against `spec/divergences.yaml`;
+//! [`regen`] generates the client from two versions of the spec as
+//! `build.rs` does and lists the public items that changed.
 
 mod check;
+pub mod drift;
 mod examples;
 mod load;
 mod operations;
 mod problem;
 mod refs;
+pub mod regen;
 mod responses;
 mod schema;
 mod shapes;

@@ -1,11 +1,16 @@
 //! `cargo xtask`: project automation for the `assured` workspace.
 //!
 //! ```text
-//! cargo xtask spec [PATH]   check the OpenAPI document (default spec/assured.yaml)
+//! cargo xtask spec [PATH]                 check the OpenAPI document (default spec/assured.yaml)
+//! cargo xtask spec drift UPSTREAM [--json] [--strict] [--suggest]
+//!                                         compare spec/ with an upstream OpenAPI document
+//! cargo xtask spec regen-check [--base REV | --old PATH] [--new PATH] [--json]
+//!                                         list the public items of the client a spec edit changes
 //! ```
 //!
-//! Exit status: 0 when the command succeeds, 1 when it finds problems or
-//! cannot read its input, 2 for a usage error.
+//! Exit status: 0 when the command succeeds, 1 when it finds problems (for
+//! `drift`: differences not recorded in `spec/divergences.yaml`) or cannot
+//! read its input, 2 for a usage error.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,6 +19,8 @@ use clap::{Args, Parser, Subcommand};
 
 /// The document `cargo xtask spec` checks when given no path.
 const DEFAULT_SPEC: &str = "spec/assured.yaml";
+/// The divergences file `spec drift` reads beside the spec by default.
+const DIVERGENCES_FILE: &str = "divergences.yaml";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -32,25 +39,225 @@ enum Command {
     Spec(SpecArgs),
 }
 
-/// Arguments of `cargo xtask spec`.
-///
-/// Later actions on the spec (`drift`, `regen-check`) go in as an optional
-/// `#[command(subcommand)]` field here, with
-/// `#[command(args_conflicts_with_subcommands = true)]`, leaving bare
-/// `spec [PATH]` as the check.
+/// Arguments of `cargo xtask spec`: bare `spec [PATH]` checks the document;
+/// the subcommands are other actions on the spec.
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 struct SpecArgs {
     /// The OpenAPI document, YAML or JSON [default: spec/assured.yaml in the
     /// workspace root]. A relative path is taken from the current directory,
     /// or else from the workspace root.
     path: Option<PathBuf>,
+
+    #[command(subcommand)]
+    action: Option<SpecAction>,
+}
+
+#[derive(Debug, Subcommand)]
+enum SpecAction {
+    /// Compare our spec with an upstream OpenAPI document.
+    ///
+    /// The upstream document may be OpenAPI 3.0 or 3.1, YAML or JSON; the
+    /// operations our spec has are compared with it (matched by method and
+    /// path). Exit 0 when nothing differs beyond what spec/divergences.yaml
+    /// records, 1 when something new does.
+    Drift(DriftArgs),
+    /// List the public items of the generated client that a spec edit changes.
+    ///
+    /// Types, fields and methods added, removed, or with a changed signature,
+    /// and changed length limits: the material for a release note.
+    RegenCheck(RegenArgs),
+}
+
+/// Arguments of `cargo xtask spec drift`.
+#[derive(Debug, Args)]
+struct DriftArgs {
+    /// The upstream OpenAPI document. Its file name selects the entries of
+    /// the divergences file that apply.
+    upstream: PathBuf,
+    /// Our spec [default: spec/assured.yaml in the workspace root].
+    #[arg(long)]
+    spec: Option<PathBuf>,
+    /// The recorded, intended differences [default: divergences.yaml beside
+    /// the spec; none when it does not exist].
+    #[arg(long)]
+    divergences: Option<PathBuf>,
+    /// Print the report as JSON (lists `new`, `recorded`, `stale`).
+    #[arg(long)]
+    json: bool,
+    /// Also fail (exit 1) when a recorded entry no longer differs.
+    #[arg(long)]
+    strict: bool,
+    /// After the report, print a divergences entry (reason to fill in) for
+    /// each new difference.
+    #[arg(long, conflicts_with = "json")]
+    suggest: bool,
+}
+
+/// Arguments of `cargo xtask spec regen-check`.
+#[derive(Debug, Args)]
+struct RegenArgs {
+    /// The git revision whose spec/assured.yaml is the old spec.
+    #[arg(long, default_value = "HEAD", conflicts_with = "old")]
+    base: String,
+    /// The old spec, from a file instead of git.
+    #[arg(long)]
+    old: Option<PathBuf>,
+    /// The new spec [default: spec/assured.yaml in the workspace root].
+    #[arg(long)]
+    new: Option<PathBuf>,
+    /// Print the report as JSON (lists `added`, `removed`, `changed`,
+    /// `limits`).
+    #[arg(long)]
+    json: bool,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Spec(SpecArgs {
+            action: Some(SpecAction::Drift(args)),
+            ..
+        }) => drift(&args),
+        Command::Spec(SpecArgs {
+            action: Some(SpecAction::RegenCheck(args)),
+            ..
+        }) => regen_check(&args),
         Command::Spec(args) => spec(&args),
     }
+}
+
+fn drift(args: &DriftArgs) -> ExitCode {
+    let spec = spec_path(args.spec.as_deref());
+    let upstream = input_path(&args.upstream);
+    let (divergences, must_exist) = match &args.divergences {
+        Some(path) => (input_path(path), true),
+        None => (
+            spec.parent()
+                .unwrap_or(Path::new("."))
+                .join(DIVERGENCES_FILE),
+            false,
+        ),
+    };
+    let report = match xtask::drift::run_drift(xtask::drift::DriftInputs {
+        spec: &spec,
+        upstream: &upstream,
+        divergences: &divergences,
+        divergences_must_exist: must_exist,
+    }) {
+        Ok(report) => report,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if args.json {
+        println!("{}", report.to_json());
+    } else {
+        print!("{}", report.to_text());
+    }
+    if args.suggest && !report.new.is_empty() {
+        let label = xtask::drift::upstream_label(&upstream);
+        println!(
+            "
+# Entries for {} (fill in each reason):",
+            divergences.display()
+        );
+        for difference in &report.new {
+            print!(
+                "{}",
+                xtask::drift::divergences::suggest_entry(difference, &label)
+            );
+        }
+    }
+    if !report.stale.is_empty() {
+        eprintln!(
+            "warning: {} entr{} in {} no longer differ{} from {}; remove {}{}",
+            report.stale.len(),
+            if report.stale.len() == 1 { "y" } else { "ies" },
+            divergences.display(),
+            if report.stale.len() == 1 { "s" } else { "" },
+            xtask::drift::file_name(&upstream),
+            if report.stale.len() == 1 {
+                "it"
+            } else {
+                "them"
+            },
+            if args.strict {
+                " (--strict: failing)"
+            } else {
+                ""
+            }
+        );
+    }
+    let stale_fails = args.strict && !report.stale.is_empty();
+    if report.is_clean() && !stale_fails {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn regen_check(args: &RegenArgs) -> ExitCode {
+    match regen_report(args) {
+        Ok(report) => {
+            if args.json {
+                println!("{}", report.to_json());
+            } else {
+                print!("{}", report.to_text());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn regen_report(args: &RegenArgs) -> Result<xtask::regen::RegenReport, String> {
+    let new_path = spec_path(args.new.as_deref());
+    let new_text = read(&new_path)?;
+    let (old_text, old_source) = match &args.old {
+        Some(path) => {
+            let path = input_path(path);
+            (read(&path)?, path.display().to_string())
+        }
+        None => {
+            let object = format!("{}:{DEFAULT_SPEC}", args.base);
+            (git_show(&object)?, object)
+        }
+    };
+    let new_source = new_path.display().to_string();
+    if old_text == new_text {
+        return Ok(xtask::regen::RegenReport {
+            old_source,
+            new_source,
+            ..Default::default()
+        });
+    }
+    xtask::regen::regen_check(&old_text, &new_text, &old_source, &new_source)
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+/// `git show REV:PATH` in the workspace root (read-only).
+fn git_show(object: &str) -> Result<String, String> {
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(workspace_root())
+        .args(["show", object])
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "git show {object}: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    String::from_utf8(output.stdout).map_err(|_| format!("git show {object}: not UTF-8"))
 }
 
 fn spec(args: &SpecArgs) -> ExitCode {
@@ -90,7 +297,16 @@ fn workspace_root() -> PathBuf {
 fn spec_path(given: Option<&Path>) -> PathBuf {
     match given {
         None => workspace_root().join(DEFAULT_SPEC),
-        Some(path) if path.is_absolute() || path.exists() => path.to_path_buf(),
-        Some(path) => workspace_root().join(path),
+        Some(path) => input_path(path),
+    }
+}
+
+/// A path as given: from the current directory when it exists there, else
+/// from the workspace root.
+fn input_path(path: &Path) -> PathBuf {
+    if path.is_absolute() || path.exists() {
+        path.to_path_buf()
+    } else {
+        workspace_root().join(path)
     }
 }

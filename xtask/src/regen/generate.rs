@@ -1,0 +1,159 @@
+//! Generating the client from a spec exactly as `build.rs` does.
+//!
+//! `build.rs` cannot be shared as a library, so its generation settings and
+//! its length-limit stripping are replicated here. The test
+//! `tests/regen_settings.rs` parses both files and fails when
+//! [`generation_settings`] calls other `with_*` settings than `build.rs`
+//! does, or when [`take_length_limits`] is not token for token the same
+//! function as `build.rs`'s: change both together.
+
+use std::panic;
+
+/// The generated code of one spec, as `build.rs` writes it to `OUT_DIR`.
+#[derive(Debug)]
+pub struct Generated {
+    /// `assured.rs`: the client, parsed.
+    pub client: syn::File,
+    /// `limits.rs`: the length-limit table `crate::validate` checks.
+    pub limits: String,
+}
+
+/// Generates the client from the text of a spec (YAML or JSON) with the
+/// settings of `build.rs`.
+pub fn generate(text: &str) -> Result<Generated, String> {
+    let mut doc: serde_yaml::Value =
+        serde_yaml::from_str(text).map_err(|e| format!("not YAML: {e}"))?;
+    let limits = take_length_limits(&mut doc);
+    let spec: openapiv3::OpenAPI =
+        serde_yaml::from_value(doc).map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
+    if !spec.openapi.starts_with("3.0.") {
+        return Err(format!(
+            "openapi is {:?}; progenitor reads 3.0.x only",
+            spec.openapi
+        ));
+    }
+    let settings = generation_settings()?;
+
+    // progenitor and typify assert on shapes they cannot handle; turn the
+    // panic into a message instead of a backtrace.
+    let default_hook = panic::take_hook();
+    panic::set_hook(Box::new(|_| {}));
+    let generated = panic::catch_unwind(|| {
+        progenitor::Generator::new(&settings)
+            .generate_tokens(&spec)
+            .map_err(|e| e.to_string())
+    });
+    panic::set_hook(default_hook);
+    let tokens = match generated {
+        Ok(Ok(tokens)) => tokens,
+        Ok(Err(e)) => return Err(format!("progenitor refused the spec: {e}")),
+        Err(payload) => {
+            let why = payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "unknown reason".into());
+            return Err(format!("progenitor cannot generate from it: {why}"));
+        }
+    };
+    let client: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    Ok(Generated { client, limits })
+}
+
+/// The progenitor settings of `build.rs`, call for call.
+pub fn generation_settings() -> Result<progenitor::GenerationSettings, String> {
+    let mut settings = progenitor::GenerationSettings::default();
+    settings
+        .with_interface(progenitor::InterfaceStyle::Builder)
+        .with_tag(progenitor::TagStyle::Merged)
+        .with_derive("schemars::JsonSchema")
+        .with_inner_type(tokens("crate::transport::Inner")?)
+        .with_hooks(progenitor::HooksMode::Expected)
+        // Closed enums fail a whole decode on a value added server-side;
+        // these open enums keep unknown values instead.
+        .with_replacement(
+            "SourceOfJoining",
+            "crate::models::SourceOfJoining",
+            std::iter::empty(),
+        )
+        .with_replacement("UserType", "crate::models::UserType", std::iter::empty())
+        // CAQH credentials are a third party's secrets: redacted in Debug.
+        .with_replacement("CaqhLogin", "crate::secret::CaqhSecret", std::iter::empty())
+        .with_replacement(
+            "CaqhStoredCredential",
+            "crate::secret::CaqhSecret",
+            std::iter::empty(),
+        );
+    Ok(settings)
+}
+
+/// Removes `minLength`/`maxLength` from the component schemas before
+/// generation and returns them as a Rust table for `crate::validate`.
+///
+/// A copy of `build.rs`'s function of the same name (the test
+/// `tests/regen_settings.rs` keeps them equal): typify would turn every
+/// length-limited string into a validating newtype.
+pub fn take_length_limits(doc: &mut serde_yaml::Value) -> String {
+    use serde_yaml::Value;
+    let key = |k: &str| Value::String(k.to_string());
+    let as_u64 = |v: Option<Value>| v.and_then(|v| v.as_u64());
+    let Some(schemas) = doc
+        .get_mut("components")
+        .and_then(|c| c.get_mut("schemas"))
+        .and_then(|s| s.as_mapping_mut())
+    else {
+        return "pub(crate) const LIMITS: &[Limit] = &[];\n".into();
+    };
+    // Named string schemas (such as `CaqhLogin`) carry limits that apply
+    // wherever a property refers to them.
+    let mut named = std::collections::BTreeMap::new();
+    for (name, schema) in schemas.iter_mut() {
+        if let (Some(name), Some(map)) = (name.as_str(), schema.as_mapping_mut()) {
+            let min = as_u64(map.remove(key("minLength")));
+            let max = as_u64(map.remove(key("maxLength")));
+            if min.is_some() || max.is_some() {
+                named.insert(format!("#/components/schemas/{name}"), (min, max));
+            }
+        }
+    }
+    let mut rows = Vec::new();
+    for (name, schema) in schemas.iter_mut() {
+        let Some(props) = schema
+            .get_mut("properties")
+            .and_then(|p| p.as_mapping_mut())
+        else {
+            continue;
+        };
+        for (field, prop) in props.iter_mut() {
+            let Some(map) = prop.as_mapping_mut() else {
+                continue;
+            };
+            let mut min = as_u64(map.remove(key("minLength")));
+            let mut max = as_u64(map.remove(key("maxLength")));
+            if let Some(target) = map.get(key("$ref")).and_then(|r| r.as_str()) {
+                if let Some((rmin, rmax)) = named.get(target) {
+                    min = min.or(*rmin);
+                    max = max.or(*rmax);
+                }
+            }
+            if min.is_some() || max.is_some() {
+                rows.push(format!(
+                    "    Limit {{ schema: {:?}, field: {:?}, min: {:?}, max: {:?} }},\n",
+                    name.as_str().unwrap_or_default(),
+                    field.as_str().unwrap_or_default(),
+                    min,
+                    max
+                ));
+            }
+        }
+    }
+    format!(
+        "pub(crate) const LIMITS: &[Limit] = &[\n{}];\n",
+        rows.concat()
+    )
+}
+
+fn tokens(s: &str) -> Result<proc_macro2::TokenStream, String> {
+    s.parse().map_err(|e| format!("bad tokens {s:?}: {e}"))
+}
