@@ -160,6 +160,30 @@ impl Client {
         &self.config().npi_cache
     }
 
+    /// This client with another retry policy, for the calls made through
+    /// it: the per-call opt-in. It shares the connection pool and the NPI
+    /// cache with `self`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: assured::Client, new: assured::models::CreateProvider) -> assured::Result<()> {
+    /// use assured::RetryPolicy;
+    ///
+    /// // This create is known to be safe to repeat: let it retry on 5xx.
+    /// let patient = client.with_retry_policy(RetryPolicy::default().retry_writes_on_server_errors(true));
+    /// patient.providers().create(&new).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn with_retry_policy(&self, policy: RetryPolicy) -> Client {
+        let mut config = self.config().clone();
+        config.retry = policy;
+        let raw = crate::raw::Client::new_with_client(
+            self.base_url(),
+            self.raw.client.clone(),
+            Inner(Arc::new(config)),
+        );
+        Client { raw: Arc::new(raw) }
+    }
+
     pub(crate) fn config(&self) -> &Config {
         &self.raw.inner.0
     }
@@ -354,7 +378,7 @@ impl ClientBuilder {
             credentials,
             page_size: self.page_size,
             concurrency: self.concurrency,
-            npi_cache: NpiCache::new(self.npi_cache_ttl, self.npi_strategy),
+            npi_cache: Arc::new(NpiCache::new(self.npi_cache_ttl, self.npi_strategy)),
             retry: self.retry,
             attempt_timeout: self.timeout,
         }));

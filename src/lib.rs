@@ -23,6 +23,8 @@ mod client;
 mod error;
 #[cfg(feature = "polars")]
 pub mod frames;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod models;
 pub mod npi;
 mod page;

@@ -37,11 +37,12 @@ const REQUEST_ID_HEADERS: [&str; 2] = ["x-request-id", "x-amzn-requestid"];
 #[derive(Clone)]
 pub struct Inner(pub(crate) Arc<Config>);
 
+#[derive(Clone)]
 pub(crate) struct Config {
     pub(crate) credentials: Credentials,
     pub(crate) page_size: u32,
     pub(crate) concurrency: usize,
-    pub(crate) npi_cache: crate::npi::NpiCache,
+    pub(crate) npi_cache: Arc<crate::npi::NpiCache>,
     pub(crate) retry: crate::RetryPolicy,
     pub(crate) attempt_timeout: Duration,
 }

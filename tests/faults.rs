@@ -445,3 +445,28 @@ async fn a_redirect_to_another_origin_never_receives_the_key() {
     );
     assert!(other.keys_seen.lock().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_per_call_opt_in_retries_that_write_only() {
+    let server = scripted(vec![
+        Act::Reply(503, vec![], String::new()),
+        invited(),
+        Act::Reply(503, vec![], String::new()),
+    ])
+    .await;
+    let client = client_for(&server, fast_retries());
+    let patient = client.with_retry_policy(fast_retries().retry_writes_on_server_errors(true));
+    patient.providers().invite(&invite()).await.unwrap();
+    assert_eq!(
+        server.requests.load(Ordering::SeqCst),
+        2,
+        "opted in: retried once"
+    );
+    // The original client keeps its policy.
+    client.providers().invite(&invite()).await.unwrap_err();
+    assert_eq!(
+        server.requests.load(Ordering::SeqCst),
+        3,
+        "not opted in: sent once"
+    );
+}

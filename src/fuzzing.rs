@@ -1,0 +1,40 @@
+//! Entry points for the fuzz targets and property tests: the parsers that
+//! see raw server bytes. Not part of the public API.
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::{error::ApiError, page::Page};
+
+/// Decodes a providers page the way a response is decoded, then reads its
+/// `next` link the way the paginator does. Returns whether both succeeded.
+pub fn decode_page(body: &[u8]) -> bool {
+    let Ok(page) = serde_json::from_slice::<crate::raw::types::ProviderListingPage>(body) else {
+        return false;
+    };
+    let page: Page<_> = page.into();
+    match page.next.as_deref() {
+        Some(next) => crate::pagination::parse_next(next).is_ok(),
+        None => true,
+    }
+}
+
+/// Turns a raw error body into the error a caller sees, as the transport
+/// does (non-JSON bodies become a JSON string), and renders it.
+pub fn parse_error_body(status: u16, body: &[u8]) -> String {
+    let value = serde_json::from_slice::<Value>(body)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(body).into_owned()));
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let error = ApiError::new(status, "/fuzz/", None, &value);
+    let retry_after = None;
+    format!(
+        "{} {:?}",
+        crate::Error::from_status(error, retry_after),
+        crate::error::snippet(body)
+    )
+}
+
+/// Parses a `Retry-After` value.
+pub fn parse_retry_after(value: &str) -> Option<std::time::Duration> {
+    crate::parse_retry_after(value)
+}
