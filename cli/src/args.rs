@@ -1,0 +1,375 @@
+//! The command line: every flag, argument and subcommand, declared with
+//! clap's derive API. Parsing only; the commands live in [`crate::commands`].
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use uuid::Uuid;
+
+/// Shown after `--help`: configuration, secrets and exit codes.
+const AFTER_HELP: &str = "\
+Configuration:
+  ASSURED_API_KEY        the API key (required unless --sandbox)
+  ASSURED_BASE_URL       the server (default: production); --base-url overrides it
+  ASSURED_CAQH_PASSWORD  the CAQH password for import-caqh and caqh-requests create;
+                         without it the password is prompted for (hidden) when stdin
+                         is a terminal. There is no flag for it: arguments end up in
+                         shell history and process lists.
+  RUST_LOG               the tracing filter used with --verbose
+
+Output: --format table|json|ndjson|csv; table when stdout is a terminal, ndjson
+otherwise. CAQH usernames and passwords are shown as [REDACTED] in every format.
+
+Exit codes:
+  0  success
+  1  any other failure: server error (5xx), network, a bad response, or some rows
+     of a bulk invite failed
+  2  invalid input: a usage error, input refused before sending (bad NPI, id, date,
+     CSV rows), or refused by the server (400)
+  3  not authorised: ASSURED_API_KEY missing, or refused by the server (401, 403)
+  4  not found (404, a lookup that matched nothing, a provider without a profile id)
+  5  rate limited (429) for longer than the client waits";
+
+/// The Assured providers API from a terminal.
+#[derive(Debug, Parser)]
+#[command(name = "assured", version, about, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: Global,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Connection, output and logging options, accepted before or after the
+/// subcommand.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// The server to talk to, e.g. `https://staging-backend.withassured.com`.
+    #[arg(long, global = true, env = "ASSURED_BASE_URL", value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Run against a fresh embedded sandbox (no credentials needed); its
+    /// data depends only on the seed, so ids repeat from run to run.
+    #[arg(long, global = true)]
+    pub sandbox: bool,
+    /// The seed of the sandbox's generated data.
+    #[arg(long, global = true, default_value_t = 42, value_name = "SEED")]
+    pub sandbox_seed: u64,
+    /// How many providers the sandbox generates.
+    #[arg(long, global = true, default_value_t = 250, value_name = "N")]
+    pub sandbox_providers: usize,
+    /// Output format (default: table on a terminal, ndjson when piped).
+    #[arg(long, short = 'f', global = true, value_enum)]
+    pub format: Option<Format>,
+    /// Show the client's tracing events on stderr (filter: RUST_LOG).
+    #[arg(long, short = 'v', global = true)]
+    pub verbose: bool,
+}
+
+/// How records are written to stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A table for people.
+    Table,
+    /// One JSON document: an array for lists, an object for one record.
+    Json,
+    /// One JSON object per line.
+    Ndjson,
+    /// CSV with a header row, even when there are no rows.
+    Csv,
+}
+
+/// The command groups.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Provider accounts: list, find, invite, create, import.
+    #[command(subcommand)]
+    Providers(ProvidersCommand),
+    /// Practice location membership.
+    #[command(subcommand, name = "practice-location")]
+    PracticeLocation(PracticeLocationCommand),
+    /// A provider's organisation joining date (by provider profile id).
+    #[command(subcommand, name = "org-joining-date")]
+    OrgJoiningDate(OrgJoiningDateCommand),
+    /// CAQH ProView re-import requests.
+    #[command(subcommand, name = "caqh-requests")]
+    CaqhRequests(CaqhRequestsCommand),
+}
+
+/// `assured providers …`
+#[derive(Debug, Subcommand)]
+pub enum ProvidersCommand {
+    /// List providers: one page, or every page with --all.
+    List(ListArgs),
+    /// One provider by account id.
+    Get {
+        /// The provider's account id (UUID).
+        id: String,
+    },
+    /// The provider profile id of a provider (for org-joining-date).
+    ProfileId {
+        /// The provider's account id (UUID).
+        id: String,
+    },
+    /// Providers by NPI; every NPI is checked before anything is sent.
+    ByNpi {
+        /// One or more NPIs (spaces and dashes are ignored).
+        #[arg(required = true, value_name = "NPI")]
+        npis: Vec<String>,
+    },
+    /// Invite providers, one from flags or many from a CSV file.
+    Invite(InviteArgs),
+    /// Create a provider without CAQH.
+    Create(CreateArgs),
+    /// Import one provider with their CAQH ProView login; the password comes
+    /// from ASSURED_CAQH_PASSWORD or a hidden prompt, never an argument.
+    ImportCaqh(ImportCaqhArgs),
+}
+
+/// Paging of one page, or a walk over all of them.
+#[derive(Debug, Args)]
+pub struct Paging {
+    /// Rows per page (the server caps it).
+    #[arg(long)]
+    pub limit: Option<u32>,
+    /// Rows to skip.
+    #[arg(long)]
+    pub offset: Option<u64>,
+    /// Every page, not just one.
+    #[arg(long)]
+    pub all: bool,
+    /// With --all: stop after this many rows.
+    #[arg(long, requires = "all", value_name = "N")]
+    pub max_items: Option<usize>,
+}
+
+/// `assured providers list`
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Filter by email.
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Filter by first name.
+    #[arg(long)]
+    pub first_name: Option<String>,
+    /// Filter by last name.
+    #[arg(long)]
+    pub last_name: Option<String>,
+    /// Filter by NPI (exact).
+    #[arg(long)]
+    pub npi: Option<String>,
+    /// A search term matched across several fields.
+    #[arg(long)]
+    pub search: Option<String>,
+    /// Order by a field; prefix `-` for descending (e.g. -last_name).
+    #[arg(long, allow_hyphen_values = true)]
+    pub ordering: Option<String>,
+    /// Only these account ids (repeat the flag or give a comma list).
+    #[arg(long, value_delimiter = ',', value_name = "ID")]
+    pub id_in: Vec<Uuid>,
+    /// Only providers of this client.
+    #[arg(long, value_name = "UUID")]
+    pub client: Option<Uuid>,
+    /// Only providers of these clients (repeat the flag or give a comma list).
+    #[arg(long, value_delimiter = ',', value_name = "UUID")]
+    pub client_in: Vec<Uuid>,
+    /// Only active (true) or inactive (false) accounts.
+    #[arg(long, value_name = "BOOL")]
+    pub is_active: Option<bool>,
+    /// Filter by profile completeness (true: complete).
+    #[arg(long, value_name = "BOOL")]
+    pub profile_completeness: Option<bool>,
+    /// Paging.
+    #[command(flatten)]
+    pub paging: Paging,
+}
+
+/// `assured providers invite`
+#[derive(Debug, Args)]
+pub struct InviteArgs {
+    /// The provider's email (one invite from flags).
+    #[arg(long, required_unless_present = "csv", conflicts_with = "csv")]
+    pub email: Option<String>,
+    /// First name.
+    #[arg(long, conflicts_with = "csv")]
+    pub first_name: Option<String>,
+    /// Last name.
+    #[arg(long, conflicts_with = "csv")]
+    pub last_name: Option<String>,
+    /// The client (UUID).
+    #[arg(long, conflicts_with = "csv", value_name = "UUID")]
+    pub client: Option<Uuid>,
+    /// A practice location (UUID); repeatable.
+    #[arg(long, conflicts_with = "csv", value_name = "UUID")]
+    pub practice_location: Vec<Uuid>,
+    /// The organisation joining date (YYYY-MM-DD).
+    #[arg(long, conflicts_with = "csv", value_name = "DATE")]
+    pub org_joining_date: Option<NaiveDate>,
+    /// An address to copy on the invitation; repeatable.
+    #[arg(long, conflicts_with = "csv", value_name = "EMAIL")]
+    pub cc_email: Vec<String>,
+    /// Invite every row of this CSV file (header: email,first_name,last_name,
+    /// client,practice_locations,org_joining_date,cc_emails; lists
+    /// semicolon-separated; only email required).
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// With --csv: rows per request.
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub batch_size: u32,
+    /// With --csv: stop at the first failed batch (later rows are not sent).
+    #[arg(long)]
+    pub stop_on_error: bool,
+}
+
+/// `assured providers create`
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// The provider's email.
+    #[arg(long)]
+    pub email: String,
+    /// First name.
+    #[arg(long)]
+    pub first_name: String,
+    /// Last name.
+    #[arg(long)]
+    pub last_name: String,
+    /// The client (UUID).
+    #[arg(long, value_name = "UUID")]
+    pub client: Option<Uuid>,
+    /// A practice location (UUID); repeatable.
+    #[arg(long, value_name = "UUID")]
+    pub practice_location: Vec<Uuid>,
+    /// The primary practice location (UUID).
+    #[arg(long, value_name = "UUID")]
+    pub primary_practice_location: Option<Uuid>,
+    /// The organisation joining date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub org_joining_date: Option<NaiveDate>,
+    /// A document's URL.
+    #[arg(long, value_name = "URL")]
+    pub document_url: Option<String>,
+    /// The document's type (e.g. state_license).
+    #[arg(long)]
+    pub document_type: Option<String>,
+    /// Mark the provider as an associate.
+    #[arg(long)]
+    pub associate: bool,
+}
+
+/// `assured providers import-caqh`
+#[derive(Debug, Args)]
+pub struct ImportCaqhArgs {
+    /// The provider's email.
+    #[arg(long)]
+    pub email: String,
+    /// The provider's CAQH ProView username (at least 6 characters).
+    #[arg(
+        long,
+        visible_alias = "username",
+        env = "ASSURED_CAQH_USERNAME",
+        hide_env_values = true
+    )]
+    pub caqh_username: String,
+    /// First name.
+    #[arg(long)]
+    pub first_name: Option<String>,
+    /// Last name.
+    #[arg(long)]
+    pub last_name: Option<String>,
+    /// A practice location (UUID); repeatable.
+    #[arg(long, value_name = "UUID")]
+    pub practice_location: Vec<Uuid>,
+    /// The primary practice location (UUID).
+    #[arg(long, value_name = "UUID")]
+    pub primary_practice_location: Option<Uuid>,
+}
+
+/// `assured practice-location …`
+#[derive(Debug, Subcommand)]
+pub enum PracticeLocationCommand {
+    /// Add providers (account ids) to a practice location.
+    Add {
+        /// The practice location (UUID).
+        location: Uuid,
+        /// The providers' account ids.
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<Uuid>,
+    },
+    /// Users who are not members of a practice location.
+    Missing {
+        /// The practice location (UUID).
+        location: Uuid,
+        /// A search term.
+        #[arg(long)]
+        search: Option<String>,
+        /// Paging.
+        #[command(flatten)]
+        paging: Paging,
+    },
+}
+
+/// `assured org-joining-date …`
+#[derive(Debug, Subcommand)]
+pub enum OrgJoiningDateCommand {
+    /// Read the date.
+    Get {
+        /// The provider profile id (see `providers profile-id`).
+        profile_id: String,
+    },
+    /// Set the date, or clear it with --clear.
+    Set {
+        /// The provider profile id (see `providers profile-id`).
+        profile_id: String,
+        /// The new date (YYYY-MM-DD).
+        #[arg(required_unless_present = "clear", conflicts_with = "clear")]
+        date: Option<NaiveDate>,
+        /// Clear the date instead.
+        #[arg(long)]
+        clear: bool,
+    },
+}
+
+/// `assured caqh-requests …`
+#[derive(Debug, Subcommand)]
+pub enum CaqhRequestsCommand {
+    /// List CAQH re-import requests (credentials redacted).
+    List {
+        /// Only this provider's requests (account id).
+        #[arg(long, value_name = "ID")]
+        provider: Option<Uuid>,
+        /// Paging.
+        #[command(flatten)]
+        paging: Paging,
+    },
+    /// Ask Assured to re-import a provider from CAQH ProView; the password
+    /// comes from ASSURED_CAQH_PASSWORD or a hidden prompt, never an argument.
+    Create {
+        /// The provider's full name.
+        #[arg(long)]
+        full_name: String,
+        /// The provider's CAQH ProView username.
+        #[arg(
+            long,
+            visible_alias = "caqh-username",
+            env = "ASSURED_CAQH_USERNAME",
+            hide_env_values = true
+        )]
+        username: String,
+        /// A signature.
+        #[arg(long)]
+        signature: Option<String>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

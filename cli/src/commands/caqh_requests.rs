@@ -1,0 +1,56 @@
+//! `assured caqh-requests …`: list and create CAQH re-import requests.
+//! Their credentials are redacted in every output format.
+
+use assured::{models::NewCaqhImportRequest, CaqhImportRequestParams, Client};
+
+use super::{print_all, print_one, print_page};
+use crate::{
+    args::{CaqhRequestsCommand, Format},
+    exit::Outcome,
+    secret,
+};
+
+/// Runs one `caqh-requests` subcommand.
+pub async fn run(command: CaqhRequestsCommand, client: &Client, format: Format) -> Outcome {
+    let providers = client.providers();
+    match command {
+        CaqhRequestsCommand::List { provider, paging } => {
+            let mut params = CaqhImportRequestParams::new();
+            if let Some(provider) = provider {
+                params = params.provider(provider);
+            }
+            if let Some(limit) = paging.limit {
+                params = params.limit(limit);
+            }
+            if let Some(offset) = paging.offset {
+                params = params.offset(offset);
+            }
+            let what = "listing CAQH import requests";
+            if paging.all {
+                let walk = providers.all_caqh_import_requests(&params);
+                print_all(format, what, walk, paging.max_items).await
+            } else {
+                print_page(
+                    format,
+                    what,
+                    providers.list_caqh_import_requests(&params).await,
+                )
+            }
+        }
+        CaqhRequestsCommand::Create {
+            full_name,
+            username,
+            signature,
+        } => {
+            let password = secret::caqh_password()?;
+            let request = NewCaqhImportRequest {
+                caqh_password: password,
+                caqh_username: username.into(),
+                full_name,
+                signature,
+            };
+            let what = format!("requesting a CAQH import for {}", request.full_name);
+            print_one(format, &what, providers.request_caqh_import(&request).await)
+        }
+    }
+}

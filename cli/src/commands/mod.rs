@@ -1,0 +1,130 @@
+//! One module per command group, and what they share: printing a page, a
+//! whole-list walk with its progress bar, and output errors.
+
+mod caqh_requests;
+mod org_joining_date;
+mod practice_location;
+mod providers;
+
+use std::{
+    collections::HashSet,
+    io::{self, IsTerminal},
+};
+
+use assured::{Client, Keyed, Page, Paginator};
+use futures::StreamExt;
+
+use crate::{
+    args::{Command, Format},
+    exit::{Failure, Outcome},
+    output::{self, Sink},
+    progress,
+    records::Record,
+};
+
+/// Runs `command` with `client`, writing records in `format`.
+pub async fn run(command: Command, client: &Client, format: Format) -> Outcome {
+    match command {
+        Command::Providers(command) => providers::run(command, client, format).await,
+        Command::PracticeLocation(command) => practice_location::run(command, client, format).await,
+        Command::OrgJoiningDate(command) => org_joining_date::run(command, client, format).await,
+        Command::CaqhRequests(command) => caqh_requests::run(command, client, format).await,
+    }
+}
+
+/// Maps an output error onto a failure; a closed pipe (`| head`) is not one.
+pub fn written(result: io::Result<()>) -> Outcome {
+    match result {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::io("writing the output", &e)),
+    }
+}
+
+/// Prints one record, or fails with what went wrong while doing `what`.
+pub fn print_one<R: Record>(format: Format, what: &str, result: assured::Result<R>) -> Outcome {
+    let record = result.map_err(|e| Failure::api(what, &e))?;
+    written(output::one(format, &record))
+}
+
+/// Prints one page, with a hint on a terminal when more pages follow.
+pub fn print_page<R: Record>(
+    format: Format,
+    what: &str,
+    page: assured::Result<Page<R>>,
+) -> Outcome {
+    let page = page.map_err(|e| Failure::api(what, &e))?;
+    written(output::many(format, &page.results))?;
+    if format == Format::Table && page.has_next() && io::stderr().is_terminal() {
+        eprintln!(
+            "{} of {} rows; --all for every page, or --offset/--limit",
+            page.results.len(),
+            page.count
+        );
+    }
+    Ok(())
+}
+
+/// Prints every row of a walk, each once, at most `max_items`, streaming
+/// NDJSON and CSV as pages arrive, with a progress bar on a terminal.
+pub async fn print_all<R>(
+    format: Format,
+    what: &str,
+    walk: Paginator<R>,
+    max_items: Option<usize>,
+) -> Outcome
+where
+    R: Record + Keyed + Send + 'static,
+{
+    let walk = match max_items {
+        Some(max) => walk.max_items(max),
+        None => walk,
+    };
+    let max = max_items.unwrap_or(usize::MAX);
+    // The sink first: a CSV header is written before the bar is drawn.
+    let sink = Sink::stdout::<R>(format);
+    let bar = progress::bar(None, "rows");
+    let result = async {
+        let mut sink = sink
+            .map_err(|e| Failure::io("writing the output", &e))?
+            .with_progress(&bar);
+        let mut pages = walk.pages();
+        let mut seen = HashSet::new();
+        let mut written_rows = 0usize;
+        let mut first = true;
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| {
+                let what = if written_rows > 0 {
+                    format!("{what} (after {written_rows} rows)")
+                } else {
+                    what.to_string()
+                };
+                Failure::api(&what, &e)
+            })?;
+            if first {
+                first = false;
+                let total = usize::try_from(page.count).unwrap_or(usize::MAX).min(max);
+                progress::set_total(&bar, total as u64, "rows");
+            }
+            for row in page.results {
+                if written_rows >= max {
+                    break;
+                }
+                // Rows that shift between pages come back twice: once each.
+                if seen.insert(row.key()) {
+                    if let Err(e) = sink.push(&row) {
+                        // A closed pipe (`| head`) ends the walk quietly.
+                        return written(Err(e));
+                    }
+                    written_rows += 1;
+                    bar.inc(1);
+                }
+            }
+        }
+        tracing::debug!(rows = written_rows, "walk finished");
+        written(sink.finish().map(drop))
+    }
+    .await;
+    bar.finish_and_clear();
+    result
+}

@@ -1,0 +1,302 @@
+//! Bulk invites from CSV: every bad row reported before anything is sent,
+//! batches, per-row results, failed batches, and nothing sent twice.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use crate::{
+    formats::INVITE_RESULT,
+    support::{check_format, csv_file, ndjson, run, Env, INVITE_PATH},
+};
+
+const HEADER: &str =
+    "email,first_name,last_name,client,practice_locations,org_joining_date,cc_emails";
+
+/// `n` good rows, numbered from `from`.
+fn good_rows(from: usize, n: usize) -> Vec<String> {
+    (from..from + n)
+        .map(|i| format!("bulk{i}@example.com,First{i},Last{i},,,,"))
+        .collect()
+}
+
+fn file(rows: &[String]) -> String {
+    format!("{HEADER}\n{}\n", rows.join("\n"))
+}
+
+/// How many POSTs of the invite route carried `email`.
+fn times_sent(env: &Env, email: &str) -> usize {
+    env.posts(INVITE_PATH)
+        .iter()
+        .filter(|r| r.body.contains(&format!("\"{email}\"")))
+        .count()
+}
+
+fn by_line(results: &[Value]) -> HashMap<u64, &Value> {
+    results
+        .iter()
+        .map(|r| (r["line"].as_u64().unwrap(), r))
+        .collect()
+}
+
+#[test]
+fn every_bad_row_is_reported_with_its_line_and_nothing_is_sent() {
+    let env = Env::new();
+    let dir = tempfile::tempdir().unwrap();
+    let location = env.sandbox.practice_locations()[0];
+    let long = "n".repeat(51);
+    let text = format!(
+        "{HEADER}\n\
+         ok1@example.com,Ok,One,,{location},2024-01-31,\n\
+         not-an-email,Bad,Email,,,,\n\
+         ok2@example.com,{long},Two,,,,\n\
+         ok3@example.com,,,not-a-uuid,{location};also-bad,,\n\
+         ok4@example.com,,,,,2024-02-30,\n\
+         OK1@example.com,Dup,Licate,,,,\n\
+         ok5@example.com,,,,,,cc@example.com;not-an-email\n\
+         ,No,Email,,,,\n\
+         ok6@example.com,Fine,Row,,,,\n"
+    );
+    let path = csv_file(&dir, &text);
+    let out = run(env.cmd().args(["providers", "invite", "--csv"]).arg(&path));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(out.stdout, "");
+    let expected = [
+        ("line 3: email", "not-an-email"),
+        ("line 4: first_name", "at most 50 characters"),
+        ("line 5: client", "must be a UUID"),
+        ("line 5: practice_locations", "also-bad"),
+        ("line 6: org_joining_date", "2024-02-30"),
+        ("line 7: email", "duplicates line 2"),
+        ("line 8: cc_emails", "not-an-email"),
+        ("line 9: email", "is required"),
+    ];
+    for (at, what) in expected {
+        assert!(
+            out.stderr
+                .lines()
+                .any(|l| l.contains(at) && l.contains(what)),
+            "{at} {what} in:\n{}",
+            out.stderr
+        );
+    }
+    assert!(!out.stderr.contains("line 2:") && !out.stderr.contains("line 10:"));
+    let last = out.stderr.lines().last().unwrap();
+    assert_eq!(
+        last,
+        format!(
+            "error: 7 invalid rows in {} (lines 3, 4, 5, 6, 7, 8, 9); nothing was sent",
+            path.display()
+        )
+    );
+    assert!(env.sandbox.requests().is_empty(), "zero requests");
+}
+
+#[test]
+fn a_bad_header_or_an_empty_file_is_2() {
+    let env = Env::new();
+    let dir = tempfile::tempdir().unwrap();
+    for (text, expect) in [
+        ("mail,first_name\nx@example.com,X\n", "unknown column"),
+        ("first_name\nX\n", "no email column"),
+        (&format!("{HEADER}\n") as &str, "no rows"),
+    ] {
+        let path = csv_file(&dir, text);
+        let out = run(env.cmd().args(["providers", "invite", "--csv"]).arg(&path));
+        assert_eq!(out.code, 2, "{text}");
+        assert!(out.stderr.contains(expect), "{}", out.stderr);
+    }
+    let out = run(env
+        .cmd()
+        .args(["providers", "invite", "--csv", "/nonexistent/file.csv"]));
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("cannot read"));
+    assert!(env.sandbox.requests().is_empty());
+}
+
+#[test]
+fn rows_are_sent_in_batches_with_a_result_each() {
+    let env = Env::new();
+    let dir = tempfile::tempdir().unwrap();
+    let location = env.sandbox.practice_locations()[0];
+    let client = env.sandbox.clients()[0];
+    let mut rows = good_rows(1, 4);
+    rows.push(format!(
+        "full@example.com,Full,Row,{client},{location};{location},2024-05-06,a@example.com;b@example.com"
+    ));
+    let path = csv_file(&dir, &file(&rows));
+    let out = run(env
+        .cmd()
+        .args(["providers", "invite", "--batch-size", "2", "--csv"])
+        .arg(&path));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let results = ndjson(&out.stdout);
+    assert_eq!(results.len(), 5);
+    for (i, result) in results.iter().enumerate() {
+        assert_eq!(result["line"], (i + 2) as u64);
+        assert_eq!(result["status"], "invited");
+        assert!(result["id"].as_str().is_some());
+        assert_eq!(result["error"], Value::Null);
+    }
+    assert_eq!(env.posts(INVITE_PATH).len(), 3);
+    let full = &env.posts(INVITE_PATH)[2].body;
+    assert!(
+        full.contains("\"org_joining_date\":\"2024-05-06\""),
+        "{full}"
+    );
+    assert!(
+        full.contains("\"cc_emails\":[\"a@example.com\",\"b@example.com\"]"),
+        "{full}"
+    );
+    assert!(full.contains(&client.to_string()));
+    assert_eq!(env.sandbox.provider_count(), 35);
+
+    // The default batch is 50: one request; results in every format.
+    for format in ["csv", "json", "table", "ndjson"] {
+        let rows: Vec<String> = (0..3)
+            .map(|i| format!("{format}{i}@example.com,,,,,,"))
+            .collect();
+        let path = csv_file(&dir, &file(&rows));
+        let before = env.posts(INVITE_PATH).len();
+        let out = run(env
+            .cmd()
+            .args(["providers", "invite", "--format", format, "--csv"])
+            .arg(&path));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        check_format(format, &out.stdout, INVITE_RESULT, 3);
+        assert_eq!(env.posts(INVITE_PATH).len(), before + 1);
+    }
+}
+
+#[test]
+fn a_failing_batch_is_reported_and_later_batches_still_go() {
+    let env = Env::new();
+    let dir = tempfile::tempdir().unwrap();
+    let path = csv_file(&dir, &file(&good_rows(1, 6)));
+    env.sandbox.fail_next(INVITE_PATH, 1, 500, None);
+    let out = run(env
+        .cmd()
+        .args(["providers", "invite", "--batch-size", "2", "--csv"])
+        .arg(&path));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let results = ndjson(&out.stdout);
+    let lines = by_line(&results);
+    assert_eq!(results.len(), 6);
+    for line in [2, 3] {
+        assert_eq!(lines[&line]["status"], "failed");
+        let error = lines[&line]["error"].as_str().unwrap();
+        assert!(
+            error.contains("500") && error.contains("Injected"),
+            "{error}"
+        );
+        assert!(error.contains("check before sending them again"), "{error}");
+    }
+    for line in 4..=7 {
+        assert_eq!(lines[&line]["status"], "invited", "{line}");
+    }
+    assert_eq!(
+        out.stderr.trim(),
+        "error: 2 of 6 rows not invited (lines 2, 3); 4 invited"
+    );
+    // Three POSTs, each row in exactly one of them: the 500 was not retried.
+    assert_eq!(env.posts(INVITE_PATH).len(), 3);
+    for i in 1..=6 {
+        assert_eq!(times_sent(&env, &format!("bulk{i}@example.com")), 1, "{i}");
+    }
+    assert_eq!(env.sandbox.provider_count(), 34);
+}
+
+#[test]
+fn a_row_refused_by_the_server_fails_its_batch_only() {
+    let env = Env::new();
+    let dir = tempfile::tempdir().unwrap();
+    let taken = env.providers(1)[0].email.clone();
+    let mut rows = good_rows(1, 2);
+    rows.push(format!("{taken},Al,Ready,,,,"));
+    rows.extend(good_rows(3, 3));
+    let path = csv_file(&dir, &file(&rows));
+    let out = run(env
+        .cmd()
+        .args(["providers", "invite", "--batch-size", "2", "--csv"])
+        .arg(&path));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let results = ndjson(&out.stdout);
+    let lines = by_line(&results);
+    assert_eq!(lines[&2]["status"], "invited");
+    assert_eq!(lines[&3]["status"], "invited");
+    // The row the server refused, with its own item error.
+    assert_eq!(lines[&4]["status"], "failed");
+    assert_eq!(
+        lines[&4]["error"],
+        "email: user with this email already exists."
+    );
+    // Its batch mate: nothing of a refused batch is created.
+    assert_eq!(lines[&5]["status"], "failed");
+    let error = lines[&5]["error"].as_str().unwrap();
+    assert!(error.contains("because of line 4"), "{error}");
+    assert_eq!(lines[&6]["status"], "invited");
+    assert_eq!(lines[&7]["status"], "invited");
+    assert_eq!(env.posts(INVITE_PATH).len(), 3);
+    for email in [
+        "bulk1@example.com",
+        "bulk2@example.com",
+        "bulk3@example.com",
+    ] {
+        assert_eq!(times_sent(&env, email), 1, "{email}");
+    }
+    assert_eq!(env.sandbox.provider_count(), 34);
+    assert!(out.stderr.contains("lines 4, 5"), "{}", out.stderr);
+}
+
+#[test]
+fn stop_on_error_sends_nothing_after_a_failed_batch() {
+    let env = Env::new();
+    let dir = tempfile::tempdir().unwrap();
+    let path = csv_file(&dir, &file(&good_rows(1, 6)));
+    env.sandbox.fail_next(INVITE_PATH, 1, 502, None);
+    let out = run(env
+        .cmd()
+        .args([
+            "providers",
+            "invite",
+            "--batch-size",
+            "2",
+            "--stop-on-error",
+            "--csv",
+        ])
+        .arg(&path));
+    assert_eq!(out.code, 1);
+    let results = ndjson(&out.stdout);
+    let statuses: Vec<&str> = results
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["failed", "failed", "skipped", "skipped", "skipped", "skipped"]
+    );
+    assert!(results[2]["error"]
+        .as_str()
+        .unwrap()
+        .contains("not sent: batch 1 of 3 failed (502 Bad Gateway)"));
+    assert_eq!(env.posts(INVITE_PATH).len(), 1);
+}
+
+#[test]
+fn a_wrong_key_stops_the_run_with_3() {
+    let env = Env::new();
+    let dir = tempfile::tempdir().unwrap();
+    let path = csv_file(&dir, &file(&good_rows(1, 4)));
+    let out = run(env
+        .cmd()
+        .env("ASSURED_API_KEY", "wrong-key")
+        .args(["providers", "invite", "--batch-size", "2", "--csv"])
+        .arg(&path));
+    assert_eq!(out.code, 3);
+    let statuses: Vec<String> = ndjson(&out.stdout)
+        .iter()
+        .map(|r| r["status"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(statuses, ["failed", "failed", "skipped", "skipped"]);
+    assert_eq!(env.posts(INVITE_PATH).len(), 1);
+}

@@ -1,0 +1,145 @@
+//! Each failure class has its own exit code and one line on stderr.
+
+use crate::support::{bare, run, Env, INVITE_PATH, LIST_PATH};
+
+fn one_line(stderr: &str) -> &str {
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one line on stderr: {stderr}");
+    assert!(lines[0].starts_with("error: "), "{stderr}");
+    lines[0]
+}
+
+#[test]
+fn a_wrong_key_is_3() {
+    let env = Env::new();
+    let out = run(env
+        .cmd()
+        .env("ASSURED_API_KEY", "not-the-key")
+        .args(["providers", "list"]));
+    assert_eq!(out.code, 3);
+    let line = one_line(&out.stderr);
+    assert!(line.contains("listing providers"), "{line}");
+    assert!(line.contains("403"), "{line}");
+    assert!(line.contains("Invalid API key."), "{line}");
+    assert!(!line.contains("not-the-key"));
+}
+
+#[test]
+fn a_missing_key_is_3_with_nothing_sent() {
+    let env = Env::new();
+    let out = run(bare()
+        .args(["--base-url", env.sandbox.base_url()])
+        .args(["providers", "list"]));
+    assert_eq!(out.code, 3);
+    assert!(one_line(&out.stderr).contains("ASSURED_API_KEY"));
+    assert!(env.sandbox.requests().is_empty());
+}
+
+#[test]
+fn the_base_url_comes_from_the_environment_too() {
+    let env = Env::new();
+    let out = run(bare()
+        .env("ASSURED_API_KEY", env.sandbox.api_key())
+        .env("ASSURED_BASE_URL", env.sandbox.base_url())
+        .args(["providers", "list", "--limit", "1"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(env.sandbox.requests().len(), 1);
+}
+
+#[test]
+fn an_unknown_profile_id_is_4() {
+    let env = Env::new();
+    let unknown = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
+    let out = run(env.cmd().args(["org-joining-date", "get", unknown]));
+    assert_eq!(out.code, 4);
+    let line = one_line(&out.stderr);
+    assert!(line.contains("404") && line.contains(unknown), "{line}");
+    // So is an account id nobody has.
+    let out = run(env.cmd().args(["providers", "get", unknown]));
+    assert_eq!(out.code, 4);
+    assert!(one_line(&out.stderr).contains("No provider found"));
+}
+
+#[test]
+fn a_long_rate_limit_is_5() {
+    let env = Env::new();
+    env.sandbox.fail_next(LIST_PATH, 1, 429, Some(3600));
+    let out = run(env.cmd().args(["providers", "list"]));
+    assert_eq!(out.code, 5);
+    let line = one_line(&out.stderr);
+    assert!(
+        line.contains("429") && line.contains("retry after 3600s"),
+        "{line}"
+    );
+    assert_eq!(env.sandbox.requests().len(), 1, "not waited for");
+}
+
+#[test]
+fn an_invalid_npi_is_2_with_no_request_sent() {
+    let env = Env::new();
+    for npi in ["1234567890", "123456789", "3234567893"] {
+        let out = run(env.cmd().args(["providers", "by-npi", "1993999998", npi]));
+        assert_eq!(out.code, 2, "{npi}");
+        assert!(one_line(&out.stderr).contains("npis[1]"), "{}", out.stderr);
+    }
+    let out = run(env.cmd().args(["providers", "get", "not-a-uuid"]));
+    assert_eq!(out.code, 2);
+    assert!(env.sandbox.requests().is_empty());
+}
+
+#[test]
+fn usage_errors_are_2() {
+    for args in [
+        vec!["providers", "frobnicate"],
+        vec!["providers", "list", "--is-active", "maybe"],
+        vec!["providers", "list", "--id-in", "not-a-uuid"],
+        vec!["providers", "invite"],
+        vec!["providers", "invite", "--email", "a@b.co", "--csv", "x.csv"],
+        vec!["providers", "list", "--format", "xml"],
+    ] {
+        let out = run(bare().args(&args));
+        assert_eq!(out.code, 2, "{args:?}");
+    }
+}
+
+#[test]
+fn server_errors_on_writes_are_1_and_not_retried() {
+    let env = Env::new();
+    env.sandbox
+        .fail_next("/api/v1/users/create-providers/", 1, 500, None);
+    let out = run(env.cmd().args([
+        "providers",
+        "create",
+        "--email",
+        "x@example.com",
+        "--first-name",
+        "X",
+        "--last-name",
+        "Y",
+    ]));
+    assert_eq!(out.code, 1);
+    assert!(one_line(&out.stderr).contains("500"));
+    assert_eq!(env.sandbox.requests().len(), 1);
+    // Refused by the server's validation: 2.
+    let out = run(env.cmd().args([
+        "providers",
+        "invite",
+        "--email",
+        "y@example.com",
+        "--practice-location",
+        "00000000-0000-4000-8000-000000000000",
+    ]));
+    assert_eq!(out.code, 2);
+    assert!(one_line(&out.stderr).contains("does not exist"));
+    assert_eq!(env.posts(INVITE_PATH).len(), 1);
+}
+
+#[test]
+fn a_server_that_is_not_there_is_1() {
+    let out = run(bare()
+        .env("ASSURED_API_KEY", "k")
+        .args(["--base-url", "http://127.0.0.1:9", "providers", "get"])
+        .arg("3fa85f64-5717-4562-b3fc-2c963f66afa6"));
+    assert_eq!(out.code, 1);
+    assert!(one_line(&out.stderr).contains("transport error"));
+}
