@@ -165,21 +165,20 @@ fn bool_param(value: Option<&str>, field: &str) -> Result<Option<bool>, Response
 }
 
 async fn list_providers(State(shared): State<Shared>, RawQuery(query): RawQuery) -> Response {
-    match filtered_providers(&shared, &pairs(&query)) {
-        Ok(rows) => page(
-            &shared,
-            "/api/v1/users/providers-list/",
-            &pairs(&query),
-            &rows,
-        ),
+    let pairs = pairs(&query);
+    let state = shared.state.read().unwrap_or_else(|e| e.into_inner());
+    // Rows are filtered by reference and only the page is serialised, so a
+    // walk over a large roster does not copy it once per page.
+    match filtered_providers(&state, &pairs) {
+        Ok(rows) => page(&shared, "/api/v1/users/providers-list/", &pairs, &rows),
         Err(response) => response,
     }
 }
 
-fn filtered_providers(
-    shared: &Shared,
+fn filtered_providers<'s>(
+    state: &'s super::state::State,
     pairs: &[(String, String)],
-) -> Result<Vec<crate::models::Provider>, Response> {
+) -> Result<Vec<&'s crate::models::Provider>, Response> {
     let text = |name| param(pairs, name).map(str::to_lowercase);
     let (email, first, last, npi, search) = (
         text("email"),
@@ -202,7 +201,6 @@ fn filtered_providers(
     }
     let active = bool_param(param(pairs, "is_active"), "is_active")?;
     let complete = bool_param(param(pairs, "profile_completeness"), "profile_completeness")?;
-    let state = shared.state.read().unwrap_or_else(|e| e.into_inner());
     let mut rows: Vec<&ProviderRecord> = state
         .providers
         .iter()
@@ -256,7 +254,7 @@ fn filtered_providers(
         };
         rows.sort_by(|a, b| if descending { key(b, a) } else { key(a, b) });
     }
-    Ok(rows.into_iter().map(|r| r.listing.clone()).collect())
+    Ok(rows.into_iter().map(|r| &r.listing).collect())
 }
 
 /// Field errors, then the checks that need the state.
