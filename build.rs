@@ -53,6 +53,12 @@ fn generate() -> Result<(), String> {
             "CaqhStoredCredential",
             "crate::secret::CaqhSecret",
             std::iter::empty(),
+        )
+        // Echoed back in response records: redacted when serialised too.
+        .with_replacement(
+            "CaqhEchoedCredential",
+            "crate::secret::CaqhEcho",
+            std::iter::empty(),
         );
 
     // progenitor and typify assert on shapes they cannot handle; turn the

@@ -55,7 +55,7 @@ pub enum Error {
     #[error("API error: {0}")]
     Api(Box<ApiError>),
     /// The request could not be sent or the response not received.
-    #[error("transport error on {path}: {source}")]
+    #[error("transport error on {path}: {}", chain(source))]
     Transport {
         /// The request path.
         path: String,
@@ -257,6 +257,22 @@ impl InvalidInput {
             rule: rule.into(),
         }
     }
+}
+
+/// An error and its causes, `a: b: c` (reqwest's own Display leaves out
+/// the cause, such as "Connection refused").
+fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(next) = cause {
+        let more = next.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        cause = next.source();
+    }
+    text
 }
 
 fn message_text(value: &Value) -> String {

@@ -53,5 +53,6 @@ pub use providers::{
     CaqhImportRequestParams, Found, ListParams, PracticeLocationParams, Providers,
 };
 pub use retry::RetryPolicy;
-pub use secret::CaqhSecret;
+pub use secret::{CaqhEcho, CaqhSecret};
 pub use transport::{parse_retry_after, Inner};
+pub use validate::validate_invites;

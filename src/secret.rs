@@ -75,3 +75,59 @@ impl schemars::JsonSchema for CaqhSecret {
         String::json_schema(gen)
     }
 }
+
+/// A CAQH credential as the server echoes it in a response record.
+///
+/// Readable with [`CaqhEcho::expose`]; Debug **and** serialisation print
+/// `[REDACTED]`, so writing a record out as JSON (a log, a report, the
+/// command line's output) does not copy a third party's password.
+///
+/// ```
+/// let echoed: assured::CaqhEcho = serde_json::from_str("\"s3cret-pass\"").unwrap();
+/// assert_eq!(echoed.expose(), "s3cret-pass");
+/// assert_eq!(format!("{echoed:?}"), "[REDACTED]");
+/// assert_eq!(serde_json::to_string(&echoed).unwrap(), "\"[REDACTED]\"");
+/// ```
+#[derive(Clone)]
+pub struct CaqhEcho(CaqhSecret);
+
+impl CaqhEcho {
+    /// The secret value.
+    pub fn expose(&self) -> &str {
+        self.0.expose()
+    }
+}
+
+impl fmt::Debug for CaqhEcho {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[REDACTED]")
+    }
+}
+
+impl From<&str> for CaqhEcho {
+    fn from(value: &str) -> Self {
+        Self(CaqhSecret::from(value))
+    }
+}
+
+impl Serialize for CaqhEcho {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("[REDACTED]")
+    }
+}
+
+impl<'de> Deserialize<'de> for CaqhEcho {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        CaqhSecret::deserialize(deserializer).map(Self)
+    }
+}
+
+impl schemars::JsonSchema for CaqhEcho {
+    fn schema_name() -> String {
+        "CaqhEcho".into()
+    }
+
+    fn json_schema(gen: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
+        String::json_schema(gen)
+    }
+}

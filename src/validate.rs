@@ -69,6 +69,45 @@ pub(crate) fn body<T: serde::Serialize>(
     Ok(())
 }
 
+/// Every problem with a batch of invites, before anything is sent: each
+/// item against the spec's limits and email syntax, an empty batch, and
+/// emails repeated in the batch (case-insensitive). Fields are named with
+/// the item index (`providers[2].email`).
+///
+/// ```
+/// use assured::models::InviteProvider;
+///
+/// let ok: InviteProvider = InviteProvider::builder().email("a@example.com").try_into().unwrap();
+/// let bad: InviteProvider = InviteProvider::builder().email("not-an-email").try_into().unwrap();
+/// let problems = assured::validate_invites(&[ok.clone(), bad, ok]);
+/// assert_eq!(problems.len(), 2);
+/// assert_eq!(problems[0].field, "providers[1].email");
+/// assert_eq!(problems[1].rule, "duplicates providers[0].email");
+/// ```
+pub fn validate_invites(providers: &[crate::models::InviteProvider]) -> Vec<InvalidInput> {
+    if providers.is_empty() {
+        return vec![InvalidInput::new(
+            "providers",
+            "must name at least one provider",
+        )];
+    }
+    let mut problems = Vec::new();
+    let mut seen = std::collections::HashMap::new();
+    for (index, provider) in providers.iter().enumerate() {
+        let prefix = format!("providers[{index}]");
+        if let Err(problem) = body("InviteProvider", &prefix, provider) {
+            problems.push(problem);
+        }
+        if let Some(first) = seen.insert(provider.email.to_lowercase(), index) {
+            problems.push(InvalidInput::new(
+                format!("{prefix}.email"),
+                format!("duplicates providers[{first}].email"),
+            ));
+        }
+    }
+    problems
+}
+
 /// A pragmatic email syntax check: what DRF's `EmailField` would refuse
 /// outright (no `@`, empty parts, spaces, a domain without a dot).
 pub(crate) fn check_email(field: &str, email: &str) -> Result<(), InvalidInput> {

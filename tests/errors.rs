@@ -280,5 +280,7 @@ async fn an_unreachable_server_is_a_transport_error() {
         Error::Transport { path, .. } => assert_eq!(path, LIST),
         other => panic!("{other:?}"),
     }
+    // The cause is in the message, not only behind source().
+    assert!(error.to_string().to_lowercase().contains("refused"), "{error}");
     assert!(!format!("{error}{error:?}").contains(KEY));
 }

@@ -112,20 +112,8 @@ impl<'c> Providers<'c> {
     /// # Ok(()) }
     /// ```
     pub async fn invite(&self, providers: &[InviteProvider]) -> Result<Vec<InvitedProvider>> {
-        if providers.is_empty() {
-            return Err(InvalidInput::new("providers", "must name at least one provider").into());
-        }
-        let mut seen = std::collections::HashMap::new();
-        for (index, provider) in providers.iter().enumerate() {
-            let prefix = format!("providers[{index}]");
-            validate::body("InviteProvider", &prefix, provider)?;
-            if let Some(first) = seen.insert(provider.email.to_lowercase(), index) {
-                return Err(InvalidInput::new(
-                    format!("{prefix}.email"),
-                    format!("duplicates providers[{first}].email"),
-                )
-                .into());
-            }
+        if let Some(problem) = validate::validate_invites(providers).into_iter().next() {
+            return Err(problem.into());
         }
         let created = self
             .client

@@ -26,13 +26,10 @@ use super::{
     validate::{self, Field},
     Shared,
 };
-use crate::{
-    models::{
-        CaqhImportRequest, CreateProvider, CreatedProvider, ImportProviderWithCaqh,
-        ImportedProvider, InviteProvider, InvitedProvider, PracticeLocationProviders,
-        ProviderOrgJoiningDate, SourceOfJoining, UserSlim, UserType,
-    },
-    CaqhSecret,
+use crate::models::{
+    CreateProvider, CreatedProvider, ImportProviderWithCaqh, ImportedProvider, InviteProvider,
+    InvitedProvider, PracticeLocationProviders, ProviderOrgJoiningDate, SourceOfJoining, UserSlim,
+    UserType,
 };
 
 pub(crate) fn router(shared: Shared) -> Router {
@@ -552,14 +549,16 @@ async fn add_to_location(State(shared): State<Shared>, body: Bytes) -> Response 
     (StatusCode::CREATED, Json(body)).into_response()
 }
 
-fn caqh_view(id: i64, record: &CaqhRecord) -> CaqhImportRequest {
-    CaqhImportRequest {
-        id,
-        caqh_username: CaqhSecret::from(record.username.as_str()),
-        caqh_password: CaqhSecret::from(record.password.as_str()),
-        full_name: record.full_name.clone(),
-        signature: record.signature.clone(),
-    }
+/// The record as Assured sends it: with the credentials in clear (the
+/// client's `CaqhEcho` redacts them once decoded).
+fn caqh_view(id: i64, record: &CaqhRecord) -> Value {
+    json!({
+        "id": id,
+        "caqh_username": record.username,
+        "caqh_password": record.password,
+        "full_name": record.full_name,
+        "signature": record.signature,
+    })
 }
 
 async fn list_caqh_requests(State(shared): State<Shared>, RawQuery(query): RawQuery) -> Response {
@@ -569,7 +568,7 @@ async fn list_caqh_requests(State(shared): State<Shared>, RawQuery(query): RawQu
         Some(Err(r)) => return r,
         None => None,
     };
-    let rows: Vec<CaqhImportRequest> = {
+    let rows: Vec<Value> = {
         let state = shared.state.read().unwrap_or_else(|e| e.into_inner());
         state
             .caqh

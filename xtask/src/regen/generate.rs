@@ -84,6 +84,12 @@ pub fn generation_settings() -> Result<progenitor::GenerationSettings, String> {
             "CaqhStoredCredential",
             "crate::secret::CaqhSecret",
             std::iter::empty(),
+        )
+        // Echoed back in response records: redacted when serialised too.
+        .with_replacement(
+            "CaqhEchoedCredential",
+            "crate::secret::CaqhEcho",
+            std::iter::empty(),
         );
     Ok(settings)
 }
