@@ -33,13 +33,24 @@ impl Drop for Server {
 fn sandbox_process(providers: usize, latency_ms: u64) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_assured-sandbox"))
         .args(["--port", "0", "--seed", "42", "--max-limit", "100"])
-        .args(["--providers", &providers.to_string(), "--latency-ms", &latency_ms.to_string()])
+        .args([
+            "--providers",
+            &providers.to_string(),
+            "--latency-ms",
+            &latency_ms.to_string(),
+        ])
         .stdout(Stdio::piped())
         .spawn()
         .expect("the sandbox binary starts");
     let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("banner");
-    let base = line.split_whitespace().nth(2).expect("base url in the banner").to_string();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("banner");
+    let base = line
+        .split_whitespace()
+        .nth(2)
+        .expect("base url in the banner")
+        .to_string();
     Server { child, base }
 }
 
@@ -62,7 +73,12 @@ async fn floor(base: &str, rows: u64, concurrency: usize) -> (Duration, usize) {
             let http = http.clone();
             let url = format!("{base}/api/v1/users/providers-list/?limit={PAGE}&offset={offset}");
             async move {
-                let response = http.get(url).header("x-api-key", KEY).send().await.expect("floor request");
+                let response = http
+                    .get(url)
+                    .header("x-api-key", KEY)
+                    .send()
+                    .await
+                    .expect("floor request");
                 response.bytes().await.expect("floor body").len()
             }
         })
@@ -75,7 +91,11 @@ async fn floor(base: &str, rows: u64, concurrency: usize) -> (Duration, usize) {
 async fn client_list_all(base: &str, concurrency: usize) -> (Duration, usize) {
     let client = client(base, concurrency);
     let started = Instant::now();
-    let all = client.providers().list_all(&ListParams::new()).await.expect("list_all");
+    let all = client
+        .providers()
+        .list_all(&ListParams::new())
+        .await
+        .expect("list_all");
     (started.elapsed(), all.items.len())
 }
 
@@ -94,9 +114,19 @@ async fn client_stream(base: &str, concurrency: usize) -> (Duration, usize) {
 /// User + system CPU time of this process.
 fn cpu_time() -> Duration {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let fields: Vec<&str> = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("").split_whitespace().collect();
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest)
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
     // After the command name: state is field 3, utime 14, stime 15 (1-based).
-    let ticks = |i: usize| fields.get(i - 3).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    let ticks = |i: usize| {
+        fields
+            .get(i - 3)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
     Duration::from_millis((ticks(14) + ticks(15)) * 10)
 }
 
@@ -104,7 +134,10 @@ fn peak_rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .unwrap_or_default()
         .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:").and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok()))
+        .find_map(|l| {
+            l.strip_prefix("VmHWM:")
+                .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
+        })
         .unwrap_or(0)
 }
 
@@ -127,7 +160,13 @@ async fn memory_child(mode: &str, base: &str) {
             .try_fold(0usize, |n, _| async move { Ok(n + 1) })
             .await
             .expect("stream"),
-        _ => client.providers().list_all(&ListParams::new()).await.expect("list_all").items.len(),
+        _ => client
+            .providers()
+            .list_all(&ListParams::new())
+            .await
+            .expect("list_all")
+            .items
+            .len(),
     };
     println!("rows={rows} peak_kib={}", peak_rss_kib());
 }
@@ -138,8 +177,16 @@ fn measure_memory(mode: &str, base: &str) -> (usize, u64) {
         .output()
         .expect("memory child");
     let text = String::from_utf8_lossy(&out.stdout);
-    let line = text.lines().find(|l| l.starts_with("rows=")).unwrap_or("rows=0 peak_kib=0");
-    let value = |key: &str| line.split_whitespace().find_map(|kv| kv.strip_prefix(key)).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("rows="))
+        .unwrap_or("rows=0 peak_kib=0");
+    let value = |key: &str| {
+        line.split_whitespace()
+            .find_map(|kv| kv.strip_prefix(key))
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
     (value("rows=") as usize, value("peak_kib="))
 }
 
@@ -180,7 +227,14 @@ async fn main() {
             f.push(floor(&server.base, 10_000, concurrency).await.0);
         }
         let (c, f) = (median(c), median(f));
-        writeln!(report, "| {concurrency} | {} | {} | {:.2}x |", ms(c), ms(f), c.as_secs_f64() / f.as_secs_f64()).unwrap();
+        writeln!(
+            report,
+            "| {concurrency} | {} | {} | {:.2}x |",
+            ms(c),
+            ms(f),
+            c.as_secs_f64() / f.as_secs_f64()
+        )
+        .unwrap();
     }
     drop(server);
 
@@ -237,7 +291,13 @@ async fn main() {
     drop(server);
 
     // 4. NPI lookups (in-process sandbox, for its request log).
-    let sandbox = Sandbox::builder().seed(42).providers(10_000).latency(Duration::from_millis(20)).start().await.expect("sandbox");
+    let sandbox = Sandbox::builder()
+        .seed(42)
+        .providers(10_000)
+        .latency(Duration::from_millis(20))
+        .start()
+        .await
+        .expect("sandbox");
     let setup = client(sandbox.base_url(), 8);
     let npis: Vec<String> = setup
         .providers()
@@ -252,21 +312,62 @@ async fn main() {
     let lookups = client(sandbox.base_url(), 4);
     sandbox.clear_requests();
     let started = Instant::now();
-    lookups.providers().get_by_npi(&npis[0]).await.expect("cold");
-    writeln!(report, "| cold (server filter) | {} | {} |", sandbox.requests().len(), ms(started.elapsed())).unwrap();
+    lookups
+        .providers()
+        .get_by_npi(&npis[0])
+        .await
+        .expect("cold");
+    writeln!(
+        report,
+        "| cold (server filter) | {} | {} |",
+        sandbox.requests().len(),
+        ms(started.elapsed())
+    )
+    .unwrap();
     sandbox.clear_requests();
     let started = Instant::now();
-    lookups.providers().get_by_npi(&npis[0]).await.expect("warm");
-    writeln!(report, "| warm (cached) | {} | {:.1} µs |", sandbox.requests().len(), started.elapsed().as_secs_f64() * 1e6).unwrap();
-    for (name, strategy) in [("server filter", NpiStrategy::ServerFilter), ("full index", NpiStrategy::FullIndex)] {
-        let c = Client::builder().base_url(sandbox.base_url()).api_key(KEY).npi_strategy(strategy).build().expect("client");
+    lookups
+        .providers()
+        .get_by_npi(&npis[0])
+        .await
+        .expect("warm");
+    writeln!(
+        report,
+        "| warm (cached) | {} | {:.1} µs |",
+        sandbox.requests().len(),
+        started.elapsed().as_secs_f64() * 1e6
+    )
+    .unwrap();
+    for (name, strategy) in [
+        ("server filter", NpiStrategy::ServerFilter),
+        ("full index", NpiStrategy::FullIndex),
+    ] {
+        let c = Client::builder()
+            .base_url(sandbox.base_url())
+            .api_key(KEY)
+            .npi_strategy(strategy)
+            .build()
+            .expect("client");
         sandbox.clear_requests();
         let started = Instant::now();
-        let found = c.providers().get_by_npis(&npis[1..1001]).await.expect("1000 lookups");
+        let found = c
+            .providers()
+            .get_by_npis(&npis[1..1001])
+            .await
+            .expect("1000 lookups");
         assert_eq!(found.found.len(), 1000);
-        writeln!(report, "| 1 000 distinct NPIs, {name} | {} | {} |", sandbox.requests().len(), ms(started.elapsed())).unwrap();
+        writeln!(
+            report,
+            "| 1 000 distinct NPIs, {name} | {} | {} |",
+            sandbox.requests().len(),
+            ms(started.elapsed())
+        )
+        .unwrap();
     }
-    for (name, distinct) in [("50 concurrent cold lookups, one NPI", false), ("50 concurrent cold lookups, 50 NPIs", true)] {
+    for (name, distinct) in [
+        ("50 concurrent cold lookups, one NPI", false),
+        ("50 concurrent cold lookups, 50 NPIs", true),
+    ] {
         let c = client(sandbox.base_url(), 4);
         sandbox.clear_requests();
         let started = Instant::now();
@@ -280,7 +381,13 @@ async fn main() {
         for t in tasks {
             t.await.expect("task").expect("lookup");
         }
-        writeln!(report, "| {name} | {} | {} |", sandbox.requests().len(), ms(started.elapsed())).unwrap();
+        writeln!(
+            report,
+            "| {name} | {} | {} |",
+            sandbox.requests().len(),
+            ms(started.elapsed())
+        )
+        .unwrap();
     }
     drop(sandbox);
 
@@ -299,10 +406,20 @@ async fn main() {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .unwrap_or_default()
         .lines()
-        .find_map(|l| l.strip_prefix("model name").map(|v| v.trim_start_matches([' ', '\t', ':']).to_string()))
+        .find_map(|l| {
+            l.strip_prefix("model name")
+                .map(|v| v.trim_start_matches([' ', '\t', ':']).to_string())
+        })
         .unwrap_or_else(|| "unknown".into());
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
-    let date = Command::new("date").arg("-u").arg("+%Y-%m-%d %H:%M UTC").output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_default();
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
+    let date = Command::new("date")
+        .arg("-u")
+        .arg("+%Y-%m-%d %H:%M UTC")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
     let document = format!(
         "# Benchmarks\n\nMeasured {date} on {cores} cores ({cpu}), a shared machine: compare the ratios, measured side by side in one run, more than the absolute times.\n\nCommand: `cargo bench --features sandbox --bench roster` (release build; the sandbox runs as the `assured-sandbox` binary in a separate process for scenarios 1-3). The floor fetches the same pages with a bare `reqwest` client and the same concurrency, reading bytes without decoding; it knows every offset in advance, while the client must read the first page to learn `count`.\n\n{report}"
     );

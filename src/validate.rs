@@ -19,16 +19,31 @@ include!(concat!(env!("OUT_DIR"), "/limits.rs"));
 
 /// Checks a request body against the spec's limits for `schema`, and the
 /// email syntax of `email` and `cc_emails`. `prefix` names the body in
-/// messages (`providers[3]`).
+/// messages (`providers[3]`). The first problem, for calls that refuse.
 pub(crate) fn body<T: serde::Serialize>(
     schema: &str,
     prefix: &str,
     body: &T,
 ) -> Result<(), InvalidInput> {
-    let value = serde_json::to_value(body)
-        .map_err(|e| InvalidInput::new(prefix, format!("cannot be serialised: {e}")))?;
+    match problems(schema, prefix, body).into_iter().next() {
+        Some(problem) => Err(problem),
+        None => Ok(()),
+    }
+}
+
+/// Every problem of a request body, as [`body`] checks it.
+fn problems<T: serde::Serialize>(schema: &str, prefix: &str, body: &T) -> Vec<InvalidInput> {
+    let value = match serde_json::to_value(body) {
+        Ok(value) => value,
+        Err(e) => {
+            return vec![InvalidInput::new(
+                prefix,
+                format!("cannot be serialised: {e}"),
+            )]
+        }
+    };
     let Value::Object(fields) = value else {
-        return Ok(());
+        return Vec::new();
     };
     let name = |field: &str| {
         if prefix.is_empty() {
@@ -37,40 +52,40 @@ pub(crate) fn body<T: serde::Serialize>(
             format!("{prefix}.{field}")
         }
     };
+    let mut found = Vec::new();
     for limit in LIMITS.iter().filter(|l| l.schema == schema) {
         let Some(Value::String(text)) = fields.get(limit.field) else {
             continue;
         };
         let len = text.chars().count() as u64;
         if let Some(min) = limit.min.filter(|min| len < *min) {
-            return Err(InvalidInput::new(
+            found.push(InvalidInput::new(
                 name(limit.field),
                 format!("must be at least {min} characters"),
             ));
         }
         if let Some(max) = limit.max.filter(|max| len > *max) {
-            return Err(InvalidInput::new(
+            found.push(InvalidInput::new(
                 name(limit.field),
                 format!("must be at most {max} characters (got {len})"),
             ));
         }
     }
     if let Some(Value::String(email)) = fields.get("email") {
-        check_email(&name("email"), email)?;
+        found.extend(check_email(&name("email"), email).err());
     }
     if let Some(Value::Array(cc)) = fields.get("cc_emails") {
         for (i, email) in cc.iter().enumerate() {
-            check_email(
-                &name(&format!("cc_emails[{i}]")),
-                email.as_str().unwrap_or(""),
-            )?;
+            let field = name(&format!("cc_emails[{i}]"));
+            found.extend(check_email(&field, email.as_str().unwrap_or("")).err());
         }
     }
-    Ok(())
+    found
 }
 
 /// Every problem with a batch of invites, before anything is sent: each
-/// item against the spec's limits and email syntax, an empty batch, and
+/// item against the spec's limits and email syntax (all of an item's
+/// problems, not just the first), an empty batch, and
 /// emails repeated in the batch (case-insensitive). Fields are named with
 /// the item index (`providers[2].email`).
 ///
@@ -91,21 +106,19 @@ pub fn validate_invites(providers: &[crate::models::InviteProvider]) -> Vec<Inva
             "must name at least one provider",
         )];
     }
-    let mut problems = Vec::new();
+    let mut found = Vec::new();
     let mut seen = std::collections::HashMap::new();
     for (index, provider) in providers.iter().enumerate() {
         let prefix = format!("providers[{index}]");
-        if let Err(problem) = body("InviteProvider", &prefix, provider) {
-            problems.push(problem);
-        }
+        found.extend(problems("InviteProvider", &prefix, provider));
         if let Some(first) = seen.insert(provider.email.to_lowercase(), index) {
-            problems.push(InvalidInput::new(
+            found.push(InvalidInput::new(
                 format!("{prefix}.email"),
                 format!("duplicates providers[{first}].email"),
             ));
         }
     }
-    problems
+    found
 }
 
 /// A pragmatic email syntax check: what DRF's `EmailField` would refuse

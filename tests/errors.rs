@@ -281,6 +281,9 @@ async fn an_unreachable_server_is_a_transport_error() {
         other => panic!("{other:?}"),
     }
     // The cause is in the message, not only behind source().
-    assert!(error.to_string().to_lowercase().contains("refused"), "{error}");
+    assert!(
+        error.to_string().to_lowercase().contains("refused"),
+        "{error}"
+    );
     assert!(!format!("{error}{error:?}").contains(KEY));
 }
