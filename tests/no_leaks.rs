@@ -84,7 +84,7 @@ async fn no_secret_in_any_log_line_debug_or_display() {
         .email("leak.test@example.com")
         .try_into()
         .unwrap();
-    record(&mut out, p.invite(&[invite.clone()]).await);
+    record(&mut out, p.invite(std::slice::from_ref(&invite)).await);
     record(&mut out, p.invite(&[invite]).await); // 400, per item
     let import: ImportProviderWithCaqh = ImportProviderWithCaqh::builder()
         .email("caqh.leak@example.com")
