@@ -1,16 +1,22 @@
 //! Generates the raw client from `spec/assured.yaml` with progenitor.
 //!
 //! The generated code lands in `OUT_DIR` and is never committed or edited.
-//! A spec progenitor cannot handle stops the build with one readable line
-//! naming the problem (and a pointer to `cargo xtask spec`), not a backtrace.
+//! How it is generated lives in `build/codegen.rs`, shared with
+//! `cargo xtask spec regen-check`. A spec progenitor cannot handle stops
+//! the build with one readable line naming the problem (and a pointer to
+//! `cargo xtask spec`), not a backtrace.
 
-use std::{env, fs, panic, path::PathBuf, process};
+#[path = "build/codegen.rs"]
+mod codegen;
+
+use std::{env, fs, path::PathBuf, process};
 
 const SPEC: &str = "spec/assured.yaml";
 
 fn main() {
     println!("cargo:rerun-if-changed={SPEC}");
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=build/codegen.rs");
     if let Err(message) = generate() {
         eprintln!("error: {SPEC}: {message}");
         eprintln!("hint: `cargo xtask spec` checks the spec and names the faulty operation");
@@ -20,146 +26,12 @@ fn main() {
 
 fn generate() -> Result<(), String> {
     let text = fs::read_to_string(SPEC).map_err(|e| format!("cannot read: {e}"))?;
-    let mut doc: serde_yaml::Value =
-        serde_yaml::from_str(&text).map_err(|e| format!("not YAML: {e}"))?;
-    let limits = take_length_limits(&mut doc);
-    let spec: openapiv3::OpenAPI =
-        serde_yaml::from_value(doc).map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
-    if !spec.openapi.starts_with("3.0.") {
-        return Err(format!(
-            "openapi is {:?}; progenitor reads 3.0.x only",
-            spec.openapi
-        ));
-    }
-
-    let mut settings = progenitor::GenerationSettings::default();
-    settings
-        .with_interface(progenitor::InterfaceStyle::Builder)
-        .with_tag(progenitor::TagStyle::Merged)
-        .with_derive("schemars::JsonSchema")
-        .with_inner_type(tokens("crate::transport::Inner")?)
-        .with_hooks(progenitor::HooksMode::Expected)
-        // Closed enums fail a whole decode on a value added server-side;
-        // these open enums keep unknown values instead.
-        .with_replacement(
-            "SourceOfJoining",
-            "crate::models::SourceOfJoining",
-            std::iter::empty(),
-        )
-        .with_replacement("UserType", "crate::models::UserType", std::iter::empty())
-        // CAQH credentials are a third party's secrets: redacted in Debug.
-        .with_replacement("CaqhLogin", "crate::secret::CaqhSecret", std::iter::empty())
-        .with_replacement(
-            "CaqhStoredCredential",
-            "crate::secret::CaqhSecret",
-            std::iter::empty(),
-        )
-        // Echoed back in response records: redacted when serialised too.
-        .with_replacement(
-            "CaqhEchoedCredential",
-            "crate::secret::CaqhEcho",
-            std::iter::empty(),
-        );
-
-    // progenitor and typify assert on shapes they cannot handle; turn the
-    // panic into a message instead of a backtrace.
-    let default_hook = panic::take_hook();
-    panic::set_hook(Box::new(|_| {}));
-    let generated = panic::catch_unwind(|| {
-        progenitor::Generator::new(&settings)
-            .generate_tokens(&spec)
-            .map_err(|e| e.to_string())
-    });
-    panic::set_hook(default_hook);
-    let tokens = match generated {
-        Ok(Ok(tokens)) => tokens,
-        Ok(Err(e)) => return Err(format!("progenitor refused the spec: {e}")),
-        Err(payload) => {
-            let why = payload
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "unknown reason".into());
-            return Err(format!("progenitor cannot generate from it: {why}"));
-        }
-    };
-
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    let generated = codegen::generate(&text)?;
     let out_dir = PathBuf::from(env::var("OUT_DIR").map_err(|e| e.to_string())?);
-    fs::write(out_dir.join("assured.rs"), prettyplease::unparse(&file))
-        .map_err(|e| format!("cannot write: {e}"))?;
-    fs::write(out_dir.join("limits.rs"), limits).map_err(|e| format!("cannot write: {e}"))
-}
-
-/// Removes `minLength`/`maxLength` from the component schemas before
-/// generation and returns them as a Rust table for `crate::validate`.
-///
-/// typify turns every length-limited string into a validating newtype: a
-/// response with a name one character over the limit would then fail to
-/// decode, and every field would need its own wrapper type. The limits stay
-/// in the spec (the single source of truth); the client checks them on
-/// request bodies before sending, naming the field.
-fn take_length_limits(doc: &mut serde_yaml::Value) -> String {
-    use serde_yaml::Value;
-    let key = |k: &str| Value::String(k.to_string());
-    let as_u64 = |v: Option<Value>| v.and_then(|v| v.as_u64());
-    let Some(schemas) = doc
-        .get_mut("components")
-        .and_then(|c| c.get_mut("schemas"))
-        .and_then(|s| s.as_mapping_mut())
-    else {
-        return "pub(crate) const LIMITS: &[Limit] = &[];\n".into();
-    };
-    // Named string schemas (such as `CaqhLogin`) carry limits that apply
-    // wherever a property refers to them.
-    let mut named = std::collections::BTreeMap::new();
-    for (name, schema) in schemas.iter_mut() {
-        if let (Some(name), Some(map)) = (name.as_str(), schema.as_mapping_mut()) {
-            let min = as_u64(map.remove(key("minLength")));
-            let max = as_u64(map.remove(key("maxLength")));
-            if min.is_some() || max.is_some() {
-                named.insert(format!("#/components/schemas/{name}"), (min, max));
-            }
-        }
-    }
-    let mut rows = Vec::new();
-    for (name, schema) in schemas.iter_mut() {
-        let Some(props) = schema
-            .get_mut("properties")
-            .and_then(|p| p.as_mapping_mut())
-        else {
-            continue;
-        };
-        for (field, prop) in props.iter_mut() {
-            let Some(map) = prop.as_mapping_mut() else {
-                continue;
-            };
-            let mut min = as_u64(map.remove(key("minLength")));
-            let mut max = as_u64(map.remove(key("maxLength")));
-            if let Some(target) = map.get(key("$ref")).and_then(|r| r.as_str()) {
-                if let Some((rmin, rmax)) = named.get(target) {
-                    min = min.or(*rmin);
-                    max = max.or(*rmax);
-                }
-            }
-            if min.is_some() || max.is_some() {
-                rows.push(format!(
-                    "    Limit {{ schema: {:?}, field: {:?}, min: {:?}, max: {:?} }},\n",
-                    name.as_str().unwrap_or_default(),
-                    field.as_str().unwrap_or_default(),
-                    min,
-                    max
-                ));
-            }
-        }
-    }
-    format!(
-        "pub(crate) const LIMITS: &[Limit] = &[\n{}];\n",
-        rows.concat()
+    fs::write(
+        out_dir.join("assured.rs"),
+        prettyplease::unparse(&generated.client),
     )
-}
-
-fn tokens(s: &str) -> Result<proc_macro2::TokenStream, String> {
-    s.parse().map_err(|e| format!("bad tokens {s:?}: {e}"))
+    .map_err(|e| format!("cannot write: {e}"))?;
+    fs::write(out_dir.join("limits.rs"), generated.limits).map_err(|e| format!("cannot write: {e}"))
 }

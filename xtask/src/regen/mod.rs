@@ -8,6 +8,8 @@
 //! too, since they change what the client accepts.
 
 pub mod api;
+/// The generation `build.rs` runs, from the very same file.
+#[path = "../../../build/codegen.rs"]
 pub mod generate;
 
 use std::collections::BTreeMap;

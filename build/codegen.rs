@@ -1,11 +1,8 @@
-//! Generating the client from a spec exactly as `build.rs` does.
+//! Generating the client from the spec: the one place that says how.
 //!
-//! `build.rs` cannot be shared as a library, so its generation settings and
-//! its length-limit stripping are replicated here. The test
-//! `tests/regen_settings.rs` parses both files and fails when
-//! [`generation_settings`] calls other `with_*` settings than `build.rs`
-//! does, or when [`take_length_limits`] is not token for token the same
-//! function as `build.rs`'s: change both together.
+//! `build.rs` includes this file (`#[path]`) to generate the crate's client,
+//! and `cargo xtask spec regen-check` includes the same file to generate
+//! two versions of a spec and compare them, so the two cannot drift.
 
 use std::panic;
 
@@ -18,8 +15,7 @@ pub struct Generated {
     pub limits: String,
 }
 
-/// Generates the client from the text of a spec (YAML or JSON) with the
-/// settings of `build.rs`.
+/// Generates the client from the text of a spec (YAML or JSON).
 pub fn generate(text: &str) -> Result<Generated, String> {
     let mut doc: serde_yaml::Value =
         serde_yaml::from_str(text).map_err(|e| format!("not YAML: {e}"))?;
@@ -61,7 +57,7 @@ pub fn generate(text: &str) -> Result<Generated, String> {
     Ok(Generated { client, limits })
 }
 
-/// The progenitor settings of `build.rs`, call for call.
+/// The progenitor settings the client is generated with.
 pub fn generation_settings() -> Result<progenitor::GenerationSettings, String> {
     let mut settings = progenitor::GenerationSettings::default();
     settings
@@ -97,9 +93,11 @@ pub fn generation_settings() -> Result<progenitor::GenerationSettings, String> {
 /// Removes `minLength`/`maxLength` from the component schemas before
 /// generation and returns them as a Rust table for `crate::validate`.
 ///
-/// A copy of `build.rs`'s function of the same name (the test
-/// `tests/regen_settings.rs` keeps them equal): typify would turn every
-/// length-limited string into a validating newtype.
+/// typify turns every length-limited string into a validating newtype: a
+/// response with a name one character over the limit would then fail to
+/// decode, and every field would need its own wrapper type. The limits stay
+/// in the spec (the single source of truth); the client checks them on
+/// request bodies before sending, naming the field.
 pub fn take_length_limits(doc: &mut serde_yaml::Value) -> String {
     use serde_yaml::Value;
     let key = |k: &str| Value::String(k.to_string());
