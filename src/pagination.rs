@@ -191,6 +191,17 @@ impl<T: Send + 'static> Paginator<T> {
         let mut last_had_next = false;
         while let Some(page) = pages.try_next().await? {
             out.pages += 1;
+            if out.pages == 1 {
+                // `count` sizes the result once: a 100 000-row roster would
+                // otherwise be copied through ~17 doublings. Capped, since a
+                // server's count is only a hint.
+                let expected = usize::try_from(page.count)
+                    .unwrap_or(usize::MAX)
+                    .min(max_items);
+                let expected = expected.min(1 << 20);
+                out.items.reserve(expected);
+                seen.reserve(expected);
+            }
             last_had_next = page.next.is_some() && !page.results.is_empty();
             for item in page.results {
                 if out.items.len() >= max_items {
