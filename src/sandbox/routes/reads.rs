@@ -1,0 +1,274 @@
+//! The sandbox's read endpoints: the lists (filters, ordering, DRF pages
+//! with absolute links) and the joining date.
+
+use std::cmp::Ordering;
+use std::collections::HashSet;
+
+use axum::{
+    extract::{Path, RawQuery, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    Json,
+};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::{bool_param, contains_ci, drf, pairs, param, uuid_list};
+use crate::{
+    models::{ProviderOrgJoiningDate, UserSlim, UserType},
+    sandbox::{
+        state::{CaqhRecord, ProviderRecord},
+        Shared,
+    },
+};
+
+/// A DRF limit/offset page of `items`, with absolute links keeping the
+/// request's other parameters.
+fn page<T: serde::Serialize>(
+    shared: &Shared,
+    path: &str,
+    pairs: &[(String, String)],
+    items: &[T],
+) -> Response {
+    let limit = param(pairs, "limit")
+        .and_then(|l| l.parse::<usize>().ok())
+        .filter(|l| *l > 0)
+        .unwrap_or(shared.default_limit)
+        .min(shared.max_limit);
+    let offset = param(pairs, "offset")
+        .and_then(|o| o.parse::<usize>().ok())
+        .unwrap_or(0);
+    let count = items.len();
+    let link = |offset: Option<usize>| {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in pairs.iter().filter(|(k, _)| k != "limit" && k != "offset") {
+            query.append_pair(k, v);
+        }
+        query.append_pair("limit", &limit.to_string());
+        if let Some(offset) = offset {
+            query.append_pair("offset", &offset.to_string());
+        }
+        format!("{}{path}?{}", shared.base_url, query.finish())
+    };
+    let next = (offset + limit < count).then(|| link(Some(offset + limit)));
+    let previous = (offset > 0).then(|| {
+        let back = offset.saturating_sub(limit);
+        link((back > 0).then_some(back))
+    });
+    let results: Vec<&T> = items.iter().skip(offset).take(limit).collect();
+    Json(json!({"count": count, "next": next, "previous": previous, "results": results}))
+        .into_response()
+}
+
+pub(super) async fn list_providers(
+    State(shared): State<Shared>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let pairs = pairs(&query);
+    let state = shared.state.read().unwrap_or_else(|e| e.into_inner());
+    // Rows are filtered by reference and only the page is serialised, so a
+    // walk over a large roster does not copy it once per page.
+    match filtered_providers(&state, &pairs) {
+        Ok(rows) => page(&shared, "/api/v1/users/providers-list/", &pairs, &rows),
+        Err(response) => response,
+    }
+}
+
+fn filtered_providers<'s>(
+    state: &'s crate::sandbox::state::State,
+    pairs: &[(String, String)],
+) -> Result<Vec<&'s crate::models::Provider>, Response> {
+    let text = |name| param(pairs, name).map(str::to_lowercase);
+    let (email, first, last, npi, search) = (
+        text("email"),
+        text("first_name"),
+        text("last_name"),
+        param(pairs, "npi"),
+        text("search"),
+    );
+    let ids: Option<HashSet<Uuid>> = match param(pairs, "id_in") {
+        Some(v) => Some(uuid_list(v, "id_in")?.into_iter().collect()),
+        None => None,
+    };
+    let mut clients: Option<HashSet<Uuid>> = match param(pairs, "client_in") {
+        Some(v) => Some(uuid_list(v, "client_in")?.into_iter().collect()),
+        None => None,
+    };
+    if let Some(client) = param(pairs, "client") {
+        let one = uuid_list(client, "client")?;
+        clients = Some(one.into_iter().collect());
+    }
+    let active = bool_param(param(pairs, "is_active"), "is_active")?;
+    let complete = bool_param(param(pairs, "profile_completeness"), "profile_completeness")?;
+    let mut rows: Vec<&ProviderRecord> = state
+        .providers
+        .iter()
+        .filter(|r| {
+            let p = &r.listing;
+            email.as_ref().is_none_or(|e| p.email.to_lowercase() == *e)
+                && first.as_ref().is_none_or(|f| {
+                    p.first_name
+                        .as_deref()
+                        .is_some_and(|n| n.to_lowercase() == *f)
+                })
+                && last.as_ref().is_none_or(|l| {
+                    p.last_name
+                        .as_deref()
+                        .is_some_and(|n| n.to_lowercase() == *l)
+                })
+                && npi.is_none_or(|n| p.npi.as_deref() == Some(n))
+                && ids.as_ref().is_none_or(|ids| ids.contains(&p.id))
+                && clients
+                    .as_ref()
+                    .is_none_or(|c| r.client.is_some_and(|rc| c.contains(&rc)))
+                && active.is_none_or(|a| p.is_active == Some(a))
+                && complete.is_none_or(|c| (p.profile_completeness_percentage >= 100.0) == c)
+                && search.as_ref().is_none_or(|s| {
+                    contains_ci(Some(&p.email), s)
+                        || contains_ci(Some(&p.full_name), s)
+                        || contains_ci(p.npi.as_deref(), s)
+                })
+        })
+        .collect();
+    if let Some(ordering) = param(pairs, "ordering") {
+        let (field, descending) = match ordering.strip_prefix('-') {
+            Some(field) => (field, true),
+            None => (ordering, false),
+        };
+        let key = |r: &&ProviderRecord, other: &&ProviderRecord| -> Ordering {
+            let (a, b) = (&r.listing, &other.listing);
+            match field {
+                "email" => a.email.cmp(&b.email),
+                "first_name" => a.first_name.cmp(&b.first_name),
+                "last_name" => a.last_name.cmp(&b.last_name),
+                "full_name" => a.full_name.cmp(&b.full_name),
+                "npi" => a.npi.cmp(&b.npi),
+                "is_active" => a.is_active.cmp(&b.is_active),
+                "profile_completeness_percentage" => a
+                    .profile_completeness_percentage
+                    .total_cmp(&b.profile_completeness_percentage),
+                // DRF ignores an ordering field it does not allow.
+                _ => Ordering::Equal,
+            }
+        };
+        rows.sort_by(|a, b| if descending { key(b, a) } else { key(a, b) });
+    }
+    Ok(rows.into_iter().map(|r| &r.listing).collect())
+}
+
+pub(super) async fn not_in_location(
+    State(shared): State<Shared>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let pairs = pairs(&query);
+    let Some(location) = param(&pairs, "practice_location") else {
+        return drf(
+            StatusCode::BAD_REQUEST,
+            json!({"practice_location": ["This field is required."]}),
+        );
+    };
+    let location = match uuid_list(location, "practice_location") {
+        Ok(ids) if ids.len() == 1 => ids[0],
+        Ok(_) => {
+            return drf(
+                StatusCode::BAD_REQUEST,
+                json!({"practice_location": ["Must be a valid UUID."]}),
+            )
+        }
+        Err(r) => return r,
+    };
+    let search = param(&pairs, "search").map(str::to_lowercase);
+    let rows: Vec<UserSlim> = {
+        let state = shared.state.read().unwrap_or_else(|e| e.into_inner());
+        if !state.practice_locations.contains(&location) {
+            return drf(StatusCode::NOT_FOUND, json!({"detail": "Not found."}));
+        }
+        let members = state.members.get(&location);
+        state
+            .providers
+            .iter()
+            .map(|r| &r.listing)
+            .filter(|p| members.is_none_or(|m| !m.contains(&p.id)))
+            .filter(|p| {
+                search.as_ref().is_none_or(|s| {
+                    contains_ci(Some(&p.email), s) || contains_ci(Some(&p.full_name), s)
+                })
+            })
+            .map(|p| UserSlim {
+                id: p.id,
+                email: p.email.clone(),
+                first_name: p.first_name.clone(),
+                last_name: p.last_name.clone(),
+                is_active: p.is_active,
+                user_type: p.user_type.clone().unwrap_or(UserType::Provider),
+            })
+            .collect()
+    };
+    page(
+        &shared,
+        "/api/v1/users/providers-not-in-practice-loc/",
+        &pairs,
+        &rows,
+    )
+}
+
+/// The record as Assured sends it: with the credentials in clear (the
+/// client's `CaqhEcho` redacts them once decoded).
+pub(super) fn caqh_view(id: i64, record: &CaqhRecord) -> Value {
+    json!({
+        "id": id,
+        "caqh_username": record.username,
+        "caqh_password": record.password,
+        "full_name": record.full_name,
+        "signature": record.signature,
+    })
+}
+
+pub(super) async fn list_caqh_requests(
+    State(shared): State<Shared>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let pairs = pairs(&query);
+    let provider = match param(&pairs, "provider").map(|p| uuid_list(p, "provider")) {
+        Some(Ok(ids)) => ids.first().copied(),
+        Some(Err(r)) => return r,
+        None => None,
+    };
+    let rows: Vec<Value> = {
+        let state = shared.state.read().unwrap_or_else(|e| e.into_inner());
+        state
+            .caqh
+            .iter()
+            .filter(|(_, r)| provider.is_none() || r.provider == provider)
+            .map(|(id, r)| caqh_view(*id, r))
+            .collect()
+    };
+    page(&shared, "/api/v1/users/request-caqh-import/", &pairs, &rows)
+}
+
+pub(super) fn joining_date_view(
+    profile: &str,
+    record: &ProviderRecord,
+) -> Result<ProviderOrgJoiningDate, Response> {
+    let id = Uuid::parse_str(profile)
+        .map_err(|_| drf(StatusCode::NOT_FOUND, json!({"detail": "Not found."})))?;
+    Ok(ProviderOrgJoiningDate {
+        id,
+        org_joining_date: record.org_joining_date,
+    })
+}
+
+pub(super) async fn get_joining_date(
+    State(shared): State<Shared>,
+    Path(profile): Path<String>,
+) -> Response {
+    let mut state = shared.state.write().unwrap_or_else(|e| e.into_inner());
+    match state
+        .by_profile_mut(&profile)
+        .map(|r| joining_date_view(&profile, r))
+    {
+        Some(Ok(view)) => Json(view).into_response(),
+        Some(Err(r)) => r,
+        None => drf(StatusCode::NOT_FOUND, json!({"detail": "Not found."})),
+    }
+}
