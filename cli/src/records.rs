@@ -1,5 +1,4 @@
-//! What each kind of record shows: its columns, and its JSON view with
-//! secrets redacted.
+//! What each kind of record shows: its columns, and its JSON view.
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -10,12 +9,6 @@ use assured::models::{
     PracticeLocationProviders, Provider, ProviderOrgJoiningDate, UserSlim,
 };
 
-/// Keys whose values are credentials and are never shown.
-const SECRET_KEYS: &[&str] = &["caqh_username", "caqh_password", "password"];
-
-/// The text shown instead of a secret.
-pub const REDACTED: &str = "[REDACTED]";
-
 /// A record the CLI prints.
 pub trait Record: Serialize {
     /// The columns of tables and CSV, in order; also the keys every JSON
@@ -25,10 +18,11 @@ pub trait Record: Serialize {
     /// The columns a table shows, where all of them would be too wide.
     const TABLE_COLUMNS: &'static [&'static str] = Self::COLUMNS;
 
-    /// The record as JSON, secrets redacted, every column present.
+    /// The record as JSON, every column present. Secrets are already
+    /// redacted by the library's models (echoed CAQH credentials serialise
+    /// as `[REDACTED]`).
     fn view(&self) -> Value {
-        let value = serde_json::to_value(self).unwrap_or(Value::Null);
-        let mut value = redact(value);
+        let mut value = serde_json::to_value(self).unwrap_or(Value::Null);
         if let Value::Object(fields) = &mut value {
             let mut ordered = Map::new();
             for column in Self::COLUMNS {
@@ -39,26 +33,6 @@ pub trait Record: Serialize {
             value = Value::Object(ordered);
         }
         value
-    }
-}
-
-/// `value` with every credential field replaced by [`REDACTED`], at any depth.
-pub fn redact(value: Value) -> Value {
-    match value {
-        Value::Object(fields) => Value::Object(
-            fields
-                .into_iter()
-                .map(|(key, value)| {
-                    if SECRET_KEYS.contains(&key.as_str()) {
-                        (key, Value::String(REDACTED.into()))
-                    } else {
-                        (key, redact(value))
-                    }
-                })
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.into_iter().map(redact).collect()),
-        other => other,
     }
 }
 
@@ -211,7 +185,7 @@ mod tests {
         let view = request.view();
         let text = view.to_string();
         assert!(!text.contains("jdoe_caqh") && !text.contains("s3cret-pass"));
-        assert_eq!(view["caqh_password"], REDACTED);
+        assert_eq!(view["caqh_password"], "[REDACTED]");
         assert_eq!(view["signature"], Value::Null);
         let keys: Vec<&String> = view.as_object().unwrap().keys().collect();
         assert_eq!(keys.len(), CaqhImportRequest::COLUMNS.len());

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::state::{CaqhRecord, ProviderRecord, State};
-use crate::models::{Provider, SourceOfJoining, UserType};
+use crate::models::{Provider, UserType};
 
 const FIRST: &[&str] = &[
     "Aisha", "Ben", "Carmen", "Deepak", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jamal",
@@ -87,15 +87,7 @@ pub(crate) fn seed(state: &mut State, gen: &mut Gen, providers: usize) {
             last.to_lowercase(),
             n
         );
-        let record = new_provider(
-            state,
-            gen,
-            email,
-            Some(first),
-            middle,
-            Some(last),
-            SourceOfJoining::FromInvite,
-        );
+        let record = new_provider(state, gen, email, Some(first), middle, Some(last));
         let id = record.listing.id;
         let mut record = record;
         record.listing.is_active = Some(gen.0.u8(0..20) != 0);
@@ -136,7 +128,6 @@ pub(crate) fn new_provider(
     first: Option<String>,
     middle: Option<String>,
     last: Option<String>,
-    source: SourceOfJoining,
 ) -> ProviderRecord {
     let npi = loop {
         let npi = gen.npi();
@@ -165,6 +156,5 @@ pub(crate) fn new_provider(
         },
         client: None,
         org_joining_date: None,
-        source,
     }
 }

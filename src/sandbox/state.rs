@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use crate::models::{Provider, SourceOfJoining};
+use crate::models::Provider;
 
 /// One provider account and what the list endpoint does not show.
 #[derive(Debug, Clone)]
@@ -14,8 +14,6 @@ pub(crate) struct ProviderRecord {
     pub(crate) listing: Provider,
     pub(crate) client: Option<Uuid>,
     pub(crate) org_joining_date: Option<NaiveDate>,
-    #[allow(dead_code)]
-    pub(crate) source: SourceOfJoining,
 }
 
 /// A stored CAQH re-import request.

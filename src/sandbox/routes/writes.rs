@@ -115,7 +115,6 @@ pub(super) async fn invite(State(shared): State<Shared>, body: Bytes) -> Respons
             invite.first_name.clone(),
             None,
             invite.last_name.clone(),
-            SourceOfJoining::FromInvite,
         );
         record.client = invite.client;
         record.org_joining_date = invite.org_joining_date;
@@ -172,7 +171,6 @@ pub(super) async fn import_with_caqh(State(shared): State<Shared>, body: Bytes) 
         import.first_name.clone(),
         None,
         import.last_name.clone(),
-        SourceOfJoining::FromSingleProviderImport,
     );
     let id = record.listing.id;
     for location in &import.provider_practice_locations {
@@ -214,7 +212,6 @@ pub(super) async fn create(State(shared): State<Shared>, body: Bytes) -> Respons
         Some(new.first_name.clone()),
         None,
         Some(new.last_name.clone()),
-        SourceOfJoining::ProviderCreateApi,
     );
     record.client = new.client;
     record.org_joining_date = new.org_joining_date;
