@@ -218,6 +218,7 @@ pub struct ClientBuilder {
     page_size: u32,
     concurrency: usize,
     npi_cache_ttl: Duration,
+    npi_cache_capacity: u64,
     npi_strategy: NpiStrategy,
     retry: RetryPolicy,
 }
@@ -234,6 +235,7 @@ impl Default for ClientBuilder {
             page_size: 100,
             concurrency: 4,
             npi_cache_ttl: Duration::from_secs(300),
+            npi_cache_capacity: 10_000,
             npi_strategy: NpiStrategy::ServerFilter,
             retry: RetryPolicy::default(),
         }
@@ -314,6 +316,13 @@ impl ClientBuilder {
         self
     }
 
+    /// The most providers the NPI cache holds (default 10 000); the least
+    /// recently used go first.
+    pub fn npi_cache_capacity(mut self, providers: u64) -> Self {
+        self.npi_cache_capacity = providers;
+        self
+    }
+
     /// How `get_by_npi` finds providers (default: the server's filter).
     pub fn npi_strategy(mut self, strategy: NpiStrategy) -> Self {
         self.npi_strategy = strategy;
@@ -378,7 +387,11 @@ impl ClientBuilder {
             credentials,
             page_size: self.page_size,
             concurrency: self.concurrency,
-            npi_cache: Arc::new(NpiCache::new(self.npi_cache_ttl, self.npi_strategy)),
+            npi_cache: Arc::new(NpiCache::new(
+                self.npi_cache_ttl,
+                self.npi_cache_capacity,
+                self.npi_strategy,
+            )),
             retry: self.retry,
             attempt_timeout: self.timeout,
         }));

@@ -73,13 +73,38 @@ pub enum Error {
         /// The start of the body, at most [`BODY_SNIPPET_LIMIT`] bytes, credentials masked.
         snippet: String,
     },
-    /// The server's `next` link pointed back at a page already fetched.
-    #[error("pagination loop: next link {next} repeats offset {offset}")]
-    PaginationLoop {
-        /// The repeated offset.
+    /// A row of a list page that does not decode (no `id`, a wrong type):
+    /// which list, which page, which row, and the start of that row.
+    #[error("cannot decode row {row} of the page at offset {offset} of {path}: {message}; row: {snippet}")]
+    DecodeRow {
+        /// The list's path.
+        path: String,
+        /// The page's offset.
         offset: u64,
-        /// The link as the server sent it.
+        /// The row's index in the page, from 0.
+        row: usize,
+        /// What serde said about the row.
+        message: String,
+        /// The start of the row, at most [`BODY_SNIPPET_LIMIT`] bytes, credentials masked.
+        snippet: String,
+    },
+    /// Pages kept repeating rows already read, as from a server that
+    /// ignores `offset`; the walk stopped instead of looping.
+    #[error("pagination loop: the page at offset {offset} (next link {next:?}) repeats rows already read")]
+    PaginationLoop {
+        /// The offset of the last repeated page.
+        offset: u64,
+        /// That page's `next` link as the server sent it.
         next: String,
+    },
+    /// The list changed faster than it could be read: no re-read around
+    /// `offset` joined the rows already read.
+    #[error("the list changed faster than it could be read: {tries} re-reads around offset {offset} found none of the rows already read")]
+    ListUnstable {
+        /// Where the re-reads centred.
+        offset: u64,
+        /// How many re-reads were tried.
+        tries: usize,
     },
     /// A provider exists but has no `provider_profile_id` yet.
     #[error("provider {provider_id} has no provider profile id")]

@@ -48,7 +48,7 @@ pub mod raw {
 pub use client::{Client, ClientBuilder, Credentials, Environment};
 pub use error::{ApiError, Error, InvalidInput, Result, BODY_SNIPPET_LIMIT};
 pub use page::Page;
-pub use pagination::{Collected, Keyed, Paginator};
+pub use pagination::{Collected, Keyed, Pages, Rows, Walk, WalkReport};
 pub use providers::{
     CaqhImportRequestParams, Found, ListParams, PracticeLocationParams, Providers,
 };

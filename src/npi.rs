@@ -1,20 +1,25 @@
 //! NPIs: normalising and validating them, and the shared lookup cache.
 //!
 //! The cache belongs to the client and is shared by its clones. It keeps
-//! found providers for a time-to-live on a monotonic clock, loads at most
-//! once for many concurrent callers (single-flight), and never caches a
-//! miss: a provider invited a minute ago is found on the next lookup.
+//! found providers for a time-to-live, holds at most a fixed number of them
+//! (least recently used go first), loads each NPI once for many concurrent
+//! callers (single-flight), and never caches a miss: a provider invited a
+//! minute ago is found on the next lookup. moka does the bounding.
 
 use std::{
     collections::HashMap,
+    future::Future,
     sync::{
-        atomic::{AtomicU64, Ordering},
-        Arc, Mutex,
+        atomic::{AtomicBool, AtomicU64, Ordering},
+        Mutex,
     },
     time::{Duration, Instant},
 };
 
-use crate::{error::InvalidInput, models::Provider};
+use crate::{
+    error::{InvalidInput, Result},
+    models::Provider,
+};
 
 /// Normalises an NPI (trims, drops spaces and dashes) and checks it: ten
 /// digits, the first 1 or 2, and the Luhn check digit over the number
@@ -96,14 +101,12 @@ pub struct NpiCacheStats {
 /// A full index: when it was loaded, in which generation, and its rows.
 pub(crate) type Index = (Instant, u64, HashMap<String, Provider>);
 
-type Slot = Arc<tokio::sync::Mutex<Option<(Instant, Provider)>>>;
-
 /// The NPI lookup cache of a client; see [`crate::Client::npi_cache`].
-#[derive(Debug)]
 pub struct NpiCache {
     ttl: Duration,
+    capacity: u64,
     pub(crate) strategy: NpiStrategy,
-    slots: Mutex<HashMap<String, Slot>>,
+    entries: moka::future::Cache<String, Provider>,
     pub(crate) index: tokio::sync::Mutex<Option<Index>>,
     generation: AtomicU64,
     hits: AtomicU64,
@@ -111,12 +114,27 @@ pub struct NpiCache {
     loads: AtomicU64,
 }
 
+impl std::fmt::Debug for NpiCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NpiCache")
+            .field("ttl", &self.ttl)
+            .field("capacity", &self.capacity)
+            .field("strategy", &self.strategy)
+            .field("stats", &self.stats())
+            .finish_non_exhaustive()
+    }
+}
+
 impl NpiCache {
-    pub(crate) fn new(ttl: Duration, strategy: NpiStrategy) -> Self {
+    pub(crate) fn new(ttl: Duration, capacity: u64, strategy: NpiStrategy) -> Self {
         Self {
             ttl,
+            capacity,
             strategy,
-            slots: Mutex::new(HashMap::new()),
+            entries: moka::future::Cache::builder()
+                .max_capacity(capacity)
+                .time_to_live(ttl)
+                .build(),
             index: tokio::sync::Mutex::new(None),
             generation: AtomicU64::new(0),
             hits: AtomicU64::new(0),
@@ -136,7 +154,7 @@ impl NpiCache {
         // Bumping the generation makes an index stale even while a load
         // holds its lock.
         self.generation.fetch_add(1, Ordering::SeqCst);
-        self.slots.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.entries.invalidate_all();
     }
 
     /// Hit, miss and load counts so far.
@@ -153,6 +171,69 @@ impl NpiCache {
         self.ttl
     }
 
+    /// The most providers the cache holds.
+    pub fn capacity(&self) -> u64 {
+        self.capacity
+    }
+
+    /// Providers held now (after pending evictions are applied).
+    ///
+    /// ```no_run
+    /// # async fn run(client: assured::Client) {
+    /// assert!(client.npi_cache().len().await <= client.npi_cache().capacity());
+    /// # }
+    /// ```
+    pub async fn len(&self) -> u64 {
+        self.entries.run_pending_tasks().await;
+        self.entries.entry_count()
+    }
+
+    /// Whether the cache holds no provider.
+    pub async fn is_empty(&self) -> bool {
+        self.len().await == 0
+    }
+
+    /// The provider cached for `npi`, or the one `load` finds (cached if
+    /// found). Concurrent callers for one NPI share one load; a failed or
+    /// empty load is not cached.
+    pub(crate) async fn get_or_load<F, Fut>(&self, npi: &str, load: F) -> Result<Provider>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<Provider>>,
+    {
+        let failure = Mutex::new(None);
+        let loaded = AtomicBool::new(false);
+        let found = self
+            .entries
+            .optionally_get_with(npi.to_string(), async {
+                loaded.store(true, Ordering::Relaxed);
+                self.miss();
+                match load().await {
+                    Ok(provider) => Some(provider),
+                    Err(e) => {
+                        *failure.lock().unwrap_or_else(|e| e.into_inner()) = Some(e);
+                        None
+                    }
+                }
+            })
+            .await;
+        let failure = failure.into_inner().unwrap_or_else(|e| e.into_inner());
+        match (found, failure) {
+            (Some(provider), _) => {
+                if !loaded.load(Ordering::Relaxed) {
+                    self.hit();
+                }
+                Ok(provider)
+            }
+            (None, Some(e)) => Err(e),
+            // Another caller's load for this NPI failed; ours asks again.
+            (None, None) => {
+                self.miss();
+                load().await
+            }
+        }
+    }
+
     pub(crate) fn fresh(&self, at: Instant) -> bool {
         at.elapsed() < self.ttl
     }
@@ -161,16 +242,11 @@ impl NpiCache {
         self.generation.load(Ordering::SeqCst)
     }
 
-    pub(crate) fn slot(&self, npi: &str) -> Slot {
-        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
-        slots.entry(npi.to_string()).or_default().clone()
-    }
-
     pub(crate) fn hit(&self) {
         self.hits.fetch_add(1, Ordering::Relaxed);
     }
 
-    pub(crate) fn miss(&self) {
+    fn miss(&self) {
         self.misses.fetch_add(1, Ordering::Relaxed);
     }
 
@@ -212,5 +288,47 @@ mod tests {
             "must contain only digits (spaces and dashes are ignored)"
         );
         assert_eq!(normalize("").unwrap_err().rule, "must be 10 digits");
+    }
+
+    fn provider(n: u64) -> Provider {
+        serde_json::from_value(serde_json::json!({
+            "id": uuid::Uuid::from_u64_pair(0, n),
+            "email": format!("p{n}@example.com"),
+            "npi": format!("{n:010}"),
+        }))
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_hundred_thousand_distinct_lookups_stay_within_the_bound() {
+        let cache = NpiCache::new(Duration::from_secs(300), 1_000, NpiStrategy::ServerFilter);
+        for n in 0..100_000u64 {
+            let npi = format!("{n:010}");
+            let found = cache.get_or_load(&npi, || async { Ok(provider(n)) }).await.unwrap();
+            assert_eq!(found.npi.as_deref(), Some(npi.as_str()));
+        }
+        assert!(cache.len().await <= 1_000, "{} entries", cache.len().await);
+        assert_eq!(cache.stats().misses, 100_000);
+        // The most recent lookup is still cached: no second load.
+        let again = cache
+            .get_or_load("0000099999", || async { panic!("cached, must not load") })
+            .await
+            .unwrap();
+        assert_eq!(again.id, uuid::Uuid::from_u64_pair(0, 99_999));
+    }
+
+    #[tokio::test]
+    async fn misses_and_failures_are_not_cached() {
+        let cache = NpiCache::new(Duration::from_secs(300), 10, NpiStrategy::ServerFilter);
+        let missing = cache
+            .get_or_load("1234567893", || async {
+                Err(InvalidInput::new("npi", "not there").into())
+            })
+            .await;
+        assert!(missing.is_err());
+        assert!(cache.is_empty().await);
+        let found = cache.get_or_load("1234567893", || async { Ok(provider(7)) }).await.unwrap();
+        assert_eq!(found.id, uuid::Uuid::from_u64_pair(0, 7));
+        assert_eq!(cache.stats().misses, 2);
     }
 }

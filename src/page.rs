@@ -39,6 +39,36 @@ impl<T> IntoIterator for Page<T> {
     }
 }
 
+/// The error for a page that did not decode: the first row that fails
+/// names itself, its page and its list; anything else maps as usual.
+pub(crate) fn page_error<T: serde::de::DeserializeOwned>(
+    error: progenitor_client::Error<crate::raw::types::ErrorBody>,
+    path: &str,
+    offset: Option<u64>,
+) -> crate::Error {
+    #[derive(serde::Deserialize)]
+    struct Rows {
+        results: Vec<serde_json::Value>,
+    }
+    if let progenitor_client::Error::InvalidResponsePayload(body, _) = &error {
+        let rows = serde_json::from_slice::<Rows>(body).map(|r| r.results);
+        let failing = rows.into_iter().flatten().enumerate().find_map(|(row, value)| {
+            let message = serde_json::from_value::<T>(value.clone()).err()?.to_string();
+            Some((row, message, value))
+        });
+        if let Some((row, message, value)) = failing {
+            return crate::Error::DecodeRow {
+                path: path.to_string(),
+                offset: offset.unwrap_or(0),
+                row,
+                message,
+                snippet: crate::error::snippet(value.to_string().as_bytes()),
+            };
+        }
+    }
+    crate::transport::map_error(error, path)
+}
+
 macro_rules! from_generated_page {
     ($($page:ident => $item:ident),+ $(,)?) => {$(
         impl From<crate::raw::types::$page> for Page<crate::raw::types::$item> {

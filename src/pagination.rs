@@ -1,76 +1,139 @@
-//! One paginator for every DRF limit/offset list.
+//! Walks: every row of a limit/offset list, each once, while the list changes.
 //!
-//! The server's `next` link is read, never followed: the client takes its
-//! `offset` and `limit` and asks its own base URL again with the caller's
-//! filters. So every page keeps the filters and ordering, a `next` naming
-//! another host cannot draw the API key there, and a server that caps
-//! `limit` is followed by what it says, not by what was asked.
+//! One [`Walk`] serves every paginated endpoint, as pages
+//! ([`Walk::pages`]), rows ([`Walk::rows`]) or a collection
+//! ([`Walk::collect`]), all with the same guarantee, deduplication and
+//! [`WalkReport`].
 //!
-//! Guards: a `next` whose offset was already fetched ends the walk with
-//! [`Error::PaginationLoop`]; an empty page ends it even when `next` is set;
-//! optional caps on pages and items. After the first page, when `count` is
-//! known, the remaining pages are fetched `concurrency` at a time and still
-//! yielded in order; `stream` holds at most the pages in flight.
+//! **The guarantee.** Every row that exists for the whole walk is yielded
+//! exactly once, at any concurrency, while other rows are inserted or
+//! deleted anywhere in the list. Rows inserted or deleted during the walk
+//! may or may not appear. Survivors keep their relative order, so a page
+//! read at any moment holds every survivor between its first and last row.
+//! Consecutive windows therefore overlap by a few rows, and a page is only
+//! trusted once it shares a row with the rows already trusted: a chain of
+//! such pages from the head of the list to a short (last) page covers every
+//! survivor. When a shift breaks the chain (a delete between two reads, or
+//! pages answered out of order), the walk re-reads around the last trusted
+//! page until the chain holds again ("healing"); the report counts it.
+//!
+//! The server's `next` link is never followed (its `limit` tells the page
+//! size a server caps to), and `count` is only a hint: it bounds how far
+//! ahead pages are prefetched, never an allocation or the end of the walk.
 
-use std::{collections::HashSet, future::Future, hash::Hash, pin::Pin, sync::Arc};
+mod walker;
 
-use futures::{stream, stream::BoxStream, Stream, StreamExt, TryStreamExt};
+pub(crate) use walker::parse_next;
 
-use crate::{error::Result, page::Page, Error};
+use std::{
+    hash::Hash,
+    pin::Pin,
+    sync::{Arc, Mutex},
+    task::{Context, Poll},
+};
+
+use futures::{future::BoxFuture, stream::BoxStream, Stream, StreamExt};
+
+use crate::{error::Result, page::Page};
 
 /// Fetches the page at (`offset`, `limit`) with the caller's filters.
-pub(crate) type Fetch<T> = Arc<
-    dyn Fn(u64, Option<u32>) -> Pin<Box<dyn Future<Output = Result<Page<T>>> + Send>> + Send + Sync,
->;
+pub(crate) type Fetch<T> = Arc<dyn Fn(u64, u32) -> BoxFuture<'static, Result<Page<T>>> + Send + Sync>;
 
-/// Rows with an identity, so a walk can drop rows that shifted between pages.
-pub trait Keyed {
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// Rows with an identity, so a walk can tell a row it has seen from a new
+/// one. Implemented for the rows of every list; sealed.
+pub trait Keyed: sealed::Sealed {
     /// The identity.
-    type Key: Hash + Eq + Clone + Send;
+    type Key: Hash + Eq + Clone + Send + Sync + 'static;
     /// This row's identity.
     fn key(&self) -> Self::Key;
 }
 
-impl Keyed for crate::models::Provider {
-    type Key = uuid::Uuid;
-    fn key(&self) -> uuid::Uuid {
-        self.id
-    }
+macro_rules! keyed {
+    ($($row:ty => $key:ty),+ $(,)?) => {$(
+        impl sealed::Sealed for $row {}
+        impl Keyed for $row {
+            type Key = $key;
+            fn key(&self) -> $key {
+                self.id
+            }
+        }
+    )+};
 }
 
-impl Keyed for crate::models::UserSlim {
-    type Key = uuid::Uuid;
-    fn key(&self) -> uuid::Uuid {
-        self.id
-    }
+keyed! {
+    crate::models::Provider => uuid::Uuid,
+    crate::models::UserSlim => uuid::Uuid,
+    crate::models::CaqhImportRequest => i64,
 }
 
-impl Keyed for crate::models::CaqhImportRequest {
-    type Key = i64;
-    fn key(&self) -> i64 {
-        self.id
-    }
-}
-
-/// Every row of a list, and what the walk saw.
+/// What a walk did: requests, rows, healing, and whether the list moved.
 ///
 /// ```no_run
 /// # async fn run(client: assured::Client) -> assured::Result<()> {
-/// let all = client.providers().list_all(&Default::default()).await?;
-/// println!("{} rows in {} pages, {} duplicates dropped", all.items.len(), all.pages, all.duplicates_dropped);
+/// let all = client.providers().walk(&Default::default()).collect().await?;
+/// let report = &all.report;
+/// println!(
+///     "{} rows, {} requests ({} to heal shifts), list changed: {}",
+///     report.rows, report.requests, report.heal_requests, report.list_changed()
+/// );
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct WalkReport {
+    /// List requests sent, heals included.
+    pub requests: usize,
+    /// Pages whose rows joined the walk.
+    pub pages: usize,
+    /// Rows yielded.
+    pub rows: usize,
+    /// Rows that came back again beyond the planned overlap, and were dropped.
+    pub duplicates_dropped: usize,
+    /// Requests sent to heal a shift (re-reads around the last trusted page).
+    pub heal_requests: usize,
+    /// Rows those re-reads returned.
+    pub rows_reread: usize,
+    /// Pages read but not used: they no longer joined the rows already read.
+    pub pages_discarded: usize,
+    /// The server's `count` on the first page.
+    pub count_at_start: Option<u64>,
+    /// The server's `count` on the last page read.
+    pub count_at_end: Option<u64>,
+    /// Whether a cap (`max_items`, `max_pages`) stopped the walk with rows remaining.
+    pub truncated: bool,
+}
+
+impl WalkReport {
+    /// Whether the list changed while it was read: `count` moved, or a
+    /// shift had to be healed.
+    pub fn list_changed(&self) -> bool {
+        self.count_at_start != self.count_at_end
+            || self.heal_requests > 0
+            || self.pages_discarded > 0
+    }
+}
+
+/// Every row of a walk, and its report.
+///
+/// ```no_run
+/// # async fn run(client: assured::Client) -> assured::Result<()> {
+/// let all = client.providers().walk(&Default::default()).collect().await?;
+/// for provider in &all.items {
+///     println!("{:?}", provider.full_name);
+/// }
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Collected<T> {
-    /// The rows, in server order, each once.
+    /// The rows, each once, in the order the walk met them.
     pub items: Vec<T>,
-    /// Pages fetched.
-    pub pages: usize,
-    /// Rows that came back twice (rows shifting between pages) and were dropped.
-    pub duplicates_dropped: usize,
-    /// Whether a cap on pages or items stopped the walk early.
-    pub truncated: bool,
+    /// What the walk did.
+    pub report: WalkReport,
 }
 
 impl<T> IntoIterator for Collected<T> {
@@ -82,257 +145,168 @@ impl<T> IntoIterator for Collected<T> {
 }
 
 /// A walk over every page of a list; get one from a handler
-/// (`client.providers().all(&params)`), set caps, then `collect`, `stream`
-/// or `pages`.
+/// (`client.providers().walk(&params)`), set caps, then take it as
+/// [`pages`](Walk::pages), [`rows`](Walk::rows) or
+/// [`collect`](Walk::collect). See the [module docs](self) for the
+/// guarantee.
 ///
 /// ```no_run
 /// # async fn run(client: assured::Client) -> assured::Result<()> {
 /// use futures::TryStreamExt;
 ///
-/// let mut rows = client.providers().all(&Default::default()).max_items(500).stream();
+/// let mut rows = client.providers().walk(&Default::default()).max_items(500).rows();
 /// while let Some(provider) = rows.try_next().await? {
-///     println!("{}", provider.full_name);
+///     println!("{} {:?}", provider.id, provider.npi);
 /// }
+/// println!("{:?}", rows.report());
 /// # Ok(()) }
 /// ```
-#[must_use = "a paginator does nothing until collected or streamed"]
-pub struct Paginator<T> {
+#[must_use = "a walk does nothing until its pages, rows or collection are taken"]
+pub struct Walk<T> {
     fetch: Fetch<T>,
     start: u64,
-    limit: Option<u32>,
+    limit: u32,
     concurrency: usize,
-    max_pages: Option<usize>,
-    max_items: Option<usize>,
+    max_pages: usize,
+    max_items: usize,
 }
 
-impl<T: Send + 'static> Paginator<T> {
-    pub(crate) fn new(fetch: Fetch<T>, start: u64, limit: Option<u32>, concurrency: usize) -> Self {
+impl<T> std::fmt::Debug for Walk<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Walk")
+            .field("start", &self.start)
+            .field("limit", &self.limit)
+            .field("concurrency", &self.concurrency)
+            .field("max_pages", &self.max_pages)
+            .field("max_items", &self.max_items)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: Keyed + Send + 'static> Walk<T> {
+    pub(crate) fn new(fetch: Fetch<T>, start: u64, limit: u32, concurrency: usize) -> Self {
         Self {
             fetch,
             start,
             limit,
             concurrency: concurrency.max(1),
-            max_pages: None,
-            max_items: None,
+            max_pages: usize::MAX,
+            max_items: usize::MAX,
         }
     }
 
-    /// Pages fetched at once after the first (default: the client's,
-    /// itself 4 by default); 1 walks strictly one page after another.
+    /// Pages requested at once (default: the client's, itself 4); 1 walks
+    /// strictly one page after another. The guarantee holds at any value.
     pub fn concurrency(mut self, concurrency: usize) -> Self {
         self.concurrency = concurrency.max(1);
         self
     }
 
-    /// Stop after this many pages.
+    /// Stop after this many pages with rows.
     pub fn max_pages(mut self, pages: usize) -> Self {
-        self.max_pages = Some(pages);
+        self.max_pages = pages;
         self
     }
 
     /// Stop after this many rows.
     pub fn max_items(mut self, items: usize) -> Self {
-        self.max_items = Some(items);
+        self.max_items = items;
         self
     }
 
-    /// Every page, in order.
-    pub fn pages(self) -> BoxStream<'static, Result<Page<T>>> {
-        let Paginator {
-            fetch,
-            start,
-            limit,
-            concurrency,
-            max_pages,
-            max_items,
-        } = self;
-        let state = Walk {
-            fetch,
-            limit,
-            concurrency,
-            max_pages: max_pages.unwrap_or(usize::MAX),
-            max_items: max_items.unwrap_or(usize::MAX),
-            fetched: HashSet::new(),
-            pages: 0,
-            items: 0,
-            next: Some(start),
-            in_flight: None,
-        };
-        stream::try_unfold(state, Walk::step)
-            .try_filter_map(|page| async move { Ok(page) })
-            .boxed()
+    fn start(self) -> (walker::Walker<T>, Arc<Mutex<WalkReport>>) {
+        let report = Arc::new(Mutex::new(WalkReport::default()));
+        let walker = walker::Walker::new(
+            walker::Plan {
+                fetch: self.fetch,
+                start: self.start,
+                limit: self.limit,
+                concurrency: self.concurrency,
+                max_pages: self.max_pages,
+                max_items: self.max_items,
+            },
+            report.clone(),
+        );
+        (walker, report)
     }
 
-    /// Every row, in order, holding at most the pages in flight.
-    pub fn stream(self) -> BoxStream<'static, Result<T>> {
-        let max_items = self.max_items.unwrap_or(usize::MAX);
-        self.pages()
-            .map_ok(|page| stream::iter(page.results.into_iter().map(Ok)))
-            .try_flatten()
-            .take(max_items)
-            .boxed()
+    /// Every page with new rows, in the order the walk trusts them; each
+    /// page's `results` holds only rows not yielded before.
+    pub fn pages(self) -> Pages<T> {
+        let (walker, report) = self.start();
+        let inner = futures::stream::try_unfold(walker, |mut walker| async move {
+            Ok(walker.next_page().await?.map(|page| (page, walker)))
+        })
+        .boxed();
+        Pages { inner, report }
     }
 
-    /// Every row, each once.
-    pub async fn collect(self) -> Result<Collected<T>>
-    where
-        T: Keyed,
-    {
-        let max_items = self.max_items.unwrap_or(usize::MAX);
-        let max_pages = self.max_pages.unwrap_or(usize::MAX);
-        let mut pages = self.pages();
-        let mut seen = HashSet::new();
-        let mut out = Collected {
-            items: Vec::new(),
-            pages: 0,
-            duplicates_dropped: 0,
-            truncated: false,
-        };
-        let mut last_had_next = false;
-        while let Some(page) = pages.try_next().await? {
-            out.pages += 1;
-            if out.pages == 1 {
-                // `count` sizes the result once: a 100 000-row roster would
-                // otherwise be copied through ~17 doublings. Capped, since a
-                // server's count is only a hint.
-                let expected = usize::try_from(page.count)
-                    .unwrap_or(usize::MAX)
-                    .min(max_items);
-                let expected = expected.min(1 << 20);
-                out.items.reserve(expected);
-                seen.reserve(expected);
-            }
-            last_had_next = page.next.is_some() && !page.results.is_empty();
-            for item in page.results {
-                if out.items.len() >= max_items {
-                    out.truncated = true;
-                    break;
-                }
-                if seen.insert(item.key()) {
-                    out.items.push(item);
-                } else {
-                    out.duplicates_dropped += 1;
-                }
-            }
-        }
-        if out.pages >= max_pages && last_had_next {
-            out.truncated = true;
-        }
-        if out.duplicates_dropped > 0 {
-            tracing::warn!(
-                duplicates_dropped = out.duplicates_dropped,
-                pages = out.pages,
-                "rows shifted between pages; duplicates dropped"
-            );
-        }
-        Ok(out)
-    }
-}
-
-type InFlight<T> = Pin<Box<dyn Stream<Item = (u64, Result<Page<T>>)> + Send>>;
-
-struct Walk<T> {
-    fetch: Fetch<T>,
-    limit: Option<u32>,
-    concurrency: usize,
-    max_pages: usize,
-    max_items: usize,
-    fetched: HashSet<u64>,
-    pages: usize,
-    items: usize,
-    /// The offset to fetch next when walking link by link.
-    next: Option<u64>,
-    /// Pages planned from `count`, fetched `concurrency` at a time.
-    in_flight: Option<InFlight<T>>,
-}
-
-impl<T: Send + 'static> Walk<T> {
-    /// Yields `Some(page)` for a page, `None` for a step that yields nothing.
-    async fn step(mut self) -> Result<Option<(Option<Page<T>>, Self)>> {
-        if self.pages >= self.max_pages || self.items >= self.max_items {
-            return Ok(None);
-        }
-        let (offset, page) = if let Some(in_flight) = self.in_flight.as_mut() {
-            match in_flight.next().await {
-                Some((offset, page)) => (offset, page?),
-                None => {
-                    self.in_flight = None;
-                    return Ok(Some((None, self)));
-                }
-            }
-        } else if let Some(offset) = self.next.take() {
-            self.fetched.insert(offset);
-            (offset, (self.fetch)(offset, self.limit).await?)
-        } else {
-            return Ok(None);
-        };
-        self.pages += 1;
-        self.items += page.results.len();
-        if page.results.is_empty() {
-            // An empty page ends the walk, whatever `next` says.
-            self.in_flight = None;
-            return Ok(Some((Some(page), self)));
-        }
-        let link = match page.next.as_deref() {
-            Some(next) => Some(parse_next(next)?),
-            None => None,
-        };
-        if let Some((next_offset, next_limit)) = link {
-            if next_offset <= offset {
-                return Err(Error::PaginationLoop {
-                    offset: next_offset,
-                    next: page.next.clone().unwrap_or_default(),
-                });
-            }
-            // The server's limit is the step, whatever was asked.
-            let step = next_limit.unwrap_or(page.results.len() as u32).max(1);
-            self.limit = Some(step);
-            if self.in_flight.is_none() {
-                if self.concurrency > 1 && self.pages == 1 && page.count > next_offset {
-                    self.plan(next_offset, step, page.count);
-                } else if self.fetched.contains(&next_offset) {
-                    return Err(Error::PaginationLoop {
-                        offset: next_offset,
-                        next: page.next.clone().unwrap_or_default(),
-                    });
-                } else {
-                    self.next = Some(next_offset);
-                }
-            } else if !self.fetched.contains(&next_offset) {
-                // A planned page links past the plan: the list grew.
-                self.next = Some(next_offset);
-            }
-        }
-        Ok(Some((Some(page), self)))
-    }
-
-    fn plan(&mut self, first: u64, step: u32, count: u64) {
-        let offsets: Vec<u64> = (first..count).step_by(step as usize).collect();
-        self.fetched.extend(offsets.iter().copied());
-        let fetch = self.fetch.clone();
-        let limit = Some(step);
-        let in_flight = stream::iter(offsets)
-            .map(move |offset| {
-                let fetch = fetch.clone();
-                async move { (offset, fetch(offset, limit).await) }
+    /// Every row, each once, holding at most the pages in flight.
+    pub fn rows(self) -> Rows<T> {
+        let Pages { inner, report } = self.pages();
+        let inner = inner
+            .map(|page| match page {
+                Ok(page) => futures::stream::iter(page.results.into_iter().map(Ok)).left_stream(),
+                Err(e) => futures::stream::iter([Err(e)]).right_stream(),
             })
-            .buffered(self.concurrency);
-        self.in_flight = Some(Box::pin(in_flight));
+            .flatten()
+            .boxed();
+        Rows { inner, report }
+    }
+
+    /// Every row, each once, with the report.
+    pub async fn collect(self) -> Result<Collected<T>> {
+        let (mut walker, report) = self.start();
+        let mut items = Vec::new();
+        while let Some(page) = walker.next_page().await? {
+            items.extend(page.results);
+        }
+        let report = lock(&report).clone();
+        Ok(Collected { items, report })
     }
 }
 
-/// `offset` and `limit` from a `next` link; other parts are ignored.
-pub(crate) fn parse_next(next: &str) -> Result<(u64, Option<u32>)> {
-    let url = url::Url::parse(next).map_err(|e| Error::decode("next", e, next.as_bytes()))?;
-    let mut offset = None;
-    let mut limit = None;
-    for (key, value) in url.query_pairs() {
-        match key.as_ref() {
-            "offset" => offset = value.parse::<u64>().ok(),
-            "limit" => limit = value.parse::<u32>().ok(),
-            _ => {}
+fn lock(report: &Mutex<WalkReport>) -> std::sync::MutexGuard<'_, WalkReport> {
+    report.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+macro_rules! walk_stream {
+    ($(#[$meta:meta])* $name:ident => $item:ty) => {
+        $(#[$meta])*
+        #[must_use = "streams do nothing unless polled"]
+        pub struct $name<T> {
+            inner: BoxStream<'static, Result<$item>>,
+            report: Arc<Mutex<WalkReport>>,
         }
-    }
-    // DRF leaves `offset` out of the link to the first page.
-    Ok((offset.unwrap_or(0), limit))
+
+        impl<T> $name<T> {
+            /// What the walk has done so far; final once the stream ends.
+            pub fn report(&self) -> WalkReport {
+                lock(&self.report).clone()
+            }
+        }
+
+        impl<T> Stream for $name<T> {
+            type Item = Result<$item>;
+            fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+                self.inner.poll_next_unpin(cx)
+            }
+        }
+
+        impl<T> std::fmt::Debug for $name<T> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($name)).field("report", &self.report()).finish()
+            }
+        }
+    };
+}
+
+walk_stream! {
+    /// The pages of a [`Walk`], with its [`WalkReport`].
+    Pages => Page<T>
+}
+
+walk_stream! {
+    /// The rows of a [`Walk`], with its [`WalkReport`].
+    Rows => T
 }

@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use assured::sandbox::{parse_fault_spec, Sandbox, DEFAULT_API_KEY};
+use assured::sandbox::{parse_fault_spec, Churn, Sandbox, DEFAULT_API_KEY};
 use clap::Parser;
 
 /// A stateful fake Assured providers API on 127.0.0.1.
@@ -39,12 +39,26 @@ struct Args {
     /// ROUTE:TIMES:drop|malformed, e.g. /api/v1/users/providers-list/:2:503:1
     #[arg(long = "fault", value_parser = parse_fault_spec)]
     faults: Vec<(String, usize, assured::sandbox::Fault)>,
+    /// Change the roster while it is read: insert-front, insert-random,
+    /// delete-front or delete-random, before every list request or every
+    /// Nth with `:N`, e.g. delete-random:3
+    #[arg(long)]
+    churn: Option<Churn>,
+    /// Null the computed fields (full_name, npi, provider_profile_id,
+    /// profile_completeness_percentage, user_type) of every Nth provider.
+    #[arg(long, default_value_t = 0)]
+    null_every: usize,
 }
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     let args = Args::parse();
-    let sandbox = Sandbox::builder()
+    let mut builder = Sandbox::builder();
+    if let Some(churn) = args.churn {
+        builder = builder.churn(churn);
+    }
+    let sandbox = builder
+        .null_computed_every(args.null_every)
         .port(args.port)
         .seed(args.seed)
         .providers(args.providers)

@@ -102,7 +102,7 @@ impl Providers<'_> {
             .limit(ids.len().max(1) as u32);
         // A server that ignores `id_in` answers with everyone: stop after as
         // many rows as ids instead of walking the whole roster.
-        let walk = self.all(&params).concurrency(1).max_items(ids.len());
+        let walk = self.walk(&params).concurrency(1).max_items(ids.len());
         Ok(walk.collect().await?.items)
     }
 
@@ -151,10 +151,14 @@ impl Providers<'_> {
     /// ```
     pub async fn get_by_npis<S: AsRef<str>>(&self, npis: &[S]) -> Result<Found<String, Provider>> {
         let mut wanted = Vec::with_capacity(npis.len());
+        let mut unique = HashSet::new();
         for (i, npi) in npis.iter().enumerate() {
             let npi = npi::normalize(npi.as_ref())
                 .map_err(|e| InvalidInput::new(format!("npis[{i}]"), e.rule))?;
-            wanted.push(npi);
+            // One lookup per NPI, however often (and however formatted) it is asked.
+            if unique.insert(npi.clone()) {
+                wanted.push(npi);
+            }
         }
         let concurrency = self.client.config().concurrency;
         let results: Vec<(String, Result<Provider>)> = stream::iter(wanted)
@@ -187,19 +191,9 @@ impl Providers<'_> {
                 return Ok(hit);
             }
         }
-        // Same NPI, many callers: the slot's lock makes it one request.
-        let slot = cache.slot(npi);
-        let mut slot = slot.lock().await;
-        if let Some((at, provider)) = slot.as_ref() {
-            if cache.fresh(*at) {
-                cache.hit();
-                return Ok(provider.clone());
-            }
-        }
-        cache.miss();
-        let provider = self.ask_server_for_npi(npi).await?;
-        *slot = Some((Instant::now(), provider.clone()));
-        Ok(provider)
+        cache
+            .get_or_load(npi, || self.ask_server_for_npi(npi))
+            .await
     }
 
     /// One request with the server's `npi` filter, keeping only an exact match.
@@ -222,7 +216,7 @@ impl Providers<'_> {
         if stale {
             let generation = cache.generation();
             cache.loaded();
-            let everyone = self.list_all(&ListParams::new()).await?;
+            let everyone = self.walk(&ListParams::new()).collect().await?;
             let map = everyone
                 .items
                 .into_iter()

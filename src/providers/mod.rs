@@ -22,7 +22,7 @@ use crate::{
         ImportedProvider, InviteProvider, InvitedProvider, NewCaqhImportRequest,
         PracticeLocationProviders, Provider, ProviderOrgJoiningDate, UserSlim,
     },
-    page::Page,
+    page::{page_error, Page},
     transport::map_error,
     validate, Client,
 };
@@ -90,7 +90,10 @@ impl<'c> Providers<'c> {
         set_opt!(request.ordering(params.ordering.clone()));
         set_opt!(request.profile_completeness(params.profile_completeness));
         set_opt!(request.search(params.search.clone()));
-        let page = request.send().await.map_err(|e| map_error(e, LIST_PATH))?;
+        let page = request
+            .send()
+            .await
+            .map_err(|e| page_error::<Provider>(e, LIST_PATH, params.offset))?;
         Ok(page.into_inner().into())
     }
 
@@ -221,7 +224,7 @@ impl<'c> Providers<'c> {
         let page = request
             .send()
             .await
-            .map_err(|e| map_error(e, NOT_IN_LOCATION_PATH))?;
+            .map_err(|e| page_error::<UserSlim>(e, NOT_IN_LOCATION_PATH, params.offset))?;
         Ok(page.into_inner().into())
     }
 
@@ -312,7 +315,7 @@ impl<'c> Providers<'c> {
         let page = request
             .send()
             .await
-            .map_err(|e| map_error(e, CAQH_REQUESTS_PATH))?;
+            .map_err(|e| page_error::<CaqhImportRequest>(e, CAQH_REQUESTS_PATH, params.offset))?;
         Ok(page.into_inner().into())
     }
 

@@ -42,7 +42,7 @@ const LAST: &[&str] = &[
 ];
 
 /// A seeded source of the sandbox's values.
-pub(crate) struct Gen(fastrand::Rng);
+pub(crate) struct Gen(pub(crate) fastrand::Rng);
 
 impl Gen {
     pub(crate) fn new(seed: u64) -> Self {
@@ -74,7 +74,8 @@ impl Gen {
 }
 
 /// Fills `state` with `providers` providers and the rest of the seed data.
-pub(crate) fn seed(state: &mut State, gen: &mut Gen, providers: usize) {
+/// Every `null_every`th provider (0: none) has its computed fields nulled.
+pub(crate) fn seed(state: &mut State, gen: &mut Gen, providers: usize, null_every: usize) {
     state.clients = (0..3).map(|_| gen.uuid()).collect();
     state.practice_locations = (0..5).map(|_| gen.uuid()).collect();
     for n in 0..providers {
@@ -91,7 +92,7 @@ pub(crate) fn seed(state: &mut State, gen: &mut Gen, providers: usize) {
         let id = record.listing.id;
         let mut record = record;
         record.listing.is_active = Some(gen.0.u8(0..20) != 0);
-        record.listing.profile_completeness_percentage = f64::from(gen.0.u16(0..=1000)) / 10.0;
+        record.listing.profile_completeness_percentage = Some(f64::from(gen.0.u16(0..=1000)) / 10.0);
         record.client = Some(state.clients[n % state.clients.len()]);
         if gen.0.bool() {
             record.org_joining_date = NaiveDate::from_ymd_opt(
@@ -99,6 +100,12 @@ pub(crate) fn seed(state: &mut State, gen: &mut Gen, providers: usize) {
                 1 + u32::from(gen.0.u8(0..12)),
                 1 + u32::from(gen.0.u8(0..28)),
             );
+        }
+        if null_every > 0 && (n + 1) % null_every == 0 {
+            let p = &mut record.listing;
+            (p.full_name, p.npi, p.provider_profile_id) = (None, None, None);
+            p.profile_completeness_percentage = None;
+            record.nulled = true;
         }
         for location in state.practice_locations.clone() {
             if gen.0.u8(0..3) == 0 {
@@ -108,7 +115,11 @@ pub(crate) fn seed(state: &mut State, gen: &mut Gen, providers: usize) {
         state.insert(record);
     }
     for i in 0..3.min(providers) {
-        let full_name = state.providers[i].listing.full_name.clone();
+        let full_name = state.providers[i]
+            .listing
+            .full_name
+            .clone()
+            .unwrap_or_else(|| state.providers[i].listing.email.clone());
         let provider = state.providers[i].listing.id;
         state.add_caqh_request(CaqhRecord {
             provider: Some(provider),
@@ -148,12 +159,13 @@ pub(crate) fn new_provider(
             middle_name: middle,
             last_name: last,
             npi: Some(npi),
-            full_name,
+            full_name: Some(full_name),
             provider_profile_id: Some(gen.uuid().to_string()),
-            profile_completeness_percentage: 0.0,
+            profile_completeness_percentage: Some(0.0),
             is_active: Some(true),
             user_type: Some(UserType::Provider),
         },
+        nulled: false,
         client: None,
         org_joining_date: None,
     }

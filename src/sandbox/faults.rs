@@ -38,6 +38,8 @@ pub struct LoggedRequest {
 #[derive(Default)]
 pub(crate) struct Faults {
     latency: Mutex<Duration>,
+    /// Up to this much more, at random, so answers overtake each other.
+    jitter: Mutex<Duration>,
     planned: Mutex<Vec<(String, VecDeque<Fault>)>>,
     log: Mutex<Vec<LoggedRequest>>,
 }
@@ -51,8 +53,17 @@ impl Faults {
         *lock(&self.latency) = latency;
     }
 
+    pub(crate) fn set_jitter(&self, jitter: Duration) {
+        *lock(&self.jitter) = jitter;
+    }
+
     pub(crate) fn latency(&self) -> Duration {
-        *lock(&self.latency)
+        let jitter = *lock(&self.jitter);
+        let extra = match u64::try_from(jitter.as_micros()) {
+            Ok(0) | Err(_) => 0,
+            Ok(max) => fastrand::u64(..=max),
+        };
+        *lock(&self.latency) + Duration::from_micros(extra)
     }
 
     pub(crate) fn plan(&self, route: &str, times: usize, fault: Fault) {

@@ -33,6 +33,7 @@
 //! The `assured-sandbox` binary serves the same for any HTTP client:
 //! `cargo run --features sandbox --bin assured-sandbox -- --port 8080 --providers 10000`.
 
+mod churn;
 mod data;
 mod faults;
 mod routes;
@@ -56,6 +57,7 @@ use serde_json::json;
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
+pub use churn::{Churn, ChurnAt, ChurnOp};
 pub use faults::{parse_fault_spec, Fault, LoggedRequest};
 
 /// The key a sandbox accepts unless told otherwise.
@@ -71,6 +73,8 @@ pub(crate) struct Inner {
     base_url: String,
     default_limit: usize,
     max_limit: usize,
+    churn: Mutex<Option<Churn>>,
+    list_requests: std::sync::atomic::AtomicUsize,
 }
 
 /// Configures a [`Sandbox`].
@@ -97,6 +101,9 @@ pub struct SandboxBuilder {
     max_limit: usize,
     api_key: String,
     port: u16,
+    churn: Option<Churn>,
+    null_every: usize,
+    jitter: Duration,
 }
 
 impl Default for SandboxBuilder {
@@ -109,6 +116,9 @@ impl Default for SandboxBuilder {
             max_limit: 100,
             api_key: DEFAULT_API_KEY.into(),
             port: 0,
+            churn: None,
+            null_every: 0,
+            jitter: Duration::ZERO,
         }
     }
 }
@@ -150,6 +160,29 @@ impl SandboxBuilder {
         self
     }
 
+    /// Changes the roster while it is read: providers inserted or deleted
+    /// before list requests (default none; see [`Churn`]).
+    pub fn churn(mut self, churn: Churn) -> Self {
+        self.churn = Some(churn);
+        self
+    }
+
+    /// Up to this much more delay per answer, at random (default none), so
+    /// answers to concurrent requests arrive out of order.
+    pub fn jitter(mut self, jitter: Duration) -> Self {
+        self.jitter = jitter;
+        self
+    }
+
+    /// Nulls the fields the server computes (`full_name`, `npi`,
+    /// `provider_profile_id`, `profile_completeness_percentage`, and
+    /// `user_type` in the not-in-location list) of every `n`th generated
+    /// provider (default 0: none).
+    pub fn null_computed_every(mut self, n: usize) -> Self {
+        self.null_every = n;
+        self
+    }
+
     /// The port on 127.0.0.1 (default 0: any free port).
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
@@ -165,7 +198,7 @@ impl SandboxBuilder {
         let base_url = format!("http://{addr}");
         let mut gen = data::Gen::new(self.seed);
         let mut world = state::State::default();
-        data::seed(&mut world, &mut gen, self.providers);
+        data::seed(&mut world, &mut gen, self.providers, self.null_every);
         let shared = Arc::new(Inner {
             state: RwLock::new(world),
             gen: Mutex::new(gen),
@@ -174,8 +207,11 @@ impl SandboxBuilder {
             base_url: base_url.clone(),
             default_limit: self.default_limit.min(self.max_limit),
             max_limit: self.max_limit,
+            churn: Mutex::new(self.churn),
+            list_requests: Default::default(),
         });
         shared.faults.set_latency(self.latency);
+        shared.faults.set_jitter(self.jitter);
         let app = routes::router(shared.clone())
             .layer(axum::middleware::from_fn_with_state(shared.clone(), gate));
         let (stop, stopped) = oneshot::channel::<()>();
@@ -250,6 +286,20 @@ impl Sandbox {
     /// The clients of the seed data.
     pub fn clients(&self) -> Vec<Uuid> {
         self.read(|s| s.clients.clone())
+    }
+
+    /// Starts (`Some`) or stops (`None`) changing the roster before list
+    /// requests; the count of list requests starts again.
+    pub fn set_churn(&self, churn: Option<Churn>) {
+        *self.shared.churn.lock().unwrap_or_else(|e| e.into_inner()) = churn;
+        self.shared
+            .list_requests
+            .store(0, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// The account ids of every provider now, in the roster's order.
+    pub fn provider_ids(&self) -> Vec<Uuid> {
+        self.read(|s| s.providers.iter().map(|p| p.listing.id).collect())
     }
 
     /// How many providers exist now.

@@ -12,6 +12,8 @@ use crate::models::Provider;
 #[derive(Debug, Clone)]
 pub(crate) struct ProviderRecord {
     pub(crate) listing: Provider,
+    /// Served with its computed fields as explicit nulls.
+    pub(crate) nulled: bool,
     pub(crate) client: Option<Uuid>,
     pub(crate) org_joining_date: Option<NaiveDate>,
 }
@@ -53,6 +55,43 @@ impl State {
         self.providers.push(record);
     }
 
+    /// Inserts `record` at `index` of the roster's order.
+    pub(crate) fn insert_at(&mut self, index: usize, record: ProviderRecord) {
+        self.insert(record);
+        if let Some(record) = self.providers.pop() {
+            self.providers.insert(index.min(self.providers.len()), record);
+            self.reindex();
+        }
+    }
+
+    /// Deletes the provider at `index` of the roster's order, with its
+    /// memberships.
+    pub(crate) fn remove_at(&mut self, index: usize) {
+        if index >= self.providers.len() {
+            return;
+        }
+        let gone = self.providers.remove(index).listing;
+        self.emails.remove(&gone.email.to_lowercase());
+        if let Some(npi) = &gone.npi {
+            self.npis.remove(npi);
+        }
+        for members in self.members.values_mut() {
+            members.remove(&gone.id);
+        }
+        self.reindex();
+    }
+
+    fn reindex(&mut self) {
+        self.by_id.clear();
+        self.by_profile.clear();
+        for (index, record) in self.providers.iter().enumerate() {
+            self.by_id.insert(record.listing.id, index);
+            if let Some(profile) = &record.listing.provider_profile_id {
+                self.by_profile.insert(profile.clone(), index);
+            }
+        }
+    }
+
     pub(crate) fn contains(&self, id: &Uuid) -> bool {
         self.by_id.contains_key(id)
     }
@@ -71,7 +110,12 @@ impl State {
     pub(crate) fn provider_named(&self, full_name: &str) -> Option<Uuid> {
         self.providers
             .iter()
-            .find(|p| p.listing.full_name.eq_ignore_ascii_case(full_name))
+            .find(|p| {
+                p.listing
+                    .full_name
+                    .as_deref()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(full_name))
+            })
             .map(|p| p.listing.id)
     }
 }

@@ -17,6 +17,7 @@ use super::{bool_param, contains_ci, drf, pairs, param, uuid_list};
 use crate::{
     models::{ProviderOrgJoiningDate, UserSlim, UserType},
     sandbox::{
+        churn,
         state::{CaqhRecord, ProviderRecord},
         Shared,
     },
@@ -65,19 +66,47 @@ pub(super) async fn list_providers(
     RawQuery(query): RawQuery,
 ) -> Response {
     let pairs = pairs(&query);
+    churn::before_list(&shared);
     let state = shared.state.read().unwrap_or_else(|e| e.into_inner());
     // Rows are filtered by reference and only the page is serialised, so a
     // walk over a large roster does not copy it once per page.
     match filtered_providers(&state, &pairs) {
-        Ok(rows) => page(&shared, "/api/v1/users/providers-list/", &pairs, &rows),
+        Ok(rows) => {
+            let rows: Vec<Served<'_, _>> = rows
+                .into_iter()
+                .map(|r| Served {
+                    row: &r.listing,
+                    nulled: r.nulled,
+                    fields: &churn::COMPUTED,
+                })
+                .collect();
+            page(&shared, "/api/v1/users/providers-list/", &pairs, &rows)
+        }
         Err(response) => response,
+    }
+}
+
+/// A row as served: a nulled record's `fields` go out as explicit nulls.
+struct Served<'a, T> {
+    row: &'a T,
+    nulled: bool,
+    fields: &'static [&'static str],
+}
+
+impl<T: serde::Serialize> serde::Serialize for Served<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if !self.nulled {
+            return self.row.serialize(s);
+        }
+        let value = serde_json::to_value(self.row).map_err(serde::ser::Error::custom)?;
+        churn::with_nulls(value, true, self.fields).serialize(s)
     }
 }
 
 fn filtered_providers<'s>(
     state: &'s crate::sandbox::state::State,
     pairs: &[(String, String)],
-) -> Result<Vec<&'s crate::models::Provider>, Response> {
+) -> Result<Vec<&'s ProviderRecord>, Response> {
     let text = |name| param(pairs, name).map(str::to_lowercase);
     let (email, first, last, npi, search) = (
         text("email"),
@@ -122,10 +151,12 @@ fn filtered_providers<'s>(
                     .as_ref()
                     .is_none_or(|c| r.client.is_some_and(|rc| c.contains(&rc)))
                 && active.is_none_or(|a| p.is_active == Some(a))
-                && complete.is_none_or(|c| (p.profile_completeness_percentage >= 100.0) == c)
+                && complete.is_none_or(|c| {
+                    (p.profile_completeness_percentage.unwrap_or(0.0) >= 100.0) == c
+                })
                 && search.as_ref().is_none_or(|s| {
                     contains_ci(Some(&p.email), s)
-                        || contains_ci(Some(&p.full_name), s)
+                        || contains_ci(p.full_name.as_deref(), s)
                         || contains_ci(p.npi.as_deref(), s)
                 })
         })
@@ -146,14 +177,15 @@ fn filtered_providers<'s>(
                 "is_active" => a.is_active.cmp(&b.is_active),
                 "profile_completeness_percentage" => a
                     .profile_completeness_percentage
-                    .total_cmp(&b.profile_completeness_percentage),
+                    .unwrap_or(-1.0)
+                    .total_cmp(&b.profile_completeness_percentage.unwrap_or(-1.0)),
                 // DRF ignores an ordering field it does not allow.
                 _ => Ordering::Equal,
             }
         };
         rows.sort_by(|a, b| if descending { key(b, a) } else { key(a, b) });
     }
-    Ok(rows.into_iter().map(|r| &r.listing).collect())
+    Ok(rows)
 }
 
 pub(super) async fn not_in_location(
@@ -178,7 +210,8 @@ pub(super) async fn not_in_location(
         Err(r) => return r,
     };
     let search = param(&pairs, "search").map(str::to_lowercase);
-    let rows: Vec<UserSlim> = {
+    churn::before_list(&shared);
+    let rows: Vec<(UserSlim, bool)> = {
         let state = shared.state.read().unwrap_or_else(|e| e.into_inner());
         if !state.practice_locations.contains(&location) {
             return drf(StatusCode::NOT_FOUND, json!({"detail": "Not found."}));
@@ -187,23 +220,36 @@ pub(super) async fn not_in_location(
         state
             .providers
             .iter()
-            .map(|r| &r.listing)
-            .filter(|p| members.is_none_or(|m| !m.contains(&p.id)))
-            .filter(|p| {
+            .filter(|r| members.is_none_or(|m| !m.contains(&r.listing.id)))
+            .filter(|r| {
+                let p = &r.listing;
                 search.as_ref().is_none_or(|s| {
-                    contains_ci(Some(&p.email), s) || contains_ci(Some(&p.full_name), s)
+                    contains_ci(Some(&p.email), s) || contains_ci(p.full_name.as_deref(), s)
                 })
             })
-            .map(|p| UserSlim {
-                id: p.id,
-                email: p.email.clone(),
-                first_name: p.first_name.clone(),
-                last_name: p.last_name.clone(),
-                is_active: p.is_active,
-                user_type: p.user_type.clone().unwrap_or(UserType::Provider),
+            .map(|r| {
+                let p = &r.listing;
+                let user = UserSlim {
+                    id: p.id,
+                    email: p.email.clone(),
+                    first_name: p.first_name.clone(),
+                    last_name: p.last_name.clone(),
+                    is_active: p.is_active,
+                    user_type: (!r.nulled)
+                        .then(|| p.user_type.clone().unwrap_or(UserType::Provider)),
+                };
+                (user, r.nulled)
             })
             .collect()
     };
+    let rows: Vec<Served<'_, UserSlim>> = rows
+        .iter()
+        .map(|(row, nulled)| Served {
+            row,
+            nulled: *nulled,
+            fields: &["user_type"],
+        })
+        .collect();
     page(
         &shared,
         "/api/v1/users/providers-not-in-practice-loc/",

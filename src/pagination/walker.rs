@@ -1,0 +1,343 @@
+//! The walk's algorithm: prefetch windows on an overlapping grid, trust a
+//! page only when it shares a row with the rows already trusted, and heal a
+//! broken chain by re-reading around the frontier (the furthest trusted
+//! page). See the parent module for why that covers every surviving row.
+
+use std::{
+    collections::HashSet,
+    sync::{Arc, Mutex},
+};
+
+use futures::{future::BoxFuture, stream::FuturesOrdered, StreamExt};
+
+use super::{lock, Fetch, Keyed, WalkReport};
+use crate::{error::Result, page::Page, Error};
+
+/// Trusted pages in a row that added no row before the walk calls it a loop
+/// (a server ignoring `offset` answers the same page forever).
+const IDLE_PAGES: usize = 3;
+/// Heals in a row, without a new row read between them, before the walk
+/// gives up on a list that changes faster than it can be read.
+const HEALS_IN_A_ROW: usize = 8;
+
+/// What a walk was asked to do.
+pub(crate) struct Plan<T> {
+    pub(crate) fetch: Fetch<T>,
+    pub(crate) start: u64,
+    pub(crate) limit: u32,
+    pub(crate) concurrency: usize,
+    pub(crate) max_pages: usize,
+    pub(crate) max_items: usize,
+}
+
+/// A page in flight: where it was asked for, and under which plan.
+struct Candidate<T> {
+    offset: u64,
+    epoch: u64,
+    page: Result<Page<T>>,
+}
+
+/// The furthest trusted page: where it was read, and what `count` said then.
+struct Frontier {
+    offset: u64,
+    len: usize,
+    count: u64,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Source {
+    Head,
+    Planned,
+    Heal,
+}
+
+pub(crate) struct Walker<T: Keyed> {
+    plan: Plan<T>,
+    report: Arc<Mutex<WalkReport>>,
+    /// Rows in a full page, learned from the first (a server may cap `limit`).
+    size: u32,
+    /// Rows each window shares with the one before it.
+    overlap: u32,
+    in_flight: FuturesOrdered<BoxFuture<'static, Candidate<T>>>,
+    next_offset: u64,
+    /// Bumped by every heal: pages planned before it sit on a stale grid.
+    epoch: u64,
+    seen: HashSet<T::Key>,
+    frontier: Option<Frontier>,
+    latest_count: u64,
+    started: bool,
+    done: bool,
+    pages: usize,
+    rows: usize,
+    idle: usize,
+    heals_in_a_row: usize,
+}
+
+impl<T: Keyed + Send + 'static> Walker<T> {
+    pub(crate) fn new(plan: Plan<T>, report: Arc<Mutex<WalkReport>>) -> Self {
+        Self {
+            plan,
+            report,
+            size: 0,
+            overlap: 0,
+            in_flight: FuturesOrdered::new(),
+            next_offset: 0,
+            epoch: 0,
+            seen: HashSet::new(),
+            frontier: None,
+            latest_count: 0,
+            started: false,
+            done: false,
+            pages: 0,
+            rows: 0,
+            idle: 0,
+            heals_in_a_row: 0,
+        }
+    }
+
+    /// The next page of rows not yielded before, or `None` at the end.
+    pub(crate) async fn next_page(&mut self) -> Result<Option<Page<T>>> {
+        loop {
+            if self.done {
+                return Ok(None);
+            }
+            if !self.started {
+                self.started = true;
+                if let Some(page) = self.head().await? {
+                    return Ok(Some(page));
+                }
+                continue;
+            }
+            self.fill();
+            let Some(candidate) = self.in_flight.next().await else {
+                // Nothing left to plan: a cap was met exactly.
+                self.done = true;
+                return Ok(None);
+            };
+            let page = candidate.page?;
+            self.counted(&page);
+            if self.joins(&page) {
+                if let Some(page) = self.trust(candidate.offset, page, Source::Planned)? {
+                    return Ok(Some(page));
+                }
+                continue;
+            }
+            lock(&self.report).pages_discarded += 1;
+            if candidate.epoch < self.epoch {
+                // Planned on the grid a heal has since replaced.
+                continue;
+            }
+            if let Some(page) = self.heal().await? {
+                return Ok(Some(page));
+            }
+        }
+    }
+
+    async fn head(&mut self) -> Result<Option<Page<T>>> {
+        // One row of overlap needs two rows a page.
+        let limit = self.plan.limit.max(2);
+        let page = self.send(self.plan.start, limit).await?;
+        lock(&self.report).count_at_start = Some(page.count);
+        self.counted(&page);
+        let mut size = limit;
+        if let Some(capped) = page.next.as_deref().and_then(next_limit) {
+            size = size.min(capped);
+        }
+        if page.next.is_some() && page.results.len() < size as usize {
+            // A server that caps `limit` silently.
+            size = u32::try_from(page.results.len()).unwrap_or(size);
+        }
+        self.size = size.max(1);
+        // A thirty-second of a page: 3 rows of 100, so about 3% more
+        // requests on a list that does not change.
+        self.overlap = if self.size >= 2 {
+            (self.size / 32).max(1)
+        } else {
+            0
+        };
+        self.next_offset = self.plan.start.saturating_add(u64::from(self.stride()));
+        self.trust(self.plan.start, page, Source::Head)
+    }
+
+    fn stride(&self) -> u32 {
+        (self.size - self.overlap).max(1)
+    }
+
+    /// Requests pages ahead, within the caps and (but for one probe past
+    /// it) the server's `count`.
+    fn fill(&mut self) {
+        let stride = self.stride() as usize;
+        while self.in_flight.len() < self.plan.concurrency {
+            let ahead = self.in_flight.len();
+            let wanted_rows = self.plan.max_items.saturating_sub(self.rows);
+            let wanted_pages = self.plan.max_pages.saturating_sub(self.pages);
+            if ahead.saturating_mul(stride) >= wanted_rows || ahead >= wanted_pages {
+                break;
+            }
+            if self.next_offset >= self.latest_count && ahead > 0 {
+                break;
+            }
+            let (offset, epoch, fetch) = (self.next_offset, self.epoch, self.plan.fetch.clone());
+            let limit = self.size;
+            self.in_flight.push_back(Box::pin(async move {
+                let page = fetch(offset, limit).await;
+                Candidate {
+                    offset,
+                    epoch,
+                    page,
+                }
+            }));
+            lock(&self.report).requests += 1;
+            self.next_offset = self.next_offset.saturating_add(stride as u64);
+        }
+    }
+
+    async fn send(&mut self, offset: u64, limit: u32) -> Result<Page<T>> {
+        lock(&self.report).requests += 1;
+        (self.plan.fetch)(offset, limit).await
+    }
+
+    fn counted(&mut self, page: &Page<T>) {
+        self.latest_count = page.count;
+        lock(&self.report).count_at_end = Some(page.count);
+    }
+
+    /// Whether `page` shares a row with the rows already trusted.
+    fn joins(&self, page: &Page<T>) -> bool {
+        self.overlap == 0 || page.results.iter().any(|row| self.seen.contains(&row.key()))
+    }
+
+    /// Re-reads around the frontier until a page joins the trusted rows,
+    /// then trusts it and re-plans from it.
+    async fn heal(&mut self) -> Result<Option<Page<T>>> {
+        self.heals_in_a_row += 1;
+        let Some(frontier) = self.frontier.as_ref() else {
+            return Err(unstable(0, 0));
+        };
+        let size = i64::from(self.size);
+        // Where the frontier's last row is now, if the whole change in
+        // `count` happened before it; the windows tried spread around that.
+        let drift = self.latest_count as i64 - frontier.count as i64;
+        let end = frontier.offset as i64 + frontier.len as i64 - 1 + drift;
+        let base = end - size / 2;
+        let mut tried = Vec::new();
+        if self.heals_in_a_row <= HEALS_IN_A_ROW {
+            for shift in [0, -size / 2, size / 2, -size, size, -2 * size, 2 * size] {
+                let offset = u64::try_from(base + shift).unwrap_or(0);
+                if tried.contains(&offset) {
+                    continue;
+                }
+                tried.push(offset);
+                let page = self.send(offset, self.size).await?;
+                self.counted(&page);
+                {
+                    let mut report = lock(&self.report);
+                    report.heal_requests += 1;
+                    report.rows_reread += page.results.len();
+                }
+                if self.joins(&page) {
+                    self.epoch += 1;
+                    let len = page.results.len() as u64;
+                    self.next_offset = offset + len.saturating_sub(u64::from(self.overlap)).max(1);
+                    return self.trust(offset, page, Source::Heal);
+                }
+                lock(&self.report).pages_discarded += 1;
+            }
+        }
+        Err(unstable(u64::try_from(base).unwrap_or(0), tried.len()))
+    }
+
+    /// Takes a page into the walk: marks its rows seen, moves the frontier,
+    /// ends the walk at a short page or a cap, and returns the new rows.
+    fn trust(&mut self, offset: u64, page: Page<T>, source: Source) -> Result<Option<Page<T>>> {
+        let Page {
+            count,
+            next,
+            previous,
+            results,
+        } = page;
+        let len = results.len();
+        let short = len < self.size as usize;
+        let mut fresh = Vec::new();
+        let mut repeated = 0usize;
+        for row in results {
+            if self.seen.insert(row.key()) {
+                fresh.push(row);
+            } else {
+                repeated += 1;
+            }
+        }
+        let extends = self
+            .frontier
+            .as_ref()
+            .is_none_or(|f| source == Source::Heal || offset + len as u64 >= f.offset + f.len as u64);
+        if extends && len > 0 {
+            self.frontier = Some(Frontier { offset, len, count });
+        }
+        self.done |= short;
+        let mut report = lock(&self.report);
+        if source == Source::Planned {
+            report.duplicates_dropped += repeated.saturating_sub(self.overlap as usize);
+        }
+        if fresh.is_empty() {
+            if source == Source::Planned && !short {
+                self.idle += 1;
+                if self.idle >= IDLE_PAGES {
+                    return Err(Error::PaginationLoop {
+                        offset,
+                        next: next.unwrap_or_default(),
+                    });
+                }
+            }
+            return Ok(None);
+        }
+        self.idle = 0;
+        self.heals_in_a_row = 0;
+        let wanted = self.plan.max_items.saturating_sub(self.rows);
+        let left_over = fresh.len() > wanted;
+        fresh.truncate(wanted);
+        self.rows += fresh.len();
+        self.pages += 1;
+        report.rows = self.rows;
+        report.pages = self.pages;
+        if self.rows >= self.plan.max_items || self.pages >= self.plan.max_pages {
+            // Rows remain when this page had more, or it was not the last.
+            report.truncated = left_over || (!short && next.is_some());
+            self.done = true;
+        }
+        if self.done {
+            self.in_flight = FuturesOrdered::new();
+        }
+        Ok(Some(Page {
+            count,
+            next,
+            previous,
+            results: fresh,
+        }))
+    }
+}
+
+fn unstable(offset: u64, tries: usize) -> Error {
+    Error::ListUnstable { offset, tries }
+}
+
+/// The `limit` of a `next` link: the page size the server used.
+fn next_limit(next: &str) -> Option<u32> {
+    parse_next(next).ok().and_then(|(_, limit)| limit)
+}
+
+/// `offset` and `limit` from a `next` link; other parts are ignored.
+pub(crate) fn parse_next(next: &str) -> Result<(u64, Option<u32>)> {
+    let url = url::Url::parse(next).map_err(|e| Error::decode("next", e, next.as_bytes()))?;
+    let mut offset = None;
+    let mut limit = None;
+    for (key, value) in url.query_pairs() {
+        match key.as_ref() {
+            "offset" => offset = value.parse::<u64>().ok(),
+            "limit" => limit = value.parse::<u32>().ok(),
+            _ => {}
+        }
+    }
+    // DRF leaves `offset` out of the link to the first page.
+    Ok((offset.unwrap_or(0), limit))
+}

@@ -1,0 +1,132 @@
+//! A roster that changes while it is read: providers inserted or deleted
+//! before every Nth list request, and computed fields nulled, so a walk's
+//! guarantee can be replayed in a test.
+
+use std::{str::FromStr, sync::atomic::Ordering};
+
+use serde_json::Value;
+
+use super::{data, Shared};
+
+/// What changes before a list request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ChurnOp {
+    /// A new provider appears.
+    Insert,
+    /// A provider disappears.
+    Delete,
+}
+
+/// Where in the (unordered) roster the change lands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ChurnAt {
+    /// Before every other row.
+    Front,
+    /// Anywhere, chosen by the sandbox's seeded generator.
+    Random,
+}
+
+/// Changes to the roster before every `every`th request to a providers list.
+///
+/// ```
+/// use assured::sandbox::{Churn, ChurnAt, ChurnOp};
+///
+/// let churn = Churn::new(ChurnOp::Delete, ChurnAt::Random).every(3);
+/// assert_eq!(churn, "delete-random:3".parse().unwrap());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Churn {
+    op: ChurnOp,
+    at: ChurnAt,
+    every: usize,
+}
+
+impl Churn {
+    /// One change before every list request; see [`Churn::every`].
+    pub fn new(op: ChurnOp, at: ChurnAt) -> Self {
+        Self { op, at, every: 1 }
+    }
+
+    /// One change before every `n`th list request instead (at least 1).
+    pub fn every(mut self, n: usize) -> Self {
+        self.every = n.max(1);
+        self
+    }
+}
+
+impl FromStr for Churn {
+    type Err = String;
+
+    /// `insert-front`, `insert-random`, `delete-front` or `delete-random`,
+    /// optionally followed by `:N` (every Nth list request).
+    fn from_str(spec: &str) -> Result<Self, String> {
+        let (kind, every) = match spec.split_once(':') {
+            Some((kind, n)) => (
+                kind,
+                n.parse::<usize>()
+                    .map_err(|_| format!("{n:?} is not a number of requests"))?,
+            ),
+            None => (spec, 1),
+        };
+        let (op, at) = match kind {
+            "insert-front" => (ChurnOp::Insert, ChurnAt::Front),
+            "insert-random" => (ChurnOp::Insert, ChurnAt::Random),
+            "delete-front" => (ChurnOp::Delete, ChurnAt::Front),
+            "delete-random" => (ChurnOp::Delete, ChurnAt::Random),
+            other => {
+                return Err(format!(
+                "{other:?}: use insert-front, insert-random, delete-front or delete-random[:N]"
+            ))
+            }
+        };
+        Ok(Self::new(op, at).every(every))
+    }
+}
+
+/// The fields the server computes, nulled on every `null_every`th provider.
+pub(crate) const COMPUTED: [&str; 4] = [
+    "full_name",
+    "npi",
+    "provider_profile_id",
+    "profile_completeness_percentage",
+];
+
+/// Applies the planned change, if this list request is due one.
+pub(crate) fn before_list(shared: &Shared) {
+    let Some(churn) = *shared.churn.lock().unwrap_or_else(|e| e.into_inner()) else {
+        return;
+    };
+    let n = shared.list_requests.fetch_add(1, Ordering::SeqCst) + 1;
+    if n % churn.every != 0 {
+        return;
+    }
+    let mut gen = shared.gen.lock().unwrap_or_else(|e| e.into_inner());
+    let mut state = shared.state.write().unwrap_or_else(|e| e.into_inner());
+    let len = state.providers.len();
+    let at = match churn.at {
+        ChurnAt::Front => 0,
+        ChurnAt::Random => gen.0.usize(..=len),
+    };
+    match churn.op {
+        ChurnOp::Insert => {
+            let email = format!("churn.{n}.{}@example-health.org", gen.0.u32(..));
+            let record = data::new_provider(&state, &mut gen, email, None, None, None);
+            state.insert_at(at, record);
+        }
+        ChurnOp::Delete if len > 0 => state.remove_at(at.min(len - 1)),
+        ChurnOp::Delete => {}
+    }
+}
+
+/// A provider row as served: the computed fields of a nulled record are
+/// sent as explicit nulls, as a server that lost them would.
+pub(crate) fn with_nulls(mut row: Value, nulled: bool, fields: &[&str]) -> Value {
+    if let (true, Some(map)) = (nulled, row.as_object_mut()) {
+        for field in fields {
+            map.insert((*field).to_string(), Value::Null);
+        }
+    }
+    row
+}

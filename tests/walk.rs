@@ -1,0 +1,217 @@
+//! The walk's guarantee, replayed on the sandbox: a roster that changes
+//! while it is read (inserts and deletes, at the front and anywhere, answers
+//! out of order) loses no surviving provider and yields none twice, at
+//! concurrency 1 to 32; nulled computed fields decode; caps and a lying
+//! `count` behave.
+
+use std::{collections::HashSet, time::Duration};
+
+use assured::{
+    sandbox::{Churn, ChurnAt, ChurnOp, Sandbox},
+    Error, ListParams, PracticeLocationParams, WalkReport,
+};
+use futures::TryStreamExt;
+use uuid::Uuid;
+
+const ROSTER: usize = 1_000;
+const REPS: usize = 20;
+
+async fn sandbox(providers: usize) -> Sandbox {
+    Sandbox::builder()
+        .seed(11)
+        .providers(providers)
+        .jitter(Duration::from_micros(1_500))
+        .start()
+        .await
+        .expect("sandbox starts")
+}
+
+/// Walks once under `churn` and checks the guarantee; returns the report.
+async fn walk_under(sandbox: &Sandbox, churn: Churn, concurrency: usize, limit: u32) -> WalkReport {
+    let client = sandbox.client().unwrap();
+    let before: HashSet<Uuid> = sandbox.provider_ids().into_iter().collect();
+    sandbox.set_churn(Some(churn));
+    let walked = client
+        .providers()
+        .walk(&ListParams::new().limit(limit))
+        .concurrency(concurrency)
+        .collect()
+        .await;
+    sandbox.set_churn(None);
+    let walked = walked.unwrap_or_else(|e| panic!("{churn:?} at {concurrency}: {e}"));
+    let after: HashSet<Uuid> = sandbox.provider_ids().into_iter().collect();
+    let yielded: Vec<Uuid> = walked.items.iter().map(|p| p.id).collect();
+    let unique: HashSet<Uuid> = yielded.iter().copied().collect();
+    assert_eq!(unique.len(), yielded.len(), "{churn:?} at {concurrency}: a row came twice");
+    let lost: Vec<&Uuid> = before.intersection(&after).filter(|id| !unique.contains(id)).collect();
+    assert!(
+        lost.is_empty(),
+        "{churn:?} at {concurrency}: {} surviving providers lost; {:?}",
+        lost.len(),
+        walked.report
+    );
+    assert_eq!(walked.report.rows, yielded.len());
+    assert!(!walked.report.truncated);
+    walked.report
+}
+
+async fn replay(op: ChurnOp, at: ChurnAt) {
+    for concurrency in [1, 4, 16, 32] {
+        let (mut heals, mut changed, mut requests) = (0, 0, 0);
+        for rep in 0..REPS {
+            // A fresh roster each time: deletes would empty a shared one.
+            let sandbox = sandbox(ROSTER).await;
+            // Every request, every other, every third: shifts of every size.
+            let churn = Churn::new(op, at).every(1 + rep % 3);
+            let report = walk_under(&sandbox, churn, concurrency, 50).await;
+            heals += report.heal_requests;
+            requests += report.requests;
+            changed += usize::from(report.list_changed());
+        }
+        eprintln!("{op:?} {at:?} at {concurrency}: {requests} requests, {heals} heals in {REPS} walks");
+        assert_eq!(changed, REPS, "{op:?} {at:?} at {concurrency}: every walk saw the change");
+        if op == ChurnOp::Delete && at == ChurnAt::Front {
+            assert!(heals > 0, "deletes at the front must be healed at {concurrency}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inserts_at_the_front_lose_no_survivor() {
+    replay(ChurnOp::Insert, ChurnAt::Front).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deletes_at_the_front_lose_no_survivor() {
+    replay(ChurnOp::Delete, ChurnAt::Front).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inserts_anywhere_lose_no_survivor() {
+    replay(ChurnOp::Insert, ChurnAt::Random).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deletes_anywhere_lose_no_survivor() {
+    replay(ChurnOp::Delete, ChurnAt::Random).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unchanging_roster_costs_under_ten_percent_more_requests() {
+    let sandbox = sandbox(10_000).await;
+    let client = sandbox.client().unwrap();
+    for concurrency in [1, 4, 16] {
+        let all = client.providers().walk(&ListParams::new()).concurrency(concurrency).collect().await.unwrap();
+        let r = &all.report;
+        assert_eq!(all.items.len(), 10_000);
+        // 100 pages of 100 rows without overlap.
+        assert!(r.requests <= 110, "{} requests at {concurrency}", r.requests);
+        assert_eq!((r.heal_requests, r.duplicates_dropped, r.pages_discarded), (0, 0, 0));
+        assert!(!r.list_changed());
+        assert_eq!((r.count_at_start, r.count_at_end), (Some(10_000), Some(10_000)));
+    }
+}
+
+#[tokio::test]
+async fn truncated_is_exact_on_a_page_boundary() {
+    for (roster, truncated) in [(10, true), (4, false), (5, true)] {
+        let sandbox = sandbox(roster).await;
+        let client = sandbox.client().unwrap();
+        let walk = client.providers().walk(&ListParams::new().limit(2)).max_items(4);
+        let all = walk.collect().await.unwrap();
+        assert_eq!(all.items.len(), 4.min(roster));
+        assert_eq!(all.report.truncated, truncated, "{roster} rows");
+    }
+    let sandbox = sandbox(10).await;
+    let client = sandbox.client().unwrap();
+    let all = client.providers().walk(&ListParams::new().limit(5)).max_items(10).collect().await.unwrap();
+    assert_eq!((all.items.len(), all.report.truncated), (10, false));
+    let pages = client.providers().walk(&ListParams::new().limit(4)).max_pages(2).collect().await.unwrap();
+    assert_eq!(pages.report.pages, 2);
+    assert!(pages.report.truncated);
+}
+
+#[tokio::test]
+async fn the_three_shapes_agree_and_report() {
+    let sandbox = sandbox(230).await;
+    let client = sandbox.client().unwrap();
+    let walk = || client.providers().walk(&ListParams::new().limit(40));
+    let collected = walk().collect().await.unwrap();
+    let mut rows = walk().rows();
+    let mut streamed = Vec::new();
+    while let Some(p) = rows.try_next().await.unwrap() {
+        streamed.push(p.id);
+    }
+    let mut pages = walk().pages();
+    let mut paged = Vec::new();
+    while let Some(page) = pages.try_next().await.unwrap() {
+        paged.extend(page.results.iter().map(|p| p.id));
+    }
+    let ids: Vec<Uuid> = collected.items.iter().map(|p| p.id).collect();
+    assert_eq!(ids.len(), 230);
+    assert_eq!(streamed, ids);
+    assert_eq!(paged, ids);
+    assert_eq!(rows.report(), collected.report);
+    assert_eq!(pages.report(), collected.report);
+}
+
+#[tokio::test]
+async fn nulled_computed_fields_decode_and_lookups_handle_them() {
+    let sandbox = Sandbox::builder().providers(1_000).null_computed_every(50).start().await.unwrap();
+    let client = sandbox.client().unwrap();
+    let all = client.providers().walk(&ListParams::new()).collect().await.unwrap();
+    assert_eq!(all.items.len(), 1_000);
+    let nulled: Vec<_> = all.items.iter().filter(|p| p.full_name.is_none()).collect();
+    assert_eq!(nulled.len(), 20);
+    for p in &nulled {
+        assert!(p.npi.is_none() && p.provider_profile_id.is_none());
+        assert!(p.profile_completeness_percentage.is_none());
+    }
+    let err = client.providers().get_profile_id(&nulled[0].id.to_string()).await.unwrap_err();
+    assert!(matches!(err, Error::MissingProfileId { .. }), "{err}");
+    let whole = all.items.iter().find(|p| p.npi.is_some()).unwrap();
+    let found = client.providers().get_by_npi(whole.npi.as_deref().unwrap()).await.unwrap();
+    assert_eq!(found.id, whole.id);
+    let location = sandbox.practice_locations()[0];
+    let users = client
+        .providers()
+        .walk_not_in_practice_location(location, &PracticeLocationParams::default())
+        .collect()
+        .await
+        .unwrap();
+    assert!(users.items.iter().any(|u| u.user_type.is_none()));
+    assert!(users.items.iter().any(|u| u.user_type.is_some()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_other_lists_walk_under_churn() {
+    let sandbox = sandbox(ROSTER).await;
+    let client = sandbox.client().unwrap();
+    let location = sandbox.practice_locations()[0];
+    for concurrency in [1, 16] {
+        let before: HashSet<Uuid> = sandbox.provider_ids().into_iter().collect();
+        sandbox.set_churn(Some(Churn::new(ChurnOp::Delete, ChurnAt::Front)));
+        let users = client
+            .providers()
+            .walk_not_in_practice_location(location, &PracticeLocationParams::default().limit(40))
+            .concurrency(concurrency)
+            .collect()
+            .await
+            .unwrap();
+        sandbox.set_churn(None);
+        let after: HashSet<Uuid> = sandbox.provider_ids().into_iter().collect();
+        let got: HashSet<Uuid> = users.items.iter().map(|u| u.id).collect();
+        assert_eq!(got.len(), users.items.len());
+        let members: HashSet<Uuid> = before.intersection(&after).copied().collect();
+        // Survivors outside the location are all there.
+        let all_outside = client
+            .providers()
+            .walk_not_in_practice_location(location, &PracticeLocationParams::default())
+            .collect()
+            .await
+            .unwrap();
+        for user in all_outside.items.iter().filter(|u| members.contains(&u.id)) {
+            assert!(got.contains(&user.id), "lost {} at {concurrency}", user.id);
+        }
+    }
+}
