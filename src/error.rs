@@ -95,6 +95,26 @@ impl Error {
         self.api_error().map(|e| e.status)
     }
 
+    /// Whether the request failed in TLS: the server's certificate was not
+    /// trusted (self-signed, expired, for another name) or the handshake
+    /// failed. Such errors are never retried.
+    ///
+    /// ```no_run
+    /// # async fn run(client: assured::Client) {
+    /// if let Err(e) = client.providers().list(&Default::default()).await {
+    ///     if e.is_tls() {
+    ///         eprintln!("check the server's certificate: {e}");
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn is_tls(&self) -> bool {
+        match self {
+            Error::Transport { source, .. } => crate::tls::is_tls_failure(source),
+            _ => false,
+        }
+    }
+
     /// The API error behind this error, when there was a response.
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
