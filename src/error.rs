@@ -81,6 +81,11 @@ pub enum Error {
         /// The link as the server sent it.
         next: String,
     },
+    /// An embedded sandbox could not start (feature `sandbox`).
+    #[cfg(feature = "sandbox")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sandbox")))]
+    #[error("sandbox: {0}")]
+    Sandbox(#[from] crate::sandbox::SandboxError),
     /// A provider exists but has no `provider_profile_id` yet.
     #[error("provider {provider_id} has no provider profile id")]
     MissingProfileId {
