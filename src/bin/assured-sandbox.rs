@@ -7,7 +7,7 @@
 //! curl --cacert sandbox.pem --compressed -H 'x-api-key: sandbox-api-key' 'https://127.0.0.1:8080/api/v1/users/providers-list/?limit=2'
 //! ```
 
-use std::{path::PathBuf, process::ExitCode, time::Duration};
+use std::{io::Write, path::PathBuf, process::ExitCode, time::Duration};
 
 use assured::sandbox::{parse_fault_spec, Sandbox, DEFAULT_API_KEY};
 use clap::Parser;
@@ -114,7 +114,14 @@ async fn run(args: Args) -> Result<(), String> {
         ids(sandbox.practice_locations()),
         ids(sandbox.clients())
     ));
-    println!("{banner}");
+    banner.push('\n');
+    // One write, and a reader that stops after the first line (closing
+    // the pipe) must not bring the server down with a panicking println.
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(banner.as_bytes())
+        .and_then(|()| stdout.flush());
+    drop(stdout);
     tokio::signal::ctrl_c()
         .await
         .map_err(|e| format!("waiting for Ctrl-C: {e}"))?;

@@ -32,6 +32,12 @@
 //!
 //! The `assured-sandbox` binary serves the same for any HTTP client:
 //! `cargo run --features sandbox --bin assured-sandbox -- --port 8080 --providers 10000`.
+//!
+//! To behave like a server across a network it can serve TLS with a
+//! self-signed certificate and HTTP/2 ([`SandboxBuilder::tls`]), compresses
+//! answers, pushes back with 429 and `Retry-After`
+//! ([`SandboxBuilder::max_in_flight`], [`SandboxBuilder::rate_limit`]),
+//! and counts connections, requests and bytes ([`Sandbox::stats`]).
 
 mod data;
 mod error;
