@@ -221,6 +221,17 @@ pub struct ClientBuilder {
     npi_cache_capacity: u64,
     npi_strategy: NpiStrategy,
     retry: RetryPolicy,
+    root_certificates: Vec<RootPem>,
+}
+
+/// PEM text of extra trusted roots; Debug shows only its size.
+#[derive(Clone)]
+struct RootPem(Vec<u8>);
+
+impl fmt::Debug for RootPem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RootPem({} bytes)", self.0.len())
+    }
 }
 
 impl Default for ClientBuilder {
@@ -238,6 +249,7 @@ impl Default for ClientBuilder {
             npi_cache_capacity: 10_000,
             npi_strategy: NpiStrategy::ServerFilter,
             retry: RetryPolicy::default(),
+            root_certificates: Vec::new(),
         }
     }
 }
@@ -335,6 +347,25 @@ impl ClientBuilder {
         self
     }
 
+    /// Also trusts the certificates of this PEM text (one or more
+    /// `-----BEGIN CERTIFICATE-----` blocks), beside the system's roots:
+    /// for a staging server or a sandbox with a self-signed certificate.
+    /// Text that holds no certificate is refused by [`build`](Self::build).
+    ///
+    /// ```no_run
+    /// let pem = std::fs::read("staging-ca.pem")?;
+    /// let client = assured::Client::builder()
+    ///     .base_url("https://assured.staging.internal")
+    ///     .api_key("my-key")
+    ///     .add_root_certificate_pem(&pem)
+    ///     .build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn add_root_certificate_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.root_certificates.push(RootPem(pem.as_ref().to_vec()));
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client> {
         let credentials = self.credentials.ok_or_else(|| {
@@ -374,10 +405,30 @@ impl ClientBuilder {
                 attempt.follow()
             }
         });
+        let mut roots = Vec::new();
+        for (index, RootPem(pem)) in self.root_certificates.iter().enumerate() {
+            let certificates = reqwest::Certificate::from_pem_bundle(pem)
+                .ok()
+                .filter(|certificates| !certificates.is_empty())
+                .ok_or_else(|| {
+                    InvalidInput::new(
+                        format!("root_certificate[{index}]"),
+                        "must be PEM text holding at least one certificate",
+                    )
+                })?;
+            roots.extend(certificates);
+        }
+        // With the gzip, brotli, zstd and http2 features reqwest sends
+        // Accept-Encoding, decodes bodies and offers h2 by ALPN, so one
+        // connection carries concurrent pages. The adaptive window lets a
+        // stream's flow control grow to the link's bandwidth-delay product
+        // instead of stalling each large page on a far server.
         let http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
             .user_agent(self.user_agent)
             .redirect(redirect)
+            .http2_adaptive_window(true)
+            .tls_certs_merge(roots)
             .build()
             .map_err(|source| Error::Transport {
                 path: String::new(),
@@ -387,6 +438,9 @@ impl ClientBuilder {
             credentials,
             page_size: self.page_size,
             concurrency: self.concurrency,
+            // Fixed for now: walks use `concurrency`; an adaptive controller
+            // plugs in here.
+            pace: crate::concurrency::Controller::fixed(self.concurrency),
             npi_cache: Arc::new(NpiCache::new(
                 self.npi_cache_ttl,
                 self.npi_cache_capacity,

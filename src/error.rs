@@ -106,6 +106,11 @@ pub enum Error {
         /// How many re-reads were tried.
         tries: usize,
     },
+    /// An embedded sandbox could not start (feature `sandbox`).
+    #[cfg(feature = "sandbox")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sandbox")))]
+    #[error("sandbox: {0}")]
+    Sandbox(#[from] crate::sandbox::SandboxError),
     /// A provider exists but has no `provider_profile_id` yet.
     #[error("provider {provider_id} has no provider profile id")]
     MissingProfileId {
@@ -118,6 +123,26 @@ impl Error {
     /// The HTTP status, for errors that came from a response.
     pub fn status(&self) -> Option<StatusCode> {
         self.api_error().map(|e| e.status)
+    }
+
+    /// Whether the request failed in TLS: the server's certificate was not
+    /// trusted (self-signed, expired, for another name) or the handshake
+    /// failed. Such errors are never retried.
+    ///
+    /// ```no_run
+    /// # async fn run(client: assured::Client) {
+    /// if let Err(e) = client.providers().list(&Default::default()).await {
+    ///     if e.is_tls() {
+    ///         eprintln!("check the server's certificate: {e}");
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn is_tls(&self) -> bool {
+        match self {
+            Error::Transport { source, .. } => crate::tls::is_tls_failure(source),
+            _ => false,
+        }
     }
 
     /// The API error behind this error, when there was a response.

@@ -20,6 +20,7 @@
 #![warn(missing_docs)]
 
 mod client;
+pub mod concurrency;
 mod error;
 #[cfg(feature = "polars")]
 pub mod frames;
@@ -35,6 +36,7 @@ mod retry;
 #[cfg_attr(docsrs, doc(cfg(feature = "sandbox")))]
 pub mod sandbox;
 mod secret;
+mod tls;
 mod transport;
 mod validate;
 

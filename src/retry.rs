@@ -8,7 +8,8 @@
 //! exponential with full jitter; a `Retry-After` is honoured, and one longer
 //! than [`RetryPolicy::max_retry_after`] is not waited for (the caller gets
 //! the rate-limited error carrying it). An overall deadline bounds attempts
-//! and waits together.
+//! and waits together. TLS failures (an untrusted certificate, a failed
+//! handshake) are never retried: they would fail the same way again.
 
 use std::time::Duration;
 
@@ -119,6 +120,11 @@ impl RetryPolicy {
 
     /// Whether a failed attempt may be retried.
     pub(crate) fn retry_error(&self, method: &Method, error: &reqwest::Error) -> bool {
+        // reqwest reports a failed handshake as a connect error, but an
+        // untrusted certificate fails the same way every time.
+        if crate::tls::is_tls_failure(error) {
+            return false;
+        }
         // A connect error means the request never left: safe for writes too.
         if error.is_connect() {
             return true;

@@ -45,6 +45,10 @@ pub(crate) struct Config {
     pub(crate) npi_cache: Arc<crate::npi::NpiCache>,
     pub(crate) retry: crate::RetryPolicy,
     pub(crate) attempt_timeout: Duration,
+    /// Told of every answer's latency and of every 429/503, so that whole
+    /// list walks can size their concurrency from it (`limit`,
+    /// `not_before`). Shared by clones of the client.
+    pub(crate) pace: crate::concurrency::Controller,
 }
 
 impl fmt::Debug for Inner {
@@ -114,7 +118,11 @@ impl crate::raw::Client {
                 return self.client.execute(request).await;
             };
             *attempt.timeout_mut() = Some(attempt_timeout.min(remaining));
+            let sent = Instant::now();
             let result = self.client.execute(attempt).await;
+            if let Ok(response) = &result {
+                report_pace(&self.inner.0.pace, response, sent.elapsed(), policy);
+            }
             let wait = match &result {
                 Ok(response) if policy.retry_status(&method, response.status()) => {
                     let retry_after = response
@@ -154,6 +162,30 @@ impl crate::raw::Client {
                 None => return result,
             }
         }
+    }
+}
+
+/// Tells the concurrency controller what the server said: a success and
+/// its latency (to the headers), or push-back and its `Retry-After`.
+fn report_pace(
+    pace: &crate::concurrency::Controller,
+    response: &reqwest::Response,
+    latency: Duration,
+    policy: &crate::RetryPolicy,
+) {
+    let status = response.status();
+    if status.is_success() {
+        pace.on_success(latency);
+    } else if matches!(status.as_u16(), 429 | 503) {
+        // A wait longer than the policy accepts fails the call anyway;
+        // holding every other request back that long would not help it.
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_retry_after)
+            .map(|wait| wait.min(policy.max_retry_after));
+        pace.on_throttled(retry_after);
     }
 }
 

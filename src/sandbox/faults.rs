@@ -25,6 +25,8 @@ pub enum Fault {
 pub struct LoggedRequest {
     /// `GET`, `POST`, …
     pub method: String,
+    /// The protocol: `HTTP/1.1` or `HTTP/2.0`.
+    pub version: String,
     /// The path, without the query.
     pub path: String,
     /// The raw query string (empty when none).

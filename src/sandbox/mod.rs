@@ -32,13 +32,23 @@
 //!
 //! The `assured-sandbox` binary serves the same for any HTTP client:
 //! `cargo run --features sandbox --bin assured-sandbox -- --port 8080 --providers 10000`.
+//!
+//! To behave like a server across a network it can serve TLS with a
+//! self-signed certificate and HTTP/2 ([`SandboxBuilder::tls`]), compresses
+//! answers, pushes back with 429 and `Retry-After`
+//! ([`SandboxBuilder::max_in_flight`], [`SandboxBuilder::rate_limit`]),
+//! and counts connections, requests and bytes ([`Sandbox::stats`]).
 
 mod churn;
 mod data;
+mod error;
 mod faults;
+mod listener;
 mod routes;
 mod state;
+mod tls;
 mod validate;
+mod wan;
 
 use std::{
     net::SocketAddr,
@@ -55,10 +65,13 @@ use axum::{
 };
 use serde_json::json;
 use tokio::sync::oneshot;
+use tower_http::compression::CompressionLayer;
 use uuid::Uuid;
 
 pub use churn::{Churn, ChurnAt, ChurnOp};
+pub use error::SandboxError;
 pub use faults::{parse_fault_spec, Fault, LoggedRequest};
+pub use wan::Stats;
 
 /// The key a sandbox accepts unless told otherwise.
 pub const DEFAULT_API_KEY: &str = "sandbox-api-key";
@@ -81,7 +94,7 @@ pub(crate) struct Inner {
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() -> std::io::Result<()> {
+/// # async fn main() -> assured::Result<()> {
 /// let sandbox = assured::sandbox::Sandbox::builder()
 ///     .seed(7)
 ///     .providers(100)
@@ -104,6 +117,7 @@ pub struct SandboxBuilder {
     churn: Option<Churn>,
     null_every: usize,
     jitter: Duration,
+    wan: wan::Options,
 }
 
 impl Default for SandboxBuilder {
@@ -119,6 +133,7 @@ impl Default for SandboxBuilder {
             churn: None,
             null_every: 0,
             jitter: Duration::ZERO,
+            wan: wan::Options::default(),
         }
     }
 }
@@ -189,13 +204,80 @@ impl SandboxBuilder {
         self
     }
 
+    // WAN behaviour (issue 12): TLS, compression and push-back.
+
+    /// Serve HTTPS with a self-signed certificate for `localhost` and
+    /// `127.0.0.1`, made at start, offering HTTP/2 and HTTP/1.1 by ALPN
+    /// (default off). [`Sandbox::client`] trusts it; other clients can be
+    /// given [`Sandbox::certificate_pem`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> assured::Result<()> {
+    /// let sandbox = assured::sandbox::Sandbox::builder().tls(true).start().await?;
+    /// assert!(sandbox.base_url().starts_with("https://127.0.0.1:"));
+    /// assert!(sandbox.certificate_pem().is_some());
+    /// let page = sandbox.client()?.providers().list(&Default::default()).await?;
+    /// assert_eq!(page.count, 250);
+    /// # Ok(()) }
+    /// ```
+    pub fn tls(mut self, on: bool) -> Self {
+        self.wan.tls = on;
+        self
+    }
+
+    /// Compress answers with gzip, brotli or zstd when the request's
+    /// `Accept-Encoding` asks for one (default on).
+    pub fn compression(mut self, on: bool) -> Self {
+        self.wan.compression = on;
+        self
+    }
+
+    /// Answer 429 with `Retry-After: 1` to requests beyond `n` in flight
+    /// at once (default: no limit), as a loaded server does.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> assured::Result<()> {
+    /// let sandbox = assured::sandbox::Sandbox::builder().max_in_flight(4).start().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn max_in_flight(mut self, n: usize) -> Self {
+        self.wan.max_in_flight = Some(n.max(1));
+        self
+    }
+
+    /// Serve at most `per_second` requests a second (a token bucket that
+    /// holds one second's worth), answering 429 with `Retry-After` when it
+    /// is empty (default: no limit; 0 or less turns it off).
+    pub fn rate_limit(mut self, per_second: f64) -> Self {
+        self.wan.rate_limit = Some(per_second);
+        self
+    }
+
     /// Generates the data, binds, and serves in the background until the
     /// returned handle is dropped.
-    pub async fn start(self) -> std::io::Result<Sandbox> {
-        let listener =
-            tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], self.port))).await?;
-        let addr = listener.local_addr()?;
-        let base_url = format!("http://{addr}");
+    ///
+    /// # Errors
+    ///
+    /// [`SandboxError::PortInUse`] when the port is taken, other bind
+    /// failures, and TLS set-up failures. They convert into
+    /// [`crate::Error`].
+    pub async fn start(self) -> Result<Sandbox, SandboxError> {
+        let port = self.port;
+        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port)))
+            .await
+            .map_err(|e| SandboxError::bind(port, e))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| SandboxError::bind(port, e))?;
+        let tls = if self.wan.tls {
+            Some(tls::self_signed()?)
+        } else {
+            None
+        };
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let base_url = format!("{scheme}://{addr}");
         let mut gen = data::Gen::new(self.seed);
         let mut world = state::State::default();
         data::seed(&mut world, &mut gen, self.providers, self.null_every);
@@ -212,8 +294,27 @@ impl SandboxBuilder {
         });
         shared.faults.set_latency(self.latency);
         shared.faults.set_jitter(self.jitter);
+        let counters = Arc::new(wan::Counters::default());
+        let throttle = Arc::new(wan::Throttle::new(&self.wan, counters.clone()));
+        let compression = CompressionLayer::new()
+            .gzip(self.wan.compression)
+            .br(self.wan.compression)
+            .zstd(self.wan.compression)
+            .no_deflate();
         let app = routes::router(shared.clone())
-            .layer(axum::middleware::from_fn_with_state(shared.clone(), gate));
+            .layer(axum::middleware::from_fn_with_state(shared.clone(), gate))
+            .layer(axum::middleware::from_fn_with_state(
+                throttle,
+                wan::throttle,
+            ))
+            .layer(compression);
+        let certificate_pem = tls.as_ref().map(|tls| tls.certificate_pem.clone());
+        let listener = listener::accept(
+            listener,
+            addr,
+            tls.map(|tls| tls.acceptor),
+            counters.clone(),
+        );
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(async move {
             let serve = axum::serve(listener, app).with_graceful_shutdown(async {
@@ -227,6 +328,9 @@ impl SandboxBuilder {
             base_url,
             shared,
             stop: Some(stop),
+            port: addr.port(),
+            counters,
+            certificate_pem,
         })
     }
 }
@@ -236,6 +340,9 @@ pub struct Sandbox {
     base_url: String,
     shared: Shared,
     stop: Option<oneshot::Sender<()>>,
+    port: u16,
+    counters: Arc<wan::Counters>,
+    certificate_pem: Option<String>,
 }
 
 impl std::fmt::Debug for Sandbox {
@@ -260,9 +367,50 @@ impl Sandbox {
         SandboxBuilder::default()
     }
 
-    /// `http://127.0.0.1:<port>`.
+    /// `http://127.0.0.1:<port>`, or `https://` with [`SandboxBuilder::tls`].
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// The port the sandbox listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The self-signed certificate, PEM, when serving TLS: what a client
+    /// other than [`Sandbox::client`] must trust.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> assured::Result<()> {
+    /// use assured::sandbox::Sandbox;
+    ///
+    /// let sandbox = Sandbox::builder().tls(true).start().await?;
+    /// let pem = sandbox.certificate_pem().unwrap_or_default();
+    /// let client = assured::Client::builder()
+    ///     .base_url(sandbox.base_url())
+    ///     .api_key(sandbox.api_key())
+    ///     .add_root_certificate_pem(pem)
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn certificate_pem(&self) -> Option<&str> {
+        self.certificate_pem.as_deref()
+    }
+
+    /// Connections, requests, throttled requests and bytes sent so far.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> assured::Result<()> {
+    /// let sandbox = assured::sandbox::Sandbox::builder().start().await?;
+    /// sandbox.client()?.providers().list(&Default::default()).await?;
+    /// let stats = sandbox.stats();
+    /// assert_eq!((stats.connections, stats.requests, stats.throttled), (1, 1, 0));
+    /// # Ok(()) }
+    /// ```
+    pub fn stats(&self) -> Stats {
+        self.counters.snapshot()
     }
 
     /// The API key the sandbox accepts.
@@ -270,12 +418,16 @@ impl Sandbox {
         &self.shared.api_key
     }
 
-    /// A client configured for this sandbox.
+    /// A client configured for this sandbox, trusting its certificate
+    /// when it serves TLS.
     pub fn client(&self) -> crate::Result<crate::Client> {
-        crate::Client::builder()
+        let mut builder = crate::Client::builder()
             .base_url(&self.base_url)
-            .api_key(self.api_key())
-            .build()
+            .api_key(self.api_key());
+        if let Some(pem) = &self.certificate_pem {
+            builder = builder.add_root_certificate_pem(pem);
+        }
+        builder.build()
     }
 
     /// The practice locations of the seed data.
@@ -359,6 +511,7 @@ async fn gate(AxumState(shared): AxumState<Shared>, request: Request, next: Next
     let path = parts.uri.path().to_string();
     shared.faults.record(LoggedRequest {
         method: parts.method.to_string(),
+        version: format!("{:?}", parts.version),
         path: path.clone(),
         query: parts.uri.query().unwrap_or("").to_string(),
         headers: parts

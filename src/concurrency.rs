@@ -1,0 +1,295 @@
+//! How many requests to keep in flight against a server whose capacity is
+//! not known: an AIMD controller fed by what each response says.
+//!
+//! - It starts small and, until the server first pushes back, grows by one
+//!   per success (the limit doubles every round trip, like TCP slow start).
+//! - After that it grows by one per round trip (one per `limit` successes),
+//!   and much more slowly again near the limit where it was last pushed
+//!   back, so probing for more capacity costs a throttled request only once
+//!   in a long while.
+//! - It halves at once on 429 or 503, or when latency inflates to more than
+//!   twice the fastest seen (the server is queueing), and then ignores the
+//!   answers to requests sent before the cut, which would only repeat the
+//!   same news.
+//! - A `Retry-After` sets an instant before which nothing should be sent
+//!   ([`Controller::not_before`]).
+//! - It never exceeds its ceiling; [`Controller::fixed`] pins the limit.
+//!
+//! The controller only decides; the caller keeps at most
+//! [`Controller::limit`] requests in flight and reports every answer.
+//!
+//! ```
+//! use std::time::Duration;
+//! use assured::concurrency::Controller;
+//!
+//! let pace = Controller::adaptive(4, 32);
+//! assert_eq!(pace.limit(), 4);
+//! for _ in 0..4 {
+//!     pace.on_success(Duration::from_millis(40));
+//! }
+//! assert_eq!(pace.limit(), 8); // slow start: one more per success
+//! pace.on_throttled(Some(Duration::from_secs(1)));
+//! assert_eq!(pace.limit(), 4); // halved at once
+//! assert!(pace.not_before().is_some()); // and wait a second first
+//! ```
+
+use std::{
+    fmt,
+    sync::{Arc, Mutex, MutexGuard},
+    time::{Duration, Instant},
+};
+
+/// The cut applied on push-back.
+const DECREASE: f64 = 0.5;
+/// Smoothed latency above this multiple of the fastest seen means queueing.
+const INFLATION: f64 = 2.0;
+/// Weight of the newest sample in the smoothed latency: one slow answer
+/// (a TLS handshake, a cold cache) is not a trend.
+const SMOOTHING: f64 = 0.2;
+/// How much slower growth is within one request of the limit where the
+/// server last pushed back: the probe there is what costs throttled
+/// requests, so it is made rare.
+const PROBE_SLOWDOWN: f64 = 16.0;
+
+/// An AIMD concurrency limit, shared by clones (they are handles to one
+/// state behind a mutex).
+///
+/// ```
+/// use assured::concurrency::Controller;
+///
+/// let pinned = Controller::fixed(6);
+/// pinned.on_throttled(None);
+/// assert_eq!(pinned.limit(), 6);
+/// ```
+#[derive(Clone)]
+pub struct Controller {
+    state: Arc<Mutex<State>>,
+}
+
+#[derive(Debug)]
+struct State {
+    adaptive: bool,
+    limit: f64,
+    ceiling: f64,
+    /// Growth by one per success until the first push-back.
+    slow_start: bool,
+    /// The fastest answer seen: the server's latency with no queue.
+    baseline: Option<Duration>,
+    smoothed: Option<f64>,
+    /// The limit at the last push-back, while it is still the best guess
+    /// of the server's capacity.
+    pushed_back_at: Option<f64>,
+    /// Answers still to come from requests sent before the last cut.
+    cooldown: usize,
+    not_before: Option<Instant>,
+}
+
+impl fmt::Debug for Controller {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.lock();
+        f.debug_struct("Controller")
+            .field("adaptive", &state.adaptive)
+            .field("limit", &state.limit())
+            .field("ceiling", &state.ceiling)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Controller {
+    /// A limit that starts at `initial` and adapts, never above `ceiling`
+    /// nor below 1.
+    ///
+    /// ```
+    /// let pace = assured::concurrency::Controller::adaptive(4, 32);
+    /// assert_eq!(pace.limit(), 4);
+    /// assert_eq!(pace.ceiling(), 32);
+    /// ```
+    pub fn adaptive(initial: usize, ceiling: usize) -> Self {
+        let ceiling = ceiling.max(1) as f64;
+        Self::with(State::new(
+            true,
+            (initial.max(1) as f64).min(ceiling),
+            ceiling,
+        ))
+    }
+
+    /// A limit pinned at `n` (at least 1). `Retry-After` is still
+    /// recorded for [`not_before`](Self::not_before).
+    ///
+    /// ```
+    /// let pace = assured::concurrency::Controller::fixed(8);
+    /// pace.on_success(std::time::Duration::from_millis(5));
+    /// assert_eq!(pace.limit(), 8);
+    /// ```
+    pub fn fixed(n: usize) -> Self {
+        let n = n.max(1) as f64;
+        Self::with(State::new(false, n, n))
+    }
+
+    fn with(state: State) -> Self {
+        Self {
+            state: Arc::new(Mutex::new(state)),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // The state is a few numbers updated in one step each: a panic
+        // elsewhere cannot leave it half-written.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// How many requests may be in flight now.
+    ///
+    /// ```
+    /// assert_eq!(assured::concurrency::Controller::fixed(3).limit(), 3);
+    /// ```
+    pub fn limit(&self) -> usize {
+        self.lock().limit()
+    }
+
+    /// The most the limit may reach.
+    ///
+    /// ```
+    /// assert_eq!(assured::concurrency::Controller::adaptive(4, 16).ceiling(), 16);
+    /// ```
+    pub fn ceiling(&self) -> usize {
+        self.lock().ceiling as usize
+    }
+
+    /// Whether the limit adapts (false for [`fixed`](Self::fixed)).
+    ///
+    /// ```
+    /// assert!(!assured::concurrency::Controller::fixed(3).is_adaptive());
+    /// ```
+    pub fn is_adaptive(&self) -> bool {
+        self.lock().adaptive
+    }
+
+    /// Reports a successful answer and how long it took (send to headers).
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// let pace = assured::concurrency::Controller::adaptive(2, 32);
+    /// pace.on_success(Duration::from_millis(30));
+    /// assert_eq!(pace.limit(), 3);
+    /// ```
+    pub fn on_success(&self, latency: Duration) {
+        self.lock().on_success(latency);
+    }
+
+    /// Reports a push-back (429 or 503) and its `Retry-After`, if any.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// let pace = assured::concurrency::Controller::adaptive(8, 32);
+    /// pace.on_throttled(Some(Duration::from_secs(2)));
+    /// assert_eq!(pace.limit(), 4);
+    /// assert!(pace.not_before().is_some());
+    /// ```
+    pub fn on_throttled(&self, retry_after: Option<Duration>) {
+        self.lock().on_throttled(retry_after, Instant::now());
+    }
+
+    /// The instant before which no request should be sent, while a
+    /// `Retry-After` is running; `None` once it has passed.
+    ///
+    /// ```
+    /// let pace = assured::concurrency::Controller::adaptive(4, 32);
+    /// assert_eq!(pace.not_before(), None);
+    /// ```
+    pub fn not_before(&self) -> Option<Instant> {
+        self.lock().not_before(Instant::now())
+    }
+}
+
+impl State {
+    fn new(adaptive: bool, limit: f64, ceiling: f64) -> Self {
+        State {
+            adaptive,
+            limit,
+            ceiling,
+            slow_start: adaptive,
+            baseline: None,
+            smoothed: None,
+            pushed_back_at: None,
+            cooldown: 0,
+            not_before: None,
+        }
+    }
+
+    fn limit(&self) -> usize {
+        // Fractions accumulate growth between whole requests.
+        (self.limit.floor() as usize).max(1)
+    }
+
+    fn on_success(&mut self, latency: Duration) {
+        if !self.adaptive {
+            return;
+        }
+        let seconds = latency.as_secs_f64();
+        let baseline = self.baseline.map_or(latency, |b| b.min(latency));
+        self.baseline = Some(baseline);
+        let smoothed = self
+            .smoothed
+            .map_or(seconds, |s| s + SMOOTHING * (seconds - s));
+        self.smoothed = Some(smoothed);
+        if self.cooldown > 0 {
+            self.cooldown -= 1;
+            return;
+        }
+        if smoothed > INFLATION * baseline.as_secs_f64() && !baseline.is_zero() {
+            self.cut();
+            return;
+        }
+        let mut step = if self.slow_start {
+            1.0
+        } else {
+            1.0 / self.limit
+        };
+        if let Some(capacity) = self.pushed_back_at {
+            if self.limit > capacity + 1.0 {
+                // Probed past it without push-back: the server has grown.
+                self.pushed_back_at = None;
+            } else if self.limit >= capacity - 1.0 {
+                step /= PROBE_SLOWDOWN;
+            }
+        }
+        self.limit = (self.limit + step).min(self.ceiling);
+    }
+
+    fn on_throttled(&mut self, retry_after: Option<Duration>, now: Instant) {
+        if let Some(wait) = retry_after {
+            let until = now + wait;
+            self.not_before = Some(self.not_before.map_or(until, |t| t.max(until)));
+        }
+        if !self.adaptive {
+            return;
+        }
+        if self.cooldown > 0 {
+            self.cooldown -= 1;
+            return;
+        }
+        self.cut();
+    }
+
+    fn cut(&mut self) {
+        self.pushed_back_at = Some(self.limit);
+        // Every request in flight now was sent under the old limit.
+        self.cooldown = self.limit() - 1;
+        self.limit = (self.limit * DECREASE).max(1.0);
+        self.slow_start = false;
+    }
+
+    fn not_before(&mut self, now: Instant) -> Option<Instant> {
+        match self.not_before {
+            Some(t) if t > now => Some(t),
+            _ => {
+                self.not_before = None;
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

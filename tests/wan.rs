@@ -1,0 +1,301 @@
+//! The client and the sandbox on a network: TLS with HTTP/2 on one
+//! connection, compressed bodies, certificate failures that are not
+//! retried, push-back with 429 and Retry-After, and the binary over TLS.
+
+use std::{
+    io::{BufRead, BufReader},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use assured::{sandbox::Sandbox, Client, Error, ListParams, RetryPolicy};
+use futures::future::join_all;
+
+fn no_retries(sandbox: &Sandbox) -> Client {
+    Client::builder()
+        .base_url(sandbox.base_url())
+        .api_key(sandbox.api_key())
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client builds")
+}
+
+#[tokio::test]
+async fn tls_and_http2_carry_a_whole_walk_and_concurrent_pages_on_one_connection() {
+    let sandbox = Sandbox::builder()
+        .providers(250)
+        .tls(true)
+        .start()
+        .await
+        .unwrap();
+    assert!(sandbox.base_url().starts_with("https://"));
+    let client = sandbox.client().unwrap();
+
+    let walk = client
+        .providers()
+        .list_all(&ListParams::new().limit(25))
+        .await
+        .unwrap();
+    assert_eq!(walk.items.len(), 250);
+    assert_eq!(walk.pages, 10);
+
+    let pages = join_all((0..8u64).map(|n| {
+        let client = client.clone();
+        async move {
+            let params = ListParams::new().limit(10).offset(n * 10);
+            client.providers().list(&params).await
+        }
+    }))
+    .await;
+    for page in pages {
+        assert_eq!(page.unwrap().results.len(), 10);
+    }
+
+    let stats = sandbox.stats();
+    assert_eq!(stats.requests, 18);
+    assert_eq!(stats.connections, 1, "{stats:?}");
+    let versions: Vec<String> = sandbox.requests().into_iter().map(|r| r.version).collect();
+    assert!(versions.iter().all(|v| v == "HTTP/2.0"), "{versions:?}");
+}
+
+#[tokio::test]
+async fn bodies_are_compressed_on_the_wire_and_decoded() {
+    let compressed = Sandbox::builder().seed(3).start().await.unwrap();
+    let plain = Sandbox::builder()
+        .seed(3)
+        .compression(false)
+        .start()
+        .await
+        .unwrap();
+    let params = ListParams::new().limit(100).ordering("last_name");
+    let a = compressed
+        .client()
+        .unwrap()
+        .providers()
+        .list_all(&params)
+        .await
+        .unwrap();
+    let b = plain
+        .client()
+        .unwrap()
+        .providers()
+        .list_all(&params)
+        .await
+        .unwrap();
+    assert_eq!(a.items.len(), 250);
+    assert_eq!(
+        serde_json::to_value(&a.items).unwrap(),
+        serde_json::to_value(&b.items).unwrap(),
+        "decoded bodies match uncompressed ones"
+    );
+
+    let offered = compressed.requests()[0]
+        .headers
+        .iter()
+        .find(|(name, _)| name == "accept-encoding")
+        .map(|(_, value)| value.clone())
+        .unwrap_or_default();
+    for encoding in ["gzip", "br", "zstd"] {
+        assert!(offered.contains(encoding), "accept-encoding: {offered:?}");
+    }
+    let (small, large) = (compressed.stats().bytes_sent, plain.stats().bytes_sent);
+    assert!(small * 3 < large, "compressed {small} bytes, plain {large}");
+}
+
+#[tokio::test]
+async fn an_untrusted_certificate_fails_at_once_as_a_tls_error() {
+    let sandbox = Sandbox::builder()
+        .providers(5)
+        .tls(true)
+        .start()
+        .await
+        .unwrap();
+    // Default retries: a connect error would be tried 4 times.
+    let stranger = Client::builder()
+        .base_url(sandbox.base_url())
+        .api_key(sandbox.api_key())
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = stranger
+        .providers()
+        .list(&ListParams::new())
+        .await
+        .unwrap_err();
+    assert!(error.is_tls(), "{error:?}");
+    assert!(matches!(error, Error::Transport { .. }));
+    assert!(
+        error.to_string().to_lowercase().contains("certificate"),
+        "{error}"
+    );
+    assert_eq!(sandbox.stats().connections, 1, "not retried");
+    assert_eq!(sandbox.stats().requests, 0);
+    assert!(started.elapsed() < Duration::from_secs(2));
+
+    // A refused connection is not TLS, and is still retried.
+    let port = sandbox.port();
+    drop(sandbox);
+    let refused = Client::builder()
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .api_key("k")
+        .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(1)))
+        .build()
+        .unwrap()
+        .providers()
+        .list(&ListParams::new())
+        .await
+        .unwrap_err();
+    assert!(!refused.is_tls(), "{refused:?}");
+}
+
+#[test]
+fn a_root_certificate_must_be_pem() {
+    let error = Client::builder()
+        .api_key("k")
+        .add_root_certificate_pem(b"not a certificate")
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::InvalidInput(e) if e.field == "root_certificate[0]"),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn max_in_flight_answers_429_with_retry_after() {
+    let sandbox = Sandbox::builder()
+        .providers(10)
+        .max_in_flight(2)
+        .latency(Duration::from_millis(600))
+        .start()
+        .await
+        .unwrap();
+    let client = no_retries(&sandbox);
+    let answers = join_all((0..6).map(|_| {
+        let client = client.clone();
+        async move { client.providers().list(&ListParams::new()).await }
+    }))
+    .await;
+    let served = answers.iter().filter(|a| a.is_ok()).count();
+    assert_eq!(served, 2);
+    for answer in answers.iter().filter_map(|a| a.as_ref().err()) {
+        match answer {
+            Error::RateLimited { retry_after, .. } => {
+                assert_eq!(*retry_after, Some(Duration::from_secs(1)))
+            }
+            other => panic!("expected 429, got {other:?}"),
+        }
+    }
+    let stats = sandbox.stats();
+    assert_eq!((stats.requests, stats.throttled), (6, 4));
+}
+
+#[tokio::test]
+async fn the_rate_limit_throttles_and_retry_after_is_honoured() {
+    let sandbox = Sandbox::builder()
+        .providers(10)
+        .rate_limit(2.0)
+        .start()
+        .await
+        .unwrap();
+    let client = no_retries(&sandbox);
+    let mut served = 0;
+    for _ in 0..6 {
+        match client.providers().list(&ListParams::new()).await {
+            Ok(_) => served += 1,
+            Err(Error::RateLimited { retry_after, .. }) => {
+                assert_eq!(retry_after, Some(Duration::from_secs(1)))
+            }
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+    // A burst of 2; one more token per 500 ms.
+    assert!((2..=3).contains(&served), "served {served}");
+    assert_eq!(sandbox.stats().throttled, 6 - served);
+
+    // The default policy waits the Retry-After and gets through.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let patient = sandbox.client().unwrap();
+    let throttled_before = sandbox.stats().throttled;
+    for _ in 0..4 {
+        patient.providers().list(&ListParams::new()).await.unwrap();
+    }
+    assert!(sandbox.stats().throttled > throttled_before);
+}
+
+fn port_in_use() -> assured::Result<()> {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let first = Sandbox::builder().providers(1).start().await?;
+        let _second = Sandbox::builder()
+            .providers(1)
+            .port(first.port())
+            .start()
+            .await?;
+        Ok(())
+    })
+}
+
+#[test]
+fn an_occupied_port_is_a_readable_assured_error() {
+    let error = port_in_use().unwrap_err();
+    let text = error.to_string();
+    assert!(text.starts_with("sandbox: port "), "{text}");
+    assert!(text.ends_with(" is already in use"), "{text}");
+}
+
+/// Kills the child however the test ends.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn the_binary_serves_tls_and_writes_its_certificate() {
+    let cert = std::env::temp_dir().join(format!("assured-sandbox-{}.pem", std::process::id()));
+    let mut child = Running(
+        Command::new(env!("CARGO_BIN_EXE_assured-sandbox"))
+            .args(["--port", "0", "--providers", "20", "--tls", "--cert-out"])
+            .arg(&cert)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let stdout = child.0.stdout.take().unwrap();
+    let banner: Vec<String> = BufReader::new(stdout)
+        .lines()
+        .take(4)
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let base_url = banner[0]
+        .split_whitespace()
+        .find(|word| word.starts_with("https://"))
+        .unwrap_or_else(|| panic!("{banner:?}"))
+        .to_string();
+    assert_eq!(banner[1], format!("certificate: {}", cert.display()));
+    let locations = banner[2].strip_prefix("practice locations: ").unwrap();
+    assert_eq!(locations.split(' ').count(), 5);
+    assert!(banner[3].starts_with("clients: "), "{banner:?}");
+
+    let pem = std::fs::read(&cert).unwrap();
+    let client = Client::builder()
+        .base_url(&base_url)
+        .api_key(assured::sandbox::DEFAULT_API_KEY)
+        .add_root_certificate_pem(&pem)
+        .build()
+        .unwrap();
+    let page = client.providers().list(&ListParams::new()).await.unwrap();
+    assert_eq!(page.count, 20);
+    let location = locations.split(' ').next().unwrap().parse().unwrap();
+    client
+        .providers()
+        .list_not_in_practice_location(location, &Default::default())
+        .await
+        .unwrap();
+    drop(child);
+    let _ = std::fs::remove_file(&cert);
+}
