@@ -8,9 +8,8 @@ use uuid::Uuid;
 use super::{line_list, plural, rows::Row, Options};
 use crate::{
     args::Format,
-    commands::written,
     exit::{describe, Code, Failure, Outcome},
-    output::Sink,
+    output::{written, Sink},
     progress,
     records::{InviteResult, RowStatus},
 };

@@ -6,12 +6,12 @@ use assured::{
     Client, ListParams,
 };
 
-use super::{print_all, print_one, print_page, written};
+use super::{print_all, print_one, print_page};
 use crate::{
     args::{CreateArgs, Format, ImportCaqhArgs, InviteArgs, ListArgs, ProvidersCommand},
     bulk,
     exit::{Code, Failure, Outcome},
-    output,
+    output::{self, written},
     records::ProfileId,
     secret,
 };
