@@ -29,7 +29,8 @@ Exit codes:
      CSV rows), or refused by the server (400)
   3  not authorised: ASSURED_API_KEY missing, or refused by the server (401, 403)
   4  not found (404, a lookup that matched nothing, a provider without a profile id)
-  5  rate limited (429) for longer than the client waits";
+  5  rate limited (429) for longer than the client waits
+  130  interrupted: Ctrl-C during a bulk invite (the batch in flight finishes first)";
 
 /// Shown after a subcommand's `--help` instead of the global options.
 const GLOBAL_NOTE: &str = "Global options (--format, --sandbox, --base-url, --verbose, --raw-csv, \
@@ -268,6 +269,11 @@ pub struct InviteArgs {
     /// With --csv: stop at the first failed batch (later rows are not sent).
     #[arg(long)]
     pub stop_on_error: bool,
+    /// With --csv: send the valid rows even when some are invalid, and write
+    /// every row not invited to FILE, in the input's columns plus a reason,
+    /// ready to fix and send again with --csv FILE.
+    #[arg(long, requires = "csv", value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
 }
 
 /// `assured providers create`

@@ -15,6 +15,8 @@ pub enum Code {
     NotFound,
     /// 5: rate limited (429).
     RateLimited,
+    /// 130: stopped by Ctrl-C (128 + SIGINT, as shells report it).
+    Interrupted,
 }
 
 impl Code {
@@ -26,6 +28,7 @@ impl Code {
             Code::Auth => 3,
             Code::NotFound => 4,
             Code::RateLimited => 5,
+            Code::Interrupted => 130,
         }
     }
 
@@ -121,9 +124,10 @@ mod tests {
             Code::Auth,
             Code::NotFound,
             Code::RateLimited,
+            Code::Interrupted,
         ]
         .map(Code::as_u8);
-        assert_eq!(codes, [1, 2, 3, 4, 5]);
+        assert_eq!(codes, [1, 2, 3, 4, 5, 130]);
     }
 
     #[test]

@@ -145,7 +145,8 @@ pub struct InviteResult {
     pub line: u64,
     /// The row's email.
     pub email: String,
-    /// `invited`, `failed` or `skipped` (not sent).
+    /// `invited`, `failed`, `invalid` (refused before sending), `skipped`
+    /// (not sent) or `unknown` (sent, no answer awaited: Ctrl-C).
     pub status: RowStatus,
     /// The new account id, when invited.
     pub id: Option<Uuid>,
@@ -161,8 +162,13 @@ pub enum RowStatus {
     Invited,
     /// The row was sent and refused, or its batch failed.
     Failed,
-    /// The row was never sent (an earlier batch stopped the run).
+    /// The row was never sent (an earlier batch or Ctrl-C stopped the run).
     Skipped,
+    /// The row was refused before sending (`--rejects`).
+    Invalid,
+    /// The row was sent but the run was stopped before the answer came: it
+    /// may or may not have been invited.
+    Unknown,
 }
 
 impl Record for InviteResult {

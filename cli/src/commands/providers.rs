@@ -122,6 +122,7 @@ async fn invite(args: InviteArgs, client: &Client, format: Format) -> Outcome {
         let options = bulk::Options {
             batch_size: args.batch_size as usize,
             stop_on_error: args.stop_on_error,
+            rejects: args.rejects,
         };
         return bulk::invite_csv(client, path, options, format).await;
     }
