@@ -103,6 +103,9 @@ pub struct Global {
     /// How many providers the sandbox generates.
     #[arg(long, global = true, default_value_t = 250, value_name = "N")]
     pub sandbox_providers: usize,
+    /// The port the sandbox listens on (default: any free port).
+    #[arg(long, global = true, value_name = "PORT")]
+    pub sandbox_port: Option<u16>,
     /// Output format (default: table on a terminal, ndjson when piped).
     #[arg(long, short = 'f', global = true, value_enum)]
     pub format: Option<Format>,
@@ -144,6 +147,18 @@ pub enum Command {
     /// CAQH ProView re-import requests.
     #[command(subcommand, name = "caqh-requests")]
     CaqhRequests(CaqhRequestsCommand),
+    /// The embedded sandbox (--sandbox): what it holds.
+    #[command(subcommand)]
+    Sandbox(SandboxCommand),
+}
+
+/// `assured sandbox …`
+#[derive(Debug, Subcommand)]
+pub enum SandboxCommand {
+    /// The practice locations and clients of the sandbox that --sandbox
+    /// starts (the same for the same --sandbox-seed), for commands that
+    /// need their ids.
+    Info,
 }
 
 /// `assured providers …`

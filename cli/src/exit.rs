@@ -77,7 +77,16 @@ impl Failure {
 
     /// A library error while doing `what` (e.g. "listing providers").
     pub fn api(what: &str, error: &assured::Error) -> Self {
-        Self::new(Code::of(error), format!("{what}: {}", describe(error)))
+        let mut message = format!("{what}: {}", describe(error));
+        if let assured::Error::Transport { source, .. } = error {
+            if source.is_connect() {
+                message.push_str(
+                    " (hint: is the server up, and the base URL right? \
+                     --base-url, ASSURED_BASE_URL)",
+                );
+            }
+        }
+        Self::new(Code::of(error), message)
     }
 
     /// Writing the output failed.

@@ -59,6 +59,10 @@ fn main() -> ExitCode {
 
 async fn run(cli: args::Cli) -> Outcome {
     let format = output::resolve(cli.global.format);
+    // The sandbox's own commands start their sandbox whatever --sandbox says.
+    if let args::Command::Sandbox(command) = cli.command {
+        return commands::sandbox(command, &cli.global, format).await;
+    }
     let connection = connect::connect(&cli.global).await?;
     commands::run(cli.command, &connection.client, format).await
 }

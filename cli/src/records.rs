@@ -138,6 +138,26 @@ impl Record for ProfileId {
     const COLUMNS: &'static [&'static str] = &["id", "provider_profile_id"];
 }
 
+/// A practice location or client of the embedded sandbox.
+#[derive(Debug, Serialize)]
+pub struct SandboxItem {
+    /// `practice_location` or `client`.
+    pub kind: &'static str,
+    /// Its id.
+    pub id: Uuid,
+}
+
+impl SandboxItem {
+    /// An item of `kind`.
+    pub fn new(kind: &'static str, id: Uuid) -> Self {
+        Self { kind, id }
+    }
+}
+
+impl Record for SandboxItem {
+    const COLUMNS: &'static [&'static str] = &["kind", "id"];
+}
+
 /// What happened to one row of a bulk invite.
 #[derive(Debug, Clone, Serialize)]
 pub struct InviteResult {

@@ -153,7 +153,7 @@ fn registry_dirs_come_from_cargo_home_else_home() {
     let home = tempfile::tempdir().unwrap();
     let dir = registry(home.path(), "index", &[("normal", None)]);
     let from_cargo_home = xtask::msrv::registry_dirs(Some(home.path().into()), None);
-    assert_eq!(from_cargo_home, [dir.clone()]);
+    assert_eq!(from_cargo_home, [dir]);
     let user = tempfile::tempdir().unwrap();
     fs::create_dir_all(user.path().join(".cargo")).unwrap();
     fs::rename(

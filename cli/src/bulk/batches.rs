@@ -163,17 +163,19 @@ async fn send_batch(client: &Client, batch: &[&Row], interrupts: &mut Interrupts
             abandoned: false,
         };
     };
-    let (refused, others): (Vec<(usize, &Row)>, Vec<(usize, &Row)>) = batch
-        .iter()
-        .copied()
-        .enumerate()
-        .partition(|(index, _)| items.contains_key(index));
-    let mut results: Vec<InviteResult> = refused
-        .iter()
-        .map(|(index, row)| result(row, RowStatus::Failed, None, Some(items[index].clone())))
-        .collect();
-    let others: Vec<&Row> = others.into_iter().map(|(_, row)| row).collect();
-    let refused_lines: Vec<u64> = refused.iter().map(|(_, row)| row.line).collect();
+    // Rows with item errors get them; the others go again, once.
+    let mut results = Vec::new();
+    let mut others: Vec<&Row> = Vec::new();
+    let mut refused_lines = Vec::new();
+    for (index, row) in batch.iter().copied().enumerate() {
+        match items.get(&index) {
+            Some(message) => {
+                results.push(result(row, RowStatus::Failed, None, Some(message.clone())));
+                refused_lines.push(row.line);
+            }
+            None => others.push(row),
+        }
+    }
     let mut sent = Sent {
         results: Vec::new(),
         error: Some(error),
@@ -189,7 +191,7 @@ async fn send_batch(client: &Client, batch: &[&Row], interrupts: &mut Interrupts
     } else {
         tracing::debug!(
             rows = others.len(),
-            refused = refused.len(),
+            refused = refused_lines.len(),
             "resending the rows of a refused batch without the refused ones"
         );
         match request(client, &others, interrupts).await {

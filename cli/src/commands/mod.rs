@@ -5,6 +5,9 @@ mod caqh_requests;
 mod org_joining_date;
 mod practice_location;
 mod providers;
+mod sandbox;
+
+pub use sandbox::run as sandbox;
 
 use std::{
     collections::HashSet,
@@ -29,6 +32,8 @@ pub async fn run(command: Command, client: &Client, format: Format) -> Outcome {
         Command::PracticeLocation(command) => practice_location::run(command, client, format).await,
         Command::OrgJoiningDate(command) => org_joining_date::run(command, client, format).await,
         Command::CaqhRequests(command) => caqh_requests::run(command, client, format).await,
+        // Run by `sandbox` before a client exists.
+        Command::Sandbox(_) => Ok(()),
     }
 }
 

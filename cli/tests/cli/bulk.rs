@@ -512,3 +512,99 @@ fn a_wrong_key_stops_the_run_with_3() {
     assert_eq!(statuses, ["failed", "failed", "skipped", "skipped"]);
     assert_eq!(env.posts(INVITE_PATH).len(), 1);
 }
+
+/// Runs `assured providers invite --csv path --batch-size 2` against a
+/// sandbox answering after `latency`, sends SIGINT `presses` times once
+/// the first batch is in flight, and returns the run and how long the
+/// process took after the first press.
+#[cfg(unix)]
+fn interrupted(presses: usize, latency: Duration) -> (Env, crate::support::Run, Duration) {
+    use std::process::{Command, Stdio};
+
+    let env = Env::with(Sandbox::builder().seed(7).providers(30).latency(latency));
+    let dir = tempfile::tempdir().unwrap();
+    let path = csv_file(&dir, &file(&good_rows(1, 6)));
+    let child = Command::new(env!("CARGO_BIN_EXE_assured"))
+        .env_remove("RUST_LOG")
+        .env("ASSURED_API_KEY", env.sandbox.api_key())
+        .args(["--base-url", env.sandbox.base_url()])
+        .args(["providers", "invite", "--batch-size", "2", "--csv"])
+        .arg(&path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for("the first batch", || env.posts(INVITE_PATH).len() == 1);
+    let pressed = Instant::now();
+    for _ in 0..presses {
+        let status = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().unwrap();
+    let took = pressed.elapsed();
+    let run = crate::support::Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    };
+    (env, run, took)
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_finishes_the_batch_in_flight_and_prints_the_totals() {
+    let (env, out, _) = interrupted(1, Duration::from_millis(600));
+    assert_eq!(out.code, 130, "{}", out.stderr);
+    let results = ndjson(&out.stdout);
+    let statuses: Vec<&str> = results
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["invited", "invited", "skipped", "skipped", "skipped", "skipped"]
+    );
+    assert_eq!(results[2]["error"], "not sent: interrupted (Ctrl-C)");
+    assert_eq!(env.posts(INVITE_PATH).len(), 1);
+    assert_eq!(env.sandbox.provider_count(), 32);
+    assert!(
+        out.stderr
+            .contains("interrupted: finishing the batch in flight"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        out.stderr.lines().last().unwrap(),
+        "error: interrupted: 4 of 6 rows not invited (lines 4, 5, 6, 7); 2 invited, 4 not sent"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_twice_stops_waiting_and_says_what_is_unknown() {
+    let latency = Duration::from_secs(3);
+    let (_env, out, took) = interrupted(2, latency);
+    assert_eq!(out.code, 130, "{}", out.stderr);
+    assert!(took < latency, "waited {took:?} for the answer");
+    let results = ndjson(&out.stdout);
+    let statuses: Vec<&str> = results
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["unknown", "unknown", "skipped", "skipped", "skipped", "skipped"]
+    );
+    assert!(results[0]["error"]
+        .as_str()
+        .unwrap()
+        .contains("it may have been invited"));
+    assert_eq!(
+        out.stderr.lines().last().unwrap(),
+        "error: interrupted: 6 of 6 rows not invited (lines 2, 3, 4, 5, 6, 7); 0 invited, 4 not sent, 2 unknown"
+    );
+}
