@@ -22,14 +22,14 @@ Output: --format table|json|ndjson|csv; table when stdout is a terminal, ndjson
 otherwise. CAQH usernames and passwords are shown as [REDACTED] in every format.
 
 Exit codes:
-  0  success
-  1  any other failure: server error (5xx), network, a bad response, or some rows
-     of a bulk invite failed
-  2  invalid input: a usage error, input refused before sending (bad NPI, id, date,
-     CSV rows), or refused by the server (400)
-  3  not authorised: ASSURED_API_KEY missing, or refused by the server (401, 403)
-  4  not found (404, a lookup that matched nothing, a provider without a profile id)
-  5  rate limited (429) for longer than the client waits
+  0    success
+  1    any other failure: server error (5xx), network, a bad response, or some rows
+       of a bulk invite failed
+  2    invalid input: a usage error, input refused before sending (bad NPI, id, date,
+       CSV rows), or refused by the server (400)
+  3    not authorised: ASSURED_API_KEY missing, or refused by the server (401, 403)
+  4    not found (404, a lookup that matched nothing, a provider without a profile id)
+  5    rate limited (429) for longer than the client waits
   130  interrupted: Ctrl-C during a bulk invite (the batch in flight finishes first)";
 
 /// Shown after a subcommand's `--help` instead of the global options.

@@ -31,6 +31,9 @@ pub struct Tally {
     pub stopped: Option<Code>,
     /// Whether Ctrl-C stopped the run.
     pub interrupted: bool,
+    /// Whether stdout was closed (`| head`): sending goes on, so that the
+    /// totals and the rejects file stay whole.
+    output_closed: bool,
 }
 
 /// Why later batches are not sent.
@@ -57,6 +60,7 @@ pub async fn send<W: std::io::Write>(
         not_invited: Vec::new(),
         stopped: None,
         interrupted: false,
+        output_closed: false,
     };
     let mut stop: Option<Stop> = None;
     let batches = rows.chunks(options.batch_size.max(1));
@@ -125,7 +129,12 @@ fn write<W: std::io::Write>(
     row: Option<InviteResult>,
 ) -> std::io::Result<()> {
     let Some(row) = row else { return Ok(()) };
-    sink.push(&row)?;
+    if !tally.output_closed {
+        match sink.push(&row) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => tally.output_closed = true,
+            other => other?,
+        }
+    }
     if row.status == RowStatus::Invited {
         tally.invited += 1;
     } else {

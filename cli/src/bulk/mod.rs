@@ -118,14 +118,7 @@ async fn send(
         )
         .await;
         bar.finish_and_clear();
-        let tally = match sent {
-            Ok(tally) => tally,
-            Err(e) => {
-                written(Err(e))?;
-                // A closed pipe: the rows were still sent; the totals say how.
-                return Err(Failure::new(Code::Failure, "the output was closed"));
-            }
-        };
+        let tally = sent.map_err(|e| Failure::io("writing the output", &e))?;
         written(sink.finish().map(drop))?;
         Ok(tally)
     }

@@ -608,3 +608,39 @@ fn ctrl_c_twice_stops_waiting_and_says_what_is_unknown() {
         "error: interrupted: 6 of 6 rows not invited (lines 2, 3, 4, 5, 6, 7); 0 invited, 4 not sent, 2 unknown"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_closed_output_does_not_stop_the_sending() {
+    use std::process::{Command, Stdio};
+
+    let env = Env::with(
+        Sandbox::builder()
+            .seed(7)
+            .providers(30)
+            .latency(Duration::from_millis(100)),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = csv_file(&dir, &file(&good_rows(1, 6)));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_assured"))
+        .env_remove("RUST_LOG")
+        .env("ASSURED_API_KEY", env.sandbox.api_key())
+        .args(["--base-url", env.sandbox.base_url()])
+        .args(["providers", "invite", "--batch-size", "2", "--csv"])
+        .arg(&path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // `| head -0`: the reader goes before the first batch is answered.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(env.posts(INVITE_PATH).len(), 3);
+    assert_eq!(env.sandbox.provider_count(), 36);
+}
