@@ -76,7 +76,10 @@ fn init_tracing() {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         // Colour codes are noise in a log file or a CI log; NO_COLOR
-        // (no-color.org) turns them off on a terminal too.
-        .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
+        // (no-color.org: set and not empty) turns them off on a terminal too.
+        .with_ansi(
+            std::io::stderr().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        )
         .try_init();
 }
