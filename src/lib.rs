@@ -18,11 +18,14 @@
 //! ([`raw`]); the handler ([`Providers`]), errors, validation and models
 //! sit beside it in their own modules.
 #![warn(missing_docs)]
+// docs.rs builds with `--cfg docsrs` on nightly: badge feature-gated items.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod client;
 pub mod concurrency;
 mod error;
 #[cfg(feature = "polars")]
+#[cfg_attr(docsrs, doc(cfg(feature = "polars")))]
 pub mod frames;
 #[doc(hidden)]
 pub mod fuzzing;

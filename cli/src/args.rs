@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use uuid::Uuid;
 
 /// Shown after `--help`: configuration, secrets and exit codes.
@@ -22,14 +22,57 @@ Output: --format table|json|ndjson|csv; table when stdout is a terminal, ndjson
 otherwise. CAQH usernames and passwords are shown as [REDACTED] in every format.
 
 Exit codes:
-  0  success
-  1  any other failure: server error (5xx), network, a bad response, or some rows
-     of a bulk invite failed
-  2  invalid input: a usage error, input refused before sending (bad NPI, id, date,
-     CSV rows), or refused by the server (400)
-  3  not authorised: ASSURED_API_KEY missing, or refused by the server (401, 403)
-  4  not found (404, a lookup that matched nothing, a provider without a profile id)
-  5  rate limited (429) for longer than the client waits";
+  0    success
+  1    any other failure: server error (5xx), network, a bad response, or some rows
+       of a bulk invite failed
+  2    invalid input: a usage error, input refused before sending (bad NPI, id, date,
+       CSV rows), or refused by the server (400)
+  3    not authorised: ASSURED_API_KEY missing, or refused by the server (401, 403)
+  4    not found (404, a lookup that matched nothing, a provider without a profile id)
+  5    rate limited (429) for longer than the client waits
+  130  interrupted: Ctrl-C during a bulk invite (the batch in flight finishes first)";
+
+/// Shown after a subcommand's `--help` instead of the global options.
+const GLOBAL_NOTE: &str = "Global options (--format, --sandbox, --base-url, --verbose, --raw-csv, \
+…) work here too: see `assured --help`.";
+
+/// Parses the command line; on a usage error, prints it and exits 2.
+pub fn parse() -> Cli {
+    let matches = command().get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// The command line, with the global options listed once: in `assured
+/// --help`. Clap copies `global = true` options into every subcommand, and
+/// so into every subcommand's help, where the connection and output options
+/// would bury the command's own. Each command group gets hidden copies
+/// instead (clap copies an option only where its id is not yet defined,
+/// and the hidden copies are themselves global, so they reach the nested
+/// subcommands), and a note pointing at the top-level help.
+pub fn command() -> clap::Command {
+    let mut command = Cli::command();
+    let globals: Vec<clap::Arg> = command
+        .get_arguments()
+        .filter(|arg| arg.is_global_set())
+        .cloned()
+        .collect();
+    for group in command.get_subcommands_mut() {
+        let mut owned = std::mem::take(group);
+        for arg in &globals {
+            owned = owned.arg(arg.clone().hide(true));
+        }
+        *group = owned;
+        add_note(group);
+    }
+    command
+}
+
+fn add_note(command: &mut clap::Command) {
+    *command = std::mem::take(command).after_help(GLOBAL_NOTE);
+    for subcommand in command.get_subcommands_mut() {
+        add_note(subcommand);
+    }
+}
 
 /// The Assured providers API from a terminal.
 #[derive(Debug, Parser)]
@@ -60,12 +103,20 @@ pub struct Global {
     /// How many providers the sandbox generates.
     #[arg(long, global = true, default_value_t = 250, value_name = "N")]
     pub sandbox_providers: usize,
+    /// The port the sandbox listens on (default: any free port).
+    #[arg(long, global = true, value_name = "PORT")]
+    pub sandbox_port: Option<u16>,
     /// Output format (default: table on a terminal, ndjson when piped).
     #[arg(long, short = 'f', global = true, value_enum)]
     pub format: Option<Format>,
     /// Show the client's tracing events on stderr (filter: RUST_LOG).
     #[arg(long, short = 'v', global = true)]
     pub verbose: bool,
+    /// Write CSV cells as they are. By default a cell starting with = + - @,
+    /// a tab or a carriage return gets a leading ' so that spreadsheets show
+    /// it as text instead of running it as a formula.
+    #[arg(long, global = true)]
+    pub raw_csv: bool,
 }
 
 /// How records are written to stdout.
@@ -96,6 +147,18 @@ pub enum Command {
     /// CAQH ProView re-import requests.
     #[command(subcommand, name = "caqh-requests")]
     CaqhRequests(CaqhRequestsCommand),
+    /// The embedded sandbox (--sandbox): what it holds.
+    #[command(subcommand)]
+    Sandbox(SandboxCommand),
+}
+
+/// `assured sandbox …`
+#[derive(Debug, Subcommand)]
+pub enum SandboxCommand {
+    /// The practice locations and clients of the sandbox that --sandbox
+    /// starts (the same for the same --sandbox-seed), for commands that
+    /// need their ids.
+    Info,
 }
 
 /// `assured providers …`
@@ -221,6 +284,11 @@ pub struct InviteArgs {
     /// With --csv: stop at the first failed batch (later rows are not sent).
     #[arg(long)]
     pub stop_on_error: bool,
+    /// With --csv: send the valid rows even when some are invalid, and write
+    /// every row not invited to FILE, in the input's columns plus a reason,
+    /// ready to fix and send again with --csv FILE.
+    #[arg(long, requires = "csv", value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
 }
 
 /// `assured providers create`
@@ -371,5 +439,34 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+        command().debug_assert();
+    }
+
+    #[test]
+    fn global_options_are_listed_once_and_accepted_everywhere() {
+        let mut top = command();
+        let help = top.render_long_help().to_string();
+        assert!(help.contains("--sandbox-seed"), "{help}");
+        let providers = top.find_subcommand_mut("providers").unwrap();
+        let list = providers.find_subcommand_mut("list").unwrap();
+        let help = list.render_help().to_string();
+        assert!(!help.contains("--sandbox-seed"), "{help}");
+        assert!(
+            help.contains("--first-name") && help.contains(GLOBAL_NOTE),
+            "{help}"
+        );
+        let matches = command()
+            .try_get_matches_from([
+                "assured",
+                "providers",
+                "list",
+                "--format",
+                "csv",
+                "--raw-csv",
+            ])
+            .unwrap();
+        let cli = Cli::from_arg_matches(&matches).unwrap();
+        assert_eq!(cli.global.format, Some(Format::Csv));
+        assert!(cli.global.raw_csv);
     }
 }

@@ -19,15 +19,40 @@ pub struct Connection {
     _sandbox: Option<Sandbox>,
 }
 
+/// Starts the embedded sandbox the options describe.
+pub async fn start_sandbox(global: &Global) -> Result<Sandbox, Failure> {
+    let mut builder = Sandbox::builder()
+        .seed(global.sandbox_seed)
+        .providers(global.sandbox_providers);
+    if let Some(port) = global.sandbox_port {
+        builder = builder.port(port);
+    }
+    builder
+        .start()
+        .await
+        .map_err(|e| Failure::new(Code::Failure, start_error(&e, global.sandbox_port)))
+}
+
+/// Why the sandbox did not start, and what to do about it.
+fn start_error(error: &std::io::Error, port: Option<u16>) -> String {
+    use std::io::ErrorKind;
+    match (error.kind(), port) {
+        (ErrorKind::AddrInUse, Some(port)) => format!(
+            "starting the sandbox: port {port} on 127.0.0.1 is already in use; \
+             choose another --sandbox-port, or leave it out for a free one"
+        ),
+        (ErrorKind::PermissionDenied, Some(port)) => format!(
+            "starting the sandbox: not allowed to listen on port {port} \
+             (ports below 1024 need privileges); choose another --sandbox-port"
+        ),
+        _ => format!("starting the sandbox: {error}"),
+    }
+}
+
 /// Builds the client the options describe.
 pub async fn connect(global: &Global) -> Result<Connection, Failure> {
     if global.sandbox {
-        let sandbox = Sandbox::builder()
-            .seed(global.sandbox_seed)
-            .providers(global.sandbox_providers)
-            .start()
-            .await
-            .map_err(|e| Failure::new(Code::Failure, format!("starting the sandbox: {e}")))?;
+        let sandbox = start_sandbox(global).await?;
         tracing::info!(
             base_url = sandbox.base_url(),
             seed = global.sandbox_seed,
@@ -69,5 +94,17 @@ fn build(builder: assured::ClientBuilder, key: &str) -> Result<Client, Failure> 
         .api_key(key)
         .user_agent(USER_AGENT)
         .build()
-        .map_err(|e| Failure::api("configuring the client", &e))
+        .map_err(|e| {
+            let mut failure = Failure::api("configuring the client", &e);
+            if let assured::Error::InvalidInput(input) = &e {
+                if input.field == "base_url" {
+                    failure.message = format!(
+                        "the base URL is not usable: {}; set --base-url or ASSURED_BASE_URL to \
+                         e.g. https://staging-backend.withassured.com",
+                        input.rule
+                    );
+                }
+            }
+            failure
+        })
 }

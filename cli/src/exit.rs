@@ -15,6 +15,8 @@ pub enum Code {
     NotFound,
     /// 5: rate limited (429).
     RateLimited,
+    /// 130: stopped by Ctrl-C (128 + SIGINT, as shells report it).
+    Interrupted,
 }
 
 impl Code {
@@ -26,6 +28,7 @@ impl Code {
             Code::Auth => 3,
             Code::NotFound => 4,
             Code::RateLimited => 5,
+            Code::Interrupted => 130,
         }
     }
 
@@ -74,7 +77,16 @@ impl Failure {
 
     /// A library error while doing `what` (e.g. "listing providers").
     pub fn api(what: &str, error: &assured::Error) -> Self {
-        Self::new(Code::of(error), format!("{what}: {}", describe(error)))
+        let mut message = format!("{what}: {}", describe(error));
+        if let assured::Error::Transport { source, .. } = error {
+            if source.is_connect() {
+                message.push_str(
+                    " (hint: is the server up, and the base URL right? \
+                     --base-url, ASSURED_BASE_URL)",
+                );
+            }
+        }
+        Self::new(Code::of(error), message)
     }
 
     /// Writing the output failed.
@@ -121,9 +133,10 @@ mod tests {
             Code::Auth,
             Code::NotFound,
             Code::RateLimited,
+            Code::Interrupted,
         ]
         .map(Code::as_u8);
-        assert_eq!(codes, [1, 2, 3, 4, 5]);
+        assert_eq!(codes, [1, 2, 3, 4, 5, 130]);
     }
 
     #[test]

@@ -12,17 +12,17 @@ mod exit;
 mod output;
 mod progress;
 mod records;
+mod safe_csv;
 mod secret;
 
-use std::{io::Write, process::ExitCode};
+use std::{
+    io::{IsTerminal, Write},
+    process::ExitCode,
+};
 
-use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-use crate::{
-    args::Cli,
-    exit::{Code, Failure, Outcome},
-};
+use crate::exit::{Code, Failure, Outcome};
 
 /// The tracing filter of `--verbose` when `RUST_LOG` is not set: the
 /// client's and the CLI's events, warnings from everything else.
@@ -30,7 +30,8 @@ const VERBOSE_FILTER: &str = "warn,assured=debug,assured_cli=debug";
 
 fn main() -> ExitCode {
     // Usage errors print clap's message and exit 2; --help and --version 0.
-    let cli = Cli::parse();
+    let cli = args::parse();
+    safe_csv::set_raw(cli.global.raw_csv);
     if cli.global.verbose {
         init_tracing();
     }
@@ -56,8 +57,12 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> Outcome {
+async fn run(cli: args::Cli) -> Outcome {
     let format = output::resolve(cli.global.format);
+    // The sandbox's own commands start their sandbox whatever --sandbox says.
+    if let args::Command::Sandbox(command) = cli.command {
+        return commands::sandbox(command, &cli.global, format).await;
+    }
     let connection = connect::connect(&cli.global).await?;
     commands::run(cli.command, &connection.client, format).await
 }
@@ -70,5 +75,11 @@ fn init_tracing() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Colour codes are noise in a log file or a CI log; NO_COLOR
+        // (no-color.org: set and not empty) turns them off on a terminal too.
+        .with_ansi(
+            std::io::stderr().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        )
         .try_init();
 }

@@ -4,15 +4,39 @@
 //! [`crate::records`]), taken after secrets are redacted, so no format can
 //! show a CAQH credential. Columns are declared per record type, so a CSV
 //! with no rows still has its header. NDJSON and CSV rows are written as
-//! they arrive; a table and a JSON array are written at the end.
+//! they arrive; a table and a JSON array are written at the end. CSV cells
+//! that a spreadsheet would run as formulas are neutralised (see
+//! [`crate::safe_csv`]).
 
-use std::io::{self, IsTerminal, Write};
+use std::{
+    io::{self, IsTerminal, Write},
+    time::{Duration, Instant},
+};
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 use indicatif::ProgressBar;
 use serde_json::Value;
 
-use crate::{args::Format, records::Record};
+use crate::{
+    args::Format,
+    exit::{Failure, Outcome},
+    records::Record,
+    safe_csv,
+};
+
+/// How often rows bound for a terminal that also shows the progress bar
+/// are written: each write hides and redraws the bar, so per row it would
+/// flicker and cost more than the rows.
+const TERMINAL_FLUSH: Duration = Duration::from_millis(100);
+
+/// Maps an output error onto a failure; a closed pipe (`| head`) is not one.
+pub fn written(result: io::Result<()>) -> Outcome {
+    match result {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::io("writing the output", &e)),
+    }
+}
 
 /// The format asked for, or the default for where stdout goes.
 pub fn resolve(format: Option<Format>) -> Format {
@@ -47,6 +71,14 @@ pub struct Sink<W: Write> {
     out: W,
     held: Vec<Value>,
     progress: Option<ProgressBar>,
+    /// Whether `out` is the terminal the progress bar is drawn on: then
+    /// rows wait in `pending` and go out together, at most every
+    /// [`TERMINAL_FLUSH`]. Elsewhere (a pipe, a file) they go straight out.
+    out_is_terminal: bool,
+    pending: Vec<u8>,
+    last_flush: Instant,
+    /// Whether CSV cells are neutralised.
+    escape: bool,
     /// Whether to print a lone record as an object (json) rather than an array.
     single: bool,
 }
@@ -54,7 +86,9 @@ pub struct Sink<W: Write> {
 impl Sink<io::Stdout> {
     /// A sink for many records of type `R` on stdout.
     pub fn stdout<R: Record>(format: Format) -> io::Result<Self> {
-        Sink::new::<R>(format, io::stdout())
+        let mut sink = Sink::new::<R>(format, io::stdout())?;
+        sink.out_is_terminal = io::stdout().is_terminal();
+        Ok(sink)
     }
 }
 
@@ -68,6 +102,10 @@ impl<W: Write> Sink<W> {
             out,
             held: Vec::new(),
             progress: None,
+            out_is_terminal: false,
+            pending: Vec::new(),
+            last_flush: Instant::now(),
+            escape: safe_csv::escaping(),
             single: false,
         };
         if format == Format::Csv {
@@ -82,7 +120,8 @@ impl<W: Write> Sink<W> {
         self
     }
 
-    /// Hide this progress bar while writing rows, so they do not mix.
+    /// Hide this progress bar while writing rows to the terminal, so they
+    /// do not mix.
     pub fn with_progress(mut self, bar: &ProgressBar) -> Self {
         self.progress = Some(bar.clone());
         self
@@ -97,9 +136,9 @@ impl<W: Write> Sink<W> {
                 Ok(())
             }
             Format::Ndjson => {
-                let line = serde_json::to_string(&value).map_err(io::Error::other)?;
-                let out = &mut self.out;
-                suspend(self.progress.as_ref(), || writeln!(out, "{line}"))
+                let mut line = serde_json::to_vec(&value).map_err(io::Error::other)?;
+                line.push(b'\n');
+                self.write(&line)
             }
             Format::Csv => {
                 let cells: Vec<String> = self
@@ -120,17 +159,47 @@ impl<W: Write> Sink<W> {
         records.into_iter().try_for_each(|r| self.push(r))
     }
 
-    /// Writes one CSV record (quoted as needed) straight through.
+    /// Writes one CSV record (quoted as needed).
     fn write_csv<I, T>(&mut self, cells: I) -> io::Result<()>
     where
         I: IntoIterator<Item = T>,
-        T: AsRef<[u8]>,
+        T: AsRef<str>,
     {
-        let mut writer = csv::Writer::from_writer(Vec::new());
-        writer.write_record(cells).map_err(io::Error::other)?;
-        let bytes = writer.into_inner().map_err(|e| e.into_error())?;
-        let out = &mut self.out;
-        suspend(self.progress.as_ref(), || out.write_all(&bytes))
+        let bytes = safe_csv::record(cells, self.escape)?;
+        self.write(&bytes)
+    }
+
+    /// Writes rows straight out, or, on the bar's terminal, in bunches.
+    fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
+        match &self.progress {
+            Some(_) if self.out_is_terminal => {
+                self.pending.extend_from_slice(bytes);
+                if self.last_flush.elapsed() >= TERMINAL_FLUSH {
+                    self.flush_pending()?;
+                }
+                Ok(())
+            }
+            _ => self.out.write_all(bytes),
+        }
+    }
+
+    /// Writes the rows waiting for the terminal, the bar hidden meanwhile.
+    fn flush_pending(&mut self) -> io::Result<()> {
+        self.last_flush = Instant::now();
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let (out, pending) = (&mut self.out, &mut self.pending);
+        let mut write = || {
+            out.write_all(pending)?;
+            out.flush()
+        };
+        let result = match &self.progress {
+            Some(bar) => bar.suspend(&mut write),
+            None => write(),
+        };
+        self.pending.clear();
+        result
     }
 
     /// Writes what was held (table, JSON) and flushes; the progress bar,
@@ -139,6 +208,7 @@ impl<W: Write> Sink<W> {
         if let Some(bar) = self.progress.take() {
             bar.finish_and_clear();
         }
+        self.flush_pending()?;
         match self.format {
             Format::Table => {
                 let table = table(self.table_columns, &self.held);
@@ -157,13 +227,6 @@ impl<W: Write> Sink<W> {
         }
         self.out.flush()?;
         Ok(self.out)
-    }
-}
-
-fn suspend<T>(bar: Option<&ProgressBar>, write: impl FnOnce() -> T) -> T {
-    match bar {
-        Some(bar) => bar.suspend(write),
-        None => write(),
     }
 }
 
@@ -244,6 +307,80 @@ mod tests {
             line,
             serde_json::json!({"name": "a, b", "tags": ["x", "y"], "caqh_password": "[REDACTED]"})
         );
+    }
+
+    #[test]
+    fn csv_cells_that_spreadsheets_run_are_neutralised() {
+        let rows = [Row {
+            name: "=HYPERLINK(\"http://evil\",\"x\")",
+            tags: vec!["-1", "ok"],
+            caqh_password: assured::CaqhEcho::from("x"),
+        }];
+        let text = render(Format::Csv, &rows);
+        assert_eq!(
+            text.lines().nth(1).unwrap(),
+            "\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",'-1;ok,[REDACTED]"
+        );
+        let mut sink = Sink::new::<Row>(Format::Csv, Vec::new()).unwrap();
+        sink.escape = false;
+        sink.extend(&rows).unwrap();
+        let raw = String::from_utf8(sink.finish().unwrap()).unwrap();
+        assert!(raw.contains("\"=HYPERLINK("), "{raw}");
+        // JSON is not run by spreadsheets: left as it is.
+        assert!(render(Format::Ndjson, &rows).contains("\"=HYPERLINK("));
+    }
+
+    /// Counts the writes that reach it.
+    struct Counting {
+        writes: usize,
+        bytes: Vec<u8>,
+    }
+
+    impl Write for Counting {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.writes += 1;
+            self.bytes.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn rows_for_the_bars_terminal_go_out_in_bunches() {
+        let rows: Vec<Row> = (0..1000)
+            .map(|_| Row {
+                name: "n",
+                tags: vec![],
+                caqh_password: assured::CaqhEcho::from("x"),
+            })
+            .collect();
+        let counting = Counting {
+            writes: 0,
+            bytes: Vec::new(),
+        };
+        let bar = ProgressBar::hidden();
+        let mut sink = Sink::new::<Row>(Format::Ndjson, counting)
+            .unwrap()
+            .with_progress(&bar);
+        sink.out_is_terminal = true;
+        sink.extend(&rows).unwrap();
+        let out = sink.finish().unwrap();
+        assert_eq!(out.bytes.iter().filter(|b| **b == b'\n').count(), 1000);
+        // 1000 rows in well under 100 ms: one or two bunches, not 1000 writes.
+        assert!(out.writes <= 2, "{} writes", out.writes);
+
+        // Not a terminal: straight through, a write per row.
+        let counting = Counting {
+            writes: 0,
+            bytes: Vec::new(),
+        };
+        let mut sink = Sink::new::<Row>(Format::Ndjson, counting)
+            .unwrap()
+            .with_progress(&bar);
+        sink.extend(&rows).unwrap();
+        assert_eq!(sink.finish().unwrap().writes, 1000);
     }
 
     #[test]

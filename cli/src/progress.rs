@@ -8,14 +8,23 @@ use std::{
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+/// Redraws per second at most: a bar over a fast walk or over thousands of
+/// rows would otherwise spend the terminal's time (and an ssh link's) on
+/// frames nobody can read.
+const REDRAWS_PER_SECOND: u8 = 8;
+
+/// How often the spinner moves while nothing else changes (a slow page).
+const TICK: Duration = Duration::from_millis(250);
+
 /// A bar counting `unit` (e.g. "rows") towards `total`, when known.
 pub fn bar(total: Option<u64>, unit: &'static str) -> ProgressBar {
     if !io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::with_draw_target(total, ProgressDrawTarget::stderr());
+    let target = ProgressDrawTarget::stderr_with_hz(REDRAWS_PER_SECOND);
+    let bar = ProgressBar::with_draw_target(total, target);
     style(&bar, unit, total.is_some());
-    bar.enable_steady_tick(Duration::from_millis(120));
+    bar.enable_steady_tick(TICK);
     bar
 }
 

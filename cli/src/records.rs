@@ -138,6 +138,26 @@ impl Record for ProfileId {
     const COLUMNS: &'static [&'static str] = &["id", "provider_profile_id"];
 }
 
+/// A practice location or client of the embedded sandbox.
+#[derive(Debug, Serialize)]
+pub struct SandboxItem {
+    /// `practice_location` or `client`.
+    pub kind: &'static str,
+    /// Its id.
+    pub id: Uuid,
+}
+
+impl SandboxItem {
+    /// An item of `kind`.
+    pub fn new(kind: &'static str, id: Uuid) -> Self {
+        Self { kind, id }
+    }
+}
+
+impl Record for SandboxItem {
+    const COLUMNS: &'static [&'static str] = &["kind", "id"];
+}
+
 /// What happened to one row of a bulk invite.
 #[derive(Debug, Clone, Serialize)]
 pub struct InviteResult {
@@ -145,7 +165,8 @@ pub struct InviteResult {
     pub line: u64,
     /// The row's email.
     pub email: String,
-    /// `invited`, `failed` or `skipped` (not sent).
+    /// `invited`, `failed`, `invalid` (refused before sending), `skipped`
+    /// (not sent) or `unknown` (sent, no answer awaited: Ctrl-C).
     pub status: RowStatus,
     /// The new account id, when invited.
     pub id: Option<Uuid>,
@@ -161,8 +182,13 @@ pub enum RowStatus {
     Invited,
     /// The row was sent and refused, or its batch failed.
     Failed,
-    /// The row was never sent (an earlier batch stopped the run).
+    /// The row was never sent (an earlier batch or Ctrl-C stopped the run).
     Skipped,
+    /// The row was refused before sending (`--rejects`).
+    Invalid,
+    /// The row was sent but the run was stopped before the answer came: it
+    /// may or may not have been invited.
+    Unknown,
 }
 
 impl Record for InviteResult {

@@ -11,12 +11,14 @@
 //! [`drift`] compares the spec with the vendor's OpenAPI documents (3.0 or
 //! 3.1) and sorts the differences against `spec/divergences.yaml`;
 //! [`regen`] generates the client from two versions of the spec as
-//! `build.rs` does and lists the public items that changed.
+//! `build.rs` does and lists the public items that changed. [`msrv`] checks
+//! the workspace's `rust-version` against the locked dependencies.
 
 mod check;
 pub mod drift;
 mod examples;
 mod load;
+pub mod msrv;
 mod operations;
 mod problem;
 mod refs;

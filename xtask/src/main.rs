@@ -6,6 +6,7 @@
 //!                                         compare spec/ with an upstream OpenAPI document
 //! cargo xtask spec regen-check [--base REV | --old PATH] [--new PATH] [--json]
 //!                                         list the public items of the client a spec edit changes
+//! cargo xtask msrv                        check the rust-version claim against the locked dependencies
 //! ```
 //!
 //! Exit status: 0 when the command succeeds, 1 when it finds problems (for
@@ -37,6 +38,14 @@ struct Cli {
 enum Command {
     /// Check the OpenAPI document before progenitor generates the client from it.
     Spec(SpecArgs),
+    /// Check the workspace's rust-version against the locked dependencies.
+    ///
+    /// Reads the graph of the `assured` library (all features, normal and
+    /// build dependencies, this host's platform) from `cargo metadata
+    /// --offline`, and each registry package's rust-version from its
+    /// Cargo.toml in $CARGO_HOME/registry/src. Exit 1, naming the packages,
+    /// when one needs a newer Rust than the workspace claims.
+    Msrv,
 }
 
 /// Arguments of `cargo xtask spec`: bare `spec [PATH]` checks the document;
@@ -124,7 +133,39 @@ fn main() -> ExitCode {
             ..
         }) => regen_check(&args),
         Command::Spec(args) => spec(&args),
+        Command::Msrv => msrv(),
     }
+}
+
+/// The package whose dependency graph `msrv` checks.
+const MSRV_PACKAGE: &str = "assured";
+
+fn msrv() -> ExitCode {
+    match msrv_report() {
+        Ok(report) => {
+            print!("{}", report.to_text());
+            if report.is_ok() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn msrv_report() -> Result<xtask::msrv::Report, String> {
+    let metadata = xtask::msrv::metadata(&workspace_root())?;
+    let (claim, used) = xtask::msrv::used_packages(&metadata, MSRV_PACKAGE)?;
+    let claim = claim.ok_or_else(|| format!("{MSRV_PACKAGE} declares no rust-version"))?;
+    let registries = xtask::msrv::registry_dirs(
+        std::env::var_os("CARGO_HOME").map(PathBuf::from),
+        std::env::var_os("HOME").map(PathBuf::from),
+    );
+    xtask::msrv::check(claim, &used, &registries)
 }
 
 fn drift(args: &DriftArgs) -> ExitCode {

@@ -1,103 +1,282 @@
 //! Sending the checked rows in batches, and each row's result.
+//!
+//! A batch the server refuses with per-item errors (DRF's 400 for a list
+//! body) created nothing: its rows without errors of their own are sent
+//! once more, without the refused ones. Any other failure (5xx, network) is
+//! not resent: the server may have created some of the rows.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
-use assured::{models::InviteProvider, Client};
+use assured::{
+    models::{InviteProvider, InvitedProvider},
+    Client,
+};
+use indicatif::ProgressBar;
 use uuid::Uuid;
 
-use super::{line_list, plural, rows::Row, Options};
+use super::{interrupt::Interrupts, line_list, plural, rows::Row, Options};
 use crate::{
-    args::Format,
-    commands::written,
-    exit::{describe, Code, Failure, Outcome},
+    exit::{describe, Code},
     output::Sink,
-    progress,
     records::{InviteResult, RowStatus},
 };
+
+/// What the run came to.
+pub struct Tally {
+    /// Rows invited.
+    pub invited: usize,
+    /// Every row not invited (sent or not), in file order.
+    pub not_invited: Vec<InviteResult>,
+    /// Why sending stopped early (auth, rate limit, --stop-on-error).
+    pub stopped: Option<Code>,
+    /// Whether Ctrl-C stopped the run.
+    pub interrupted: bool,
+    /// Whether stdout was closed (`| head`): sending goes on, so that the
+    /// totals and the rejects file stay whole.
+    output_closed: bool,
+}
 
 /// Why later batches are not sent.
 struct Stop {
     reason: String,
-    code: Code,
+    code: Option<Code>,
 }
 
-/// Sends `rows` in batches and prints each row's result.
-pub async fn send(client: &Client, rows: &[Row], options: Options, format: Format) -> Outcome {
-    // The sink first: a CSV header is written before the bar is drawn.
-    let sink = Sink::stdout::<InviteResult>(format);
-    let bar = progress::bar(Some(rows.len() as u64), "rows");
-    let result = async {
-        let mut sink = sink
-            .map_err(|e| Failure::io("writing the output", &e))?
-            .with_progress(&bar);
-        let mut stop: Option<Stop> = None;
-        let mut failed_lines = Vec::new();
-        let mut invited = 0usize;
-        let batches = rows.chunks(options.batch_size.max(1));
-        let batch_count = batches.len();
-        for (number, batch) in batches.enumerate().map(|(i, b)| (i + 1, b)) {
-            let results = match &stop {
-                Some(stop) => batch
-                    .iter()
-                    .map(|row| result(row, RowStatus::Skipped, None, Some(stop.reason.clone())))
-                    .collect(),
-                None => {
-                    tracing::debug!(
-                        batch = number,
-                        of = batch_count,
-                        rows = batch.len(),
-                        first_line = batch.first().map(|r| r.line),
-                        "sending invite batch"
-                    );
-                    let invites: Vec<InviteProvider> =
-                        batch.iter().map(|r| r.invite.clone()).collect();
-                    match client.providers().invite(&invites).await {
-                        Ok(created) => matched(batch, created),
-                        Err(error) => {
-                            let code = Code::of(&error);
-                            let aborts = matches!(code, Code::Auth | Code::RateLimited);
-                            if aborts || options.stop_on_error {
-                                stop = Some(Stop {
-                                    reason: format!(
-                                        "not sent: batch {number} of {batch_count} failed ({})",
-                                        short(&error)
-                                    ),
-                                    code: if aborts { code } else { Code::Failure },
-                                });
-                            }
-                            refused(batch, &error)
-                        }
+/// Sends `rows` in batches, writing each row's result to `sink`, the
+/// `invalid` rows' results (refused before sending) among them in line
+/// order.
+pub async fn send<W: std::io::Write>(
+    client: &Client,
+    rows: &[Row],
+    invalid: Vec<InviteResult>,
+    options: Options,
+    sink: &mut Sink<W>,
+    bar: &ProgressBar,
+) -> std::io::Result<Tally> {
+    let mut interrupts = Interrupts::listen(bar);
+    let mut invalid: VecDeque<InviteResult> = invalid.into();
+    let mut tally = Tally {
+        invited: 0,
+        not_invited: Vec::new(),
+        stopped: None,
+        interrupted: false,
+        output_closed: false,
+    };
+    let mut stop: Option<Stop> = None;
+    let batches = rows.chunks(options.batch_size.max(1));
+    let batch_count = batches.len();
+    for (number, batch) in batches.enumerate().map(|(i, b)| (i + 1, b)) {
+        let batch: Vec<&Row> = batch.iter().collect();
+        if stop.is_none() && interrupts.count() > 0 {
+            stop = Some(Stop {
+                reason: "not sent: interrupted (Ctrl-C)".into(),
+                code: None,
+            });
+        }
+        let results = match &stop {
+            Some(stop) => skipped(&batch, &stop.reason),
+            None => {
+                tracing::debug!(
+                    batch = number,
+                    of = batch_count,
+                    rows = batch.len(),
+                    first_line = batch[0].line,
+                    "sending invite batch"
+                );
+                let sent = send_batch(client, &batch, &mut interrupts).await;
+                if let Some(error) = &sent.error {
+                    let code = Code::of(error);
+                    let aborts = matches!(code, Code::Auth | Code::RateLimited);
+                    if aborts || options.stop_on_error {
+                        stop = Some(Stop {
+                            reason: format!(
+                                "not sent: batch {number} of {batch_count} failed ({})",
+                                short(error)
+                            ),
+                            code: Some(if aborts { code } else { Code::Failure }),
+                        });
                     }
                 }
-            };
-            for row in &results {
-                if row.status == RowStatus::Invited {
-                    invited += 1;
-                } else {
-                    failed_lines.push(row.line);
+                if sent.abandoned {
+                    stop = Some(Stop {
+                        reason: "not sent: interrupted (Ctrl-C)".into(),
+                        code: None,
+                    });
                 }
+                sent.results
             }
-            written(sink.extend(&results))?;
-            bar.inc(batch.len() as u64);
+        };
+        for row in &results {
+            while invalid.front().is_some_and(|i| i.line < row.line) {
+                write(sink, &mut tally, invalid.pop_front())?;
+            }
+            write(sink, &mut tally, Some(row.clone()))?;
         }
-        written(sink.finish().map(drop))?;
-        if failed_lines.is_empty() {
-            return Ok(());
-        }
-        let failed = failed_lines.len();
-        let message = format!(
-            "{failed} of {} row{} not invited (line{} {}); {invited} invited",
-            rows.len(),
-            plural(rows.len()),
-            plural(failed),
-            line_list(&failed_lines)
-        );
-        let code = stop.map_or(Code::Failure, |s| s.code);
-        Err(Failure::new(code, message))
+        bar.inc(batch.len() as u64);
     }
-    .await;
-    bar.finish_and_clear();
-    result
+    while let Some(row) = invalid.pop_front() {
+        write(sink, &mut tally, Some(row))?;
+    }
+    tally.interrupted = interrupts.count() > 0;
+    tally.stopped = stop.and_then(|s| s.code);
+    Ok(tally)
+}
+
+/// Writes one row's result and counts it.
+fn write<W: std::io::Write>(
+    sink: &mut Sink<W>,
+    tally: &mut Tally,
+    row: Option<InviteResult>,
+) -> std::io::Result<()> {
+    let Some(row) = row else { return Ok(()) };
+    if !tally.output_closed {
+        match sink.push(&row) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => tally.output_closed = true,
+            other => other?,
+        }
+    }
+    if row.status == RowStatus::Invited {
+        tally.invited += 1;
+    } else {
+        tally.not_invited.push(row);
+    }
+    Ok(())
+}
+
+/// One batch's results, and the error that failed it, if any.
+struct Sent {
+    results: Vec<InviteResult>,
+    error: Option<assured::Error>,
+    /// A second Ctrl-C: the answer was not awaited.
+    abandoned: bool,
+}
+
+/// Sends one batch and, when the server refused some of its rows and so
+/// created none, the others once more.
+async fn send_batch(client: &Client, batch: &[&Row], interrupts: &mut Interrupts) -> Sent {
+    let error = match request(client, batch, interrupts).await {
+        Answer::Abandoned => return abandoned(batch),
+        Answer::Got(Ok(created)) => {
+            return Sent {
+                results: matched(batch, created),
+                error: None,
+                abandoned: false,
+            }
+        }
+        Answer::Got(Err(error)) => error,
+    };
+    let Some(items) = refused_items(&error, batch.len()) else {
+        return Sent {
+            results: failed(batch, &error),
+            error: Some(error),
+            abandoned: false,
+        };
+    };
+    // Rows with item errors get them; the others go again, once.
+    let mut results = Vec::new();
+    let mut others: Vec<&Row> = Vec::new();
+    let mut refused_lines = Vec::new();
+    for (index, row) in batch.iter().copied().enumerate() {
+        match items.get(&index) {
+            Some(message) => {
+                results.push(result(row, RowStatus::Failed, None, Some(message.clone())));
+                refused_lines.push(row.line);
+            }
+            None => others.push(row),
+        }
+    }
+    let mut sent = Sent {
+        results: Vec::new(),
+        error: Some(error),
+        abandoned: false,
+    };
+    if others.is_empty() {
+        // Nothing left to send.
+    } else if interrupts.count() > 0 {
+        results.extend(skipped(
+            &others,
+            "not sent again: interrupted (Ctrl-C); its batch was refused, so it was not invited",
+        ));
+    } else {
+        tracing::debug!(
+            rows = others.len(),
+            refused = refused_lines.len(),
+            "resending the rows of a refused batch without the refused ones"
+        );
+        match request(client, &others, interrupts).await {
+            Answer::Abandoned => {
+                let again = abandoned(&others);
+                results.extend(again.results);
+                sent.abandoned = true;
+            }
+            Answer::Got(Ok(created)) => results.extend(matched(&others, created)),
+            Answer::Got(Err(error)) => {
+                let mut again = failed(&others, &error);
+                let note = format!(
+                    " (sent again without line{} {} after its batch was refused; not sent a third time)",
+                    plural(refused_lines.len()),
+                    line_list(&refused_lines)
+                );
+                for row in &mut again {
+                    if let Some(message) = &mut row.error {
+                        message.push_str(&note);
+                    }
+                }
+                results.extend(again);
+                sent.error = Some(error);
+            }
+        }
+    }
+    results.sort_by_key(|r| r.line);
+    sent.results = results;
+    sent
+}
+
+/// A request's answer, unless a second Ctrl-C stopped the wait.
+enum Answer {
+    Got(assured::Result<Vec<InvitedProvider>>),
+    Abandoned,
+}
+
+async fn request(client: &Client, rows: &[&Row], interrupts: &mut Interrupts) -> Answer {
+    let invites: Vec<InviteProvider> = rows.iter().map(|r| r.invite.clone()).collect();
+    let providers = client.providers();
+    let call = providers.invite(&invites);
+    tokio::pin!(call);
+    loop {
+        if interrupts.count() >= 2 {
+            return Answer::Abandoned;
+        }
+        tokio::select! {
+            result = &mut call => return Answer::Got(result),
+            () = interrupts.next() => {}
+        }
+    }
+}
+
+/// The per-item messages of a 400 the server answered for a list body:
+/// the proof that nothing of the batch was created. `None` for any other
+/// failure, or item errors that do not fit the batch.
+fn refused_items(error: &assured::Error, rows: usize) -> Option<HashMap<usize, String>> {
+    let assured::Error::Validation(api) = error else {
+        return None;
+    };
+    if api.item_errors.is_empty() || api.item_errors.keys().any(|i| *i >= rows) {
+        return None;
+    }
+    Some(
+        api.item_errors
+            .iter()
+            .map(|(index, fields)| {
+                let message = fields
+                    .iter()
+                    .map(|(field, messages)| format!("{field}: {}", messages.join(" ")))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                (*index, message)
+            })
+            .collect(),
+    )
 }
 
 /// One row's result.
@@ -111,15 +290,33 @@ fn result(row: &Row, status: RowStatus, id: Option<Uuid>, error: Option<String>)
     }
 }
 
+fn skipped(rows: &[&Row], reason: &str) -> Vec<InviteResult> {
+    rows.iter()
+        .map(|row| result(row, RowStatus::Skipped, None, Some(reason.to_string())))
+        .collect()
+}
+
+fn abandoned(rows: &[&Row]) -> Sent {
+    let reason = "stopped waiting for the server's answer (Ctrl-C twice): \
+                  it may have been invited, check before sending it again";
+    Sent {
+        results: rows
+            .iter()
+            .map(|row| result(row, RowStatus::Unknown, None, Some(reason.into())))
+            .collect(),
+        error: None,
+        abandoned: true,
+    }
+}
+
 /// Pairs the created accounts with the rows: by email, else by position
 /// (the server answers in request order).
-fn matched(batch: &[Row], created: Vec<assured::models::InvitedProvider>) -> Vec<InviteResult> {
+fn matched(rows: &[&Row], created: Vec<InvitedProvider>) -> Vec<InviteResult> {
     let mut by_email: HashMap<String, Uuid> = created
         .iter()
         .map(|c| (c.email.to_lowercase(), c.id))
         .collect();
-    batch
-        .iter()
+    rows.iter()
         .enumerate()
         .map(|(index, row)| {
             let id = by_email
@@ -138,34 +335,25 @@ fn matched(batch: &[Row], created: Vec<assured::models::InvitedProvider>) -> Vec
         .collect()
 }
 
-/// The results of a batch the server refused or that never got an answer.
-fn refused(batch: &[Row], error: &assured::Error) -> Vec<InviteResult> {
-    let api = error.api_error();
-    let item_errors = api
-        .map(|e| &e.item_errors)
-        .filter(|items| !items.is_empty());
-    if let (Some(items), assured::Error::Validation(_)) = (item_errors, error) {
+/// The results of a batch that failed as a whole.
+fn failed(rows: &[&Row], error: &assured::Error) -> Vec<InviteResult> {
+    if let Some(items) = refused_items(error, rows.len()) {
         let culprits: Vec<u64> = items
             .keys()
-            .filter_map(|index| batch.get(*index).map(|row| row.line))
+            .filter_map(|index| rows.get(*index).map(|row| row.line))
             .collect();
-        return batch
+        return rows
             .iter()
             .enumerate()
             .map(|(index, row)| {
-                let message = match items.get(&index) {
-                    Some(fields) => fields
-                        .iter()
-                        .map(|(field, messages)| format!("{field}: {}", messages.join(" ")))
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                    None => format!(
+                let message = items.get(&index).cloned().unwrap_or_else(|| {
+                    format!(
                         "not invited: the server refused this batch because of line{} {} \
                          (a refused batch creates nothing)",
                         plural(culprits.len()),
                         line_list(&culprits)
-                    ),
-                };
+                    )
+                });
                 result(row, RowStatus::Failed, None, Some(message))
             })
             .collect();
@@ -174,8 +362,7 @@ fn refused(batch: &[Row], error: &assured::Error) -> Vec<InviteResult> {
     if let Some(hint) = uncertainty(error) {
         message.push_str(hint);
     }
-    batch
-        .iter()
+    rows.iter()
         .map(|row| result(row, RowStatus::Failed, None, Some(message.clone())))
         .collect()
 }

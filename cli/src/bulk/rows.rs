@@ -18,6 +18,11 @@ pub const COLUMNS: &[&str] = &[
     "cc_emails",
 ];
 
+/// A column the file may have that is not sent: the reason a rejects file
+/// (`--rejects`) gives each row, so that the file can be fixed and read
+/// again as it is.
+pub const REASON: &str = "reason";
+
 /// One checked row, ready to send.
 #[derive(Debug, Clone)]
 pub struct Row {
@@ -25,6 +30,43 @@ pub struct Row {
     pub line: u64,
     /// What is sent.
     pub invite: InviteProvider,
+    /// The row's cells as read, for the rejects file.
+    pub record: csv::StringRecord,
+}
+
+/// A row refused before sending, with everything wrong with it.
+#[derive(Debug, Clone)]
+pub struct Invalid {
+    /// The line of the file the row starts on.
+    pub line: u64,
+    /// The row's cells; `None` when the reader could not read them.
+    pub record: Option<csv::StringRecord>,
+    /// Its email cell as read (empty when none).
+    pub email: String,
+    /// What is wrong, at least one thing.
+    pub problems: Vec<Problem>,
+}
+
+impl Invalid {
+    /// All the row's problems on one line.
+    pub fn reason(&self) -> String {
+        self.problems
+            .iter()
+            .map(|p| format!("{}: {}", p.field, p.message))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// A file read and checked.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// The header as written (without a byte order mark).
+    pub headers: csv::StringRecord,
+    /// The rows ready to send, in file order.
+    pub rows: Vec<Row>,
+    /// The rows refused, in file order.
+    pub invalid: Vec<Invalid>,
 }
 
 /// One thing wrong with one row.
@@ -47,19 +89,82 @@ impl Problem {
         }
     }
 }
-/// Reads and checks every row; all problems of all rows, or the rows.
-pub fn parse(input: impl Read) -> Result<Vec<Row>, Vec<Problem>> {
+
+/// Line numbers from the reader's byte positions.
+///
+/// The reader's own `Position::line` is where it began reading a record,
+/// which is before the blank lines it skips and, with CRLF endings, before
+/// the `\n` of the previous line: one or more lines early. The byte offset
+/// is exact, so the line is counted from it, past those line endings.
+struct Lines<'a> {
+    bytes: &'a [u8],
+    /// How far `line` has been counted.
+    offset: usize,
+    /// The line at `offset`.
+    line: u64,
+}
+
+impl<'a> Lines<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Self {
+            bytes,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the first character at or after `position` that is not
+    /// a line ending. Positions only move forward.
+    fn of(&mut self, position: Option<&csv::Position>, default: u64) -> u64 {
+        let Some(position) = position else {
+            return default;
+        };
+        let mut start = usize::try_from(position.byte())
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
+        while matches!(self.bytes.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        if start < self.offset {
+            return self.line;
+        }
+        let newlines = self.bytes[self.offset..start]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        self.line += newlines as u64;
+        self.offset = start;
+        self.line
+    }
+}
+
+/// Reads and checks every row. A bad header fails the whole file; bad rows
+/// are set aside with their problems.
+///
+/// Line numbers are where each record starts in the file, not a count of
+/// records: they stay right with CRLF endings, a byte order mark, blank
+/// lines and quoted newlines (see [`Lines`]).
+pub fn parse(mut input: impl Read) -> Result<Parsed, Vec<Problem>> {
+    let mut bytes = Vec::new();
+    input
+        .read_to_end(&mut bytes)
+        .map_err(|e| vec![Problem::new(1, "file", format!("cannot be read: {e}"))])?;
+    let mut lines = Lines::new(&bytes);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
-        .from_reader(input);
+        .from_reader(bytes.as_slice());
     let headers = reader
         .headers()
-        .map_err(|e| vec![csv_problem(&e, 1)])?
+        .map_err(|e| vec![csv_problem(&e, lines.of(e.position(), 1))])?
         .clone();
-    let columns = columns(&headers)?;
-    let mut problems = Vec::new();
-    let mut rows = Vec::new();
+    let header_line = lines.of(headers.position(), 1);
+    let columns = columns(&headers, header_line)?;
+    let mut parsed = Parsed {
+        headers: headers.clone(),
+        rows: Vec::new(),
+        invalid: Vec::new(),
+    };
     let mut emails: HashMap<String, u64> = HashMap::new();
     let mut record = csv::StringRecord::new();
     loop {
@@ -67,7 +172,13 @@ pub fn parse(input: impl Read) -> Result<Vec<Row>, Vec<Problem>> {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                problems.push(csv_problem(&e, 0));
+                let problem = csv_problem(&e, lines.of(e.position(), 0));
+                parsed.invalid.push(Invalid {
+                    line: problem.line,
+                    record: None,
+                    email: String::new(),
+                    problems: vec![problem],
+                });
                 // A broken record (bad UTF-8) does not stop the check of the rest.
                 if e.position().is_none() {
                     break;
@@ -75,73 +186,90 @@ pub fn parse(input: impl Read) -> Result<Vec<Row>, Vec<Problem>> {
                 continue;
             }
         }
-        let line = record.position().map_or(0, |p| p.line());
+        let line = lines.of(record.position(), 0);
         if record.iter().all(str::is_empty) {
             continue;
         }
+        let invalid = |problems| Invalid {
+            line,
+            record: Some(record.clone()),
+            email: columns
+                .get("email")
+                .and_then(|i| record.get(*i))
+                .unwrap_or_default()
+                .to_string(),
+            problems,
+        };
         if record.len() > headers.len() {
-            problems.push(Problem::new(
-                line,
-                "row",
-                format!(
-                    "has {} fields, the header has {}",
-                    record.len(),
-                    headers.len()
-                ),
-            ));
+            let message = format!(
+                "has {} fields, the header has {}",
+                record.len(),
+                headers.len()
+            );
+            parsed
+                .invalid
+                .push(invalid(vec![Problem::new(line, "row", message)]));
             continue;
         }
         match check_row(line, &columns, &record) {
             Ok(invite) => {
                 let key = invite.email.to_lowercase();
                 if let Some(first) = emails.get(&key) {
-                    problems.push(Problem::new(
-                        line,
-                        "email",
-                        format!("duplicates line {first} ({})", invite.email),
-                    ));
+                    let message = format!("duplicates line {first} ({})", invite.email);
+                    parsed
+                        .invalid
+                        .push(invalid(vec![Problem::new(line, "email", message)]));
                 } else {
                     emails.insert(key, line);
-                    rows.push(Row { line, invite });
+                    parsed.rows.push(Row {
+                        line,
+                        invite,
+                        record: record.clone(),
+                    });
                 }
             }
-            Err(mut found) => problems.append(&mut found),
+            Err(found) => parsed.invalid.push(invalid(found)),
         }
     }
-    if problems.is_empty() {
-        Ok(rows)
-    } else {
-        Err(problems)
-    }
+    Ok(parsed)
 }
 
-/// A row the CSV reader could not read.
-fn csv_problem(error: &csv::Error, default_line: u64) -> Problem {
-    let line = error.position().map_or(default_line, |p| p.line());
+/// A row the CSV reader could not read, at `line`.
+fn csv_problem(error: &csv::Error, line: u64) -> Problem {
     Problem::new(line, "row", format!("cannot be read: {error}"))
 }
 
 /// Where each known column is in the file.
-fn columns(headers: &csv::StringRecord) -> Result<HashMap<&'static str, usize>, Vec<Problem>> {
+fn columns(
+    headers: &csv::StringRecord,
+    line: u64,
+) -> Result<HashMap<&'static str, usize>, Vec<Problem>> {
     let mut found = HashMap::new();
     let mut problems = Vec::new();
     for (index, header) in headers.iter().enumerate() {
         let name = header.trim().to_lowercase();
+        if name == REASON {
+            continue;
+        }
         match COLUMNS.iter().find(|c| **c == name) {
             Some(column) => {
                 if found.insert(*column, index).is_some() {
-                    problems.push(Problem::new(1, &name, "column appears twice"));
+                    problems.push(Problem::new(line, &name, "column appears twice"));
                 }
             }
             None => problems.push(Problem::new(
-                1,
+                line,
                 header,
                 format!("unknown column (expected {})", COLUMNS.join(", ")),
             )),
         }
     }
     if !found.contains_key("email") {
-        problems.push(Problem::new(1, "email", "the header has no email column"));
+        problems.push(Problem::new(
+            line,
+            "email",
+            "the header has no email column",
+        ));
     }
     if problems.is_empty() {
         Ok(found)
@@ -274,7 +402,7 @@ mod tests {
              Doe,jane@example.com,{LOCATION};{LOCATION},a@example.com; b@example.com,2024-03-01\n\
              ,sam@example.com,,,\n"
         );
-        let rows = parse(csv.as_bytes()).unwrap();
+        let rows = parse(csv.as_bytes()).unwrap().rows;
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].line, 2);
         assert_eq!(rows[0].invite.provider_practice_locations.len(), 2);
@@ -295,7 +423,7 @@ mod tests {
              \"multi\nline\"@example.com,,,\n\
              last@example.com,,,01/02/2024\n"
         );
-        let problems = parse(csv.as_bytes()).unwrap_err();
+        let problems = problems(&csv);
         let got: Vec<(u64, &str)> = problems
             .iter()
             .map(|p| (p.line, p.field.as_str()))
@@ -315,10 +443,74 @@ mod tests {
         assert!(problems[4].message.contains("duplicates line 2"));
     }
 
+    /// Every problem of every invalid row, in file order.
+    fn problems(csv: &str) -> Vec<Problem> {
+        let parsed = parse(csv.as_bytes()).unwrap();
+        parsed
+            .invalid
+            .into_iter()
+            .flat_map(|i| i.problems)
+            .collect()
+    }
+
+    /// The line of each good row, and of each invalid one.
+    fn lines(csv: &str) -> (Vec<u64>, Vec<u64>) {
+        let parsed = parse(csv.as_bytes()).unwrap();
+        (
+            parsed.rows.iter().map(|r| r.line).collect(),
+            parsed.invalid.iter().map(|i| i.line).collect(),
+        )
+    }
+
+    #[test]
+    fn lines_are_right_with_crlf() {
+        let csv = "email,first_name\r\na@example.com,A\r\nbad,B\r\nc@example.com,C\r\n";
+        assert_eq!(lines(csv), (vec![2, 4], vec![3]));
+        // CR is a line ending, not part of the last cell.
+        let parsed = parse(csv.as_bytes()).unwrap();
+        assert_eq!(parsed.rows[1].invite.first_name.as_deref(), Some("C"));
+    }
+
+    #[test]
+    fn lines_are_right_with_a_byte_order_mark() {
+        let csv = "\u{feff}email,first_name\na@example.com,A\nbad,B\n";
+        let parsed = parse(csv.as_bytes()).unwrap();
+        // The mark is not part of the first column's name.
+        assert_eq!(&parsed.headers[0], "email");
+        assert_eq!(lines(csv), (vec![2], vec![3]));
+    }
+
+    #[test]
+    fn lines_are_right_with_blank_lines() {
+        let csv = "email\n\na@example.com\n\n\nbad\n,\nc@example.com\n";
+        assert_eq!(lines(csv), (vec![3, 8], vec![6]));
+    }
+
+    #[test]
+    fn lines_are_right_after_quoted_newlines() {
+        let csv = "email,first_name\na@example.com,\"two\nlines\"\n\"x\r\ny\",B\nc@example.com,\"a\n\nb\"\nbad,C\n";
+        assert_eq!(lines(csv), (vec![2, 6], vec![4, 9]));
+        let parsed = parse(csv.as_bytes()).unwrap();
+        assert_eq!(
+            parsed.rows[0].invite.first_name.as_deref(),
+            Some("two\nlines")
+        );
+    }
+
+    #[test]
+    fn a_reason_column_is_read_and_not_sent() {
+        let parsed = parse("email,reason\na@example.com,email: taken\n".as_bytes()).unwrap();
+        assert_eq!(parsed.rows.len(), 1);
+        assert_eq!(&parsed.rows[0].record[1], "email: taken");
+    }
+
     #[test]
     fn headers_are_checked() {
         let problems = parse("first_name,mail\nJane,x\n".as_bytes()).unwrap_err();
         assert_eq!(problems.len(), 2);
         assert!(problems.iter().all(|p| p.line == 1));
+        // Blank lines before the header (CRLF here) count.
+        let problems = parse("\r\n\r\nmail\r\nx\r\n".as_bytes()).unwrap_err();
+        assert!(problems.iter().all(|p| p.line == 3), "{problems:?}");
     }
 }

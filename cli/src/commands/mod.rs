@@ -5,6 +5,9 @@ mod caqh_requests;
 mod org_joining_date;
 mod practice_location;
 mod providers;
+mod sandbox;
+
+pub use sandbox::run as sandbox;
 
 use std::{
     collections::HashSet,
@@ -17,7 +20,7 @@ use futures::StreamExt;
 use crate::{
     args::{Command, Format},
     exit::{Failure, Outcome},
-    output::{self, Sink},
+    output::{self, written, Sink},
     progress,
     records::Record,
 };
@@ -29,15 +32,8 @@ pub async fn run(command: Command, client: &Client, format: Format) -> Outcome {
         Command::PracticeLocation(command) => practice_location::run(command, client, format).await,
         Command::OrgJoiningDate(command) => org_joining_date::run(command, client, format).await,
         Command::CaqhRequests(command) => caqh_requests::run(command, client, format).await,
-    }
-}
-
-/// Maps an output error onto a failure; a closed pipe (`| head`) is not one.
-pub fn written(result: io::Result<()>) -> Outcome {
-    match result {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Failure::io("writing the output", &e)),
+        // Run by `sandbox` before a client exists.
+        Command::Sandbox(_) => Ok(()),
     }
 }
 

@@ -1,22 +1,22 @@
 //! `assured org-joining-date …`: read, set or clear a provider's
 //! organisation joining date, by provider profile id.
 
-use assured::Client;
+use assured::{models::ProviderOrgJoiningDate, Client};
 
 use super::print_one;
 use crate::{
     args::{Format, OrgJoiningDateCommand},
-    exit::Outcome,
+    exit::{Failure, Outcome},
 };
 
 /// Runs one `org-joining-date` subcommand.
 pub async fn run(command: OrgJoiningDateCommand, client: &Client, format: Format) -> Outcome {
     let providers = client.providers();
-    match command {
+    let (profile_id, what, result) = match command {
         OrgJoiningDateCommand::Get { profile_id } => {
             let what = format!("reading the joining date of profile {profile_id}");
             let date = providers.get_org_joining_date(profile_id.trim()).await;
-            print_one(format, &what, date)
+            (profile_id, what, date)
         }
         OrgJoiningDateCommand::Set {
             profile_id,
@@ -36,7 +36,32 @@ pub async fn run(command: OrgJoiningDateCommand, client: &Client, format: Format
             let updated = providers
                 .update_org_joining_date(profile_id.trim(), date)
                 .await;
-            print_one(format, &what, updated)
+            (profile_id, what, updated)
         }
+    };
+    match result {
+        Err(error @ assured::Error::NotFound(_)) => {
+            let mut failure = Failure::api(&what, &error);
+            failure
+                .message
+                .push_str(&hint(client, profile_id.trim()).await);
+            Err(failure)
+        }
+        other => print_one::<ProviderOrgJoiningDate>(format, &what, other),
+    }
+}
+
+/// What to try after a 404. The usual mistake is a provider's account id
+/// where the profile id belongs: when `id` is one, the hint names the
+/// profile id to use.
+async fn hint(client: &Client, id: &str) -> String {
+    match client.providers().get_profile_id(id).await {
+        Ok(profile) => format!(
+            " (hint: {id} is a provider's account id, not a profile id; \
+             its profile id is {profile})"
+        ),
+        Err(_) => " (hint: this takes a provider profile id; \
+                   `assured providers profile-id <account id>` prints it)"
+            .to_string(),
     }
 }

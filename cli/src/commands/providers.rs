@@ -6,12 +6,12 @@ use assured::{
     Client, ListParams,
 };
 
-use super::{print_all, print_one, print_page, written};
+use super::{print_all, print_one, print_page};
 use crate::{
     args::{CreateArgs, Format, ImportCaqhArgs, InviteArgs, ListArgs, ProvidersCommand},
     bulk,
     exit::{Code, Failure, Outcome},
-    output,
+    output::{self, written},
     records::ProfileId,
     secret,
 };
@@ -122,6 +122,7 @@ async fn invite(args: InviteArgs, client: &Client, format: Format) -> Outcome {
         let options = bulk::Options {
             batch_size: args.batch_size as usize,
             stop_on_error: args.stop_on_error,
+            rejects: args.rejects,
         };
         return bulk::invite_csv(client, path, options, format).await;
     }

@@ -1,7 +1,12 @@
 //! Bulk invites from CSV: every bad row reported before anything is sent,
 //! batches, per-row results, failed batches, and nothing sent twice.
 
-use std::collections::HashMap;
+use std::{
+    collections::HashMap,
+    time::{Duration, Instant},
+};
+
+use assured::sandbox::Sandbox;
 
 use serde_json::Value;
 
@@ -85,7 +90,8 @@ fn every_bad_row_is_reported_with_its_line_and_nothing_is_sent() {
     assert_eq!(
         last,
         format!(
-            "error: 7 invalid rows in {} (lines 3, 4, 5, 6, 7, 8, 9); nothing was sent",
+            "error: 7 invalid rows in {} (lines 3, 4, 5, 6, 7, 8, 9); nothing was sent \
+             (--rejects FILE sends the valid rows and writes these to FILE)",
             path.display()
         )
     );
@@ -207,7 +213,7 @@ fn a_failing_batch_is_reported_and_later_batches_still_go() {
 }
 
 #[test]
-fn a_row_refused_by_the_server_fails_its_batch_only() {
+fn a_refused_batch_is_sent_again_without_its_refused_rows() {
     let env = Env::new();
     let dir = tempfile::tempdir().unwrap();
     let taken = env.providers(1)[0].email.clone();
@@ -221,6 +227,12 @@ fn a_row_refused_by_the_server_fails_its_batch_only() {
         .arg(&path));
     assert_eq!(out.code, 1, "{}", out.stderr);
     let results = ndjson(&out.stdout);
+    // One result per row, in file order.
+    let lines: Vec<u64> = results
+        .iter()
+        .map(|r| r["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [2, 3, 4, 5, 6, 7]);
     let lines = by_line(&results);
     assert_eq!(lines[&2]["status"], "invited");
     assert_eq!(lines[&3]["status"], "invited");
@@ -230,22 +242,222 @@ fn a_row_refused_by_the_server_fails_its_batch_only() {
         lines[&4]["error"],
         "email: user with this email already exists."
     );
-    // Its batch mate: nothing of a refused batch is created.
-    assert_eq!(lines[&5]["status"], "failed");
-    let error = lines[&5]["error"].as_str().unwrap();
-    assert!(error.contains("because of line 4"), "{error}");
+    // Its batch mate: the refusal created nothing, so it went again alone.
+    assert_eq!(lines[&5]["status"], "invited", "{}", lines[&5]);
     assert_eq!(lines[&6]["status"], "invited");
     assert_eq!(lines[&7]["status"], "invited");
-    assert_eq!(env.posts(INVITE_PATH).len(), 3);
+    // Batch 1, batch 2, batch 2 again without line 4, batch 3.
+    let posts = env.posts(INVITE_PATH);
+    assert_eq!(posts.len(), 4);
+    assert!(posts[1].body.contains(&taken) && posts[1].body.contains("bulk3@example.com"));
+    assert!(posts[2].body.contains("bulk3@example.com") && !posts[2].body.contains(&taken));
+    assert_eq!(times_sent(&env, "bulk3@example.com"), 2);
     for email in [
         "bulk1@example.com",
         "bulk2@example.com",
-        "bulk3@example.com",
+        "bulk4@example.com",
     ] {
         assert_eq!(times_sent(&env, email), 1, "{email}");
     }
-    assert_eq!(env.sandbox.provider_count(), 34);
-    assert!(out.stderr.contains("lines 4, 5"), "{}", out.stderr);
+    assert_eq!(times_sent(&env, &taken), 1, "a refused row is not resent");
+    assert_eq!(env.sandbox.provider_count(), 35);
+    assert_eq!(
+        out.stderr.trim(),
+        "error: 1 of 6 rows not invited (line 4); 5 invited"
+    );
+}
+
+/// Waits (at most 10 s) until `done` holds.
+fn wait_for(what: &str, done: impl Fn() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn a_resent_batch_refused_again_is_not_sent_a_third_time() {
+    // Latency leaves time to plan a fault for the resend once it is logged
+    // (the sandbox logs a request, then waits, then answers).
+    let env = Env::with(
+        Sandbox::builder()
+            .seed(7)
+            .providers(30)
+            .latency(Duration::from_millis(300)),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let taken = env.providers(1)[0].email.clone();
+    let rows = vec![
+        "again1@example.com,,,,,,".to_string(),
+        format!("{taken},Al,Ready,,,,"),
+        "again2@example.com,,,,,,".to_string(),
+    ];
+    let path = csv_file(&dir, &file(&rows));
+    let out = std::thread::scope(|scope| {
+        let command =
+            scope.spawn(|| run(env.cmd().args(["providers", "invite", "--csv"]).arg(&path)));
+        wait_for("the resend", || env.posts(INVITE_PATH).len() == 2);
+        env.sandbox.fail_next(INVITE_PATH, 1, 400, None);
+        command.join().unwrap()
+    });
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(env.posts(INVITE_PATH).len(), 2, "no third send");
+    let results = ndjson(&out.stdout);
+    let lines = by_line(&results);
+    assert_eq!(
+        lines[&3]["error"],
+        "email: user with this email already exists."
+    );
+    for line in [2, 4] {
+        assert_eq!(lines[&line]["status"], "failed");
+        let error = lines[&line]["error"].as_str().unwrap();
+        assert!(error.contains("Injected"), "{error}");
+        assert!(
+            error.contains(
+                "sent again without line 3 after its batch was refused; not sent a third time"
+            ),
+            "{error}"
+        );
+    }
+    assert_eq!(env.sandbox.provider_count(), 30);
+}
+
+#[test]
+fn a_batch_failing_without_item_errors_is_not_resent() {
+    let env = Env::new();
+    let dir = tempfile::tempdir().unwrap();
+    let path = csv_file(&dir, &file(&good_rows(1, 2)));
+    // A 5xx may have created rows; a 400 without item errors proves nothing
+    // about which rows are at fault.
+    for status in [503, 400] {
+        env.sandbox.clear_requests();
+        env.sandbox.fail_next(INVITE_PATH, 1, status, None);
+        let out = run(env.cmd().args(["providers", "invite", "--csv"]).arg(&path));
+        assert_ne!(out.code, 0, "{}", out.stderr);
+        assert_eq!(env.posts(INVITE_PATH).len(), 1, "{status}");
+        let results = ndjson(&out.stdout);
+        assert!(results.iter().all(|r| r["status"] == "failed"), "{status}");
+    }
+}
+
+#[test]
+fn rejects_hold_the_rows_not_invited_in_the_inputs_columns() {
+    let env = Env::new();
+    let dir = tempfile::tempdir().unwrap();
+    let taken = env.providers(1)[0].email.clone();
+    // Columns in the user's own order, one the reader does not send.
+    let text = format!(
+        "last_name,email,first_name\n\
+         One,ok1@example.com,A\n\
+         Bad,not-an-email,B\n\
+         Taken,{taken},C\n\
+         Two,ok2@example.com,D\n"
+    );
+    let path = csv_file(&dir, &text);
+    let rejects = dir.path().join("rejects.csv");
+    let out = run(env
+        .cmd()
+        .args(["providers", "invite", "--batch-size", "10", "--csv"])
+        .arg(&path)
+        .arg("--rejects")
+        .arg(&rejects));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let results = ndjson(&out.stdout);
+    let statuses: Vec<(u64, &str)> = results
+        .iter()
+        .map(|r| (r["line"].as_u64().unwrap(), r["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            (2, "invited"),
+            (3, "invalid"),
+            (4, "failed"),
+            (5, "invited")
+        ]
+    );
+    assert_eq!(results[1]["email"], "not-an-email");
+    let written = std::fs::read_to_string(&rejects).unwrap();
+    let table = crate::support::csv_rows(&written);
+    assert_eq!(table[0], ["last_name", "email", "first_name", "reason"]);
+    assert_eq!(table.len(), 3, "{written}");
+    assert_eq!(table[1][..3], ["Bad", "not-an-email", "B"]);
+    assert!(table[1][3].starts_with("email: "), "{}", table[1][3]);
+    assert_eq!(
+        table[2][..3],
+        ["Taken".to_string(), taken.clone(), "C".into()]
+    );
+    assert_eq!(table[2][3], "email: user with this email already exists.");
+    assert!(out.stderr.contains("line 3: email"), "{}", out.stderr);
+    assert!(
+        out.stderr.trim_end().ends_with(&format!(
+            "error: 2 of 4 rows not invited (lines 3, 4); 2 invited, 1 invalid; rejects written to {}",
+            rejects.display()
+        )),
+        "{}",
+        out.stderr
+    );
+
+    // Fixed, the rejects file goes straight back in: its reason column is
+    // not sent, and the rows keep their columns.
+    let fixed = written
+        .replace("not-an-email", "fixed@example.com")
+        .replace(&taken, "fresh@example.com");
+    std::fs::write(&rejects, fixed).unwrap();
+    let again = run(env
+        .cmd()
+        .args(["providers", "invite", "--csv"])
+        .arg(&rejects));
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    let results = ndjson(&again.stdout);
+    assert_eq!(results.len(), 2);
+    assert!(results.iter().all(|r| r["status"] == "invited"));
+    let last = env.posts(INVITE_PATH).pop().unwrap();
+    assert!(!last.body.contains("reason") && last.body.contains("\"first_name\":\"B\""));
+}
+
+#[test]
+fn result_lines_are_file_lines_with_crlf_bom_blank_lines_and_quoted_newlines() {
+    let env = Env::new();
+    let dir = tempfile::tempdir().unwrap();
+    let text = "\u{feff}email,first_name\r\n\
+                \r\n\
+                l3@example.com,\"two\r\nlines\"\r\n\
+                \r\n\
+                l6@example.com,X\r\n\
+                bad,Y\r\n\
+                l8@example.com,Z\r\n";
+    let path = csv_file(&dir, text);
+    let rejects = dir.path().join("rejects.csv");
+    let out = run(env
+        .cmd()
+        .args(["providers", "invite", "--csv"])
+        .arg(&path)
+        .arg("--rejects")
+        .arg(&rejects));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let results = ndjson(&out.stdout);
+    let lines: Vec<(u64, &str)> = results
+        .iter()
+        .map(|r| (r["line"].as_u64().unwrap(), r["email"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            (3, "l3@example.com"),
+            (6, "l6@example.com"),
+            (7, "bad"),
+            (8, "l8@example.com")
+        ]
+    );
+    assert!(out.stderr.contains(": line 7: email:"), "{}", out.stderr);
+    // The byte order mark did not become part of the first column's name.
+    let posts = env.posts(INVITE_PATH);
+    assert!(posts[0].body.contains("\"email\":\"l3@example.com\""));
 }
 
 #[test]
@@ -299,4 +511,136 @@ fn a_wrong_key_stops_the_run_with_3() {
         .collect();
     assert_eq!(statuses, ["failed", "failed", "skipped", "skipped"]);
     assert_eq!(env.posts(INVITE_PATH).len(), 1);
+}
+
+/// Runs `assured providers invite --csv path --batch-size 2` against a
+/// sandbox answering after `latency`, sends SIGINT `presses` times once
+/// the first batch is in flight, and returns the run and how long the
+/// process took after the first press.
+#[cfg(unix)]
+fn interrupted(presses: usize, latency: Duration) -> (Env, crate::support::Run, Duration) {
+    use std::process::{Command, Stdio};
+
+    let env = Env::with(Sandbox::builder().seed(7).providers(30).latency(latency));
+    let dir = tempfile::tempdir().unwrap();
+    let path = csv_file(&dir, &file(&good_rows(1, 6)));
+    let child = Command::new(env!("CARGO_BIN_EXE_assured"))
+        .env_remove("RUST_LOG")
+        .env("ASSURED_API_KEY", env.sandbox.api_key())
+        .args(["--base-url", env.sandbox.base_url()])
+        .args(["providers", "invite", "--batch-size", "2", "--csv"])
+        .arg(&path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for("the first batch", || env.posts(INVITE_PATH).len() == 1);
+    let pressed = Instant::now();
+    for _ in 0..presses {
+        let status = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().unwrap();
+    let took = pressed.elapsed();
+    let run = crate::support::Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    };
+    (env, run, took)
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_finishes_the_batch_in_flight_and_prints_the_totals() {
+    let (env, out, _) = interrupted(1, Duration::from_millis(600));
+    assert_eq!(out.code, 130, "{}", out.stderr);
+    let results = ndjson(&out.stdout);
+    let statuses: Vec<&str> = results
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["invited", "invited", "skipped", "skipped", "skipped", "skipped"]
+    );
+    assert_eq!(results[2]["error"], "not sent: interrupted (Ctrl-C)");
+    assert_eq!(env.posts(INVITE_PATH).len(), 1);
+    assert_eq!(env.sandbox.provider_count(), 32);
+    assert!(
+        out.stderr
+            .contains("interrupted: finishing the batch in flight"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        out.stderr.lines().last().unwrap(),
+        "error: interrupted: 4 of 6 rows not invited (lines 4, 5, 6, 7); 2 invited, 4 not sent"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_twice_stops_waiting_and_says_what_is_unknown() {
+    let latency = Duration::from_secs(3);
+    let (_env, out, took) = interrupted(2, latency);
+    assert_eq!(out.code, 130, "{}", out.stderr);
+    assert!(took < latency, "waited {took:?} for the answer");
+    let results = ndjson(&out.stdout);
+    let statuses: Vec<&str> = results
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["unknown", "unknown", "skipped", "skipped", "skipped", "skipped"]
+    );
+    assert!(results[0]["error"]
+        .as_str()
+        .unwrap()
+        .contains("it may have been invited"));
+    assert_eq!(
+        out.stderr.lines().last().unwrap(),
+        "error: interrupted: 6 of 6 rows not invited (lines 2, 3, 4, 5, 6, 7); 0 invited, 4 not sent, 2 unknown"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_closed_output_does_not_stop_the_sending() {
+    use std::process::{Command, Stdio};
+
+    let env = Env::with(
+        Sandbox::builder()
+            .seed(7)
+            .providers(30)
+            .latency(Duration::from_millis(100)),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = csv_file(&dir, &file(&good_rows(1, 6)));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_assured"))
+        .env_remove("RUST_LOG")
+        .env("ASSURED_API_KEY", env.sandbox.api_key())
+        .args(["--base-url", env.sandbox.base_url()])
+        .args(["providers", "invite", "--batch-size", "2", "--csv"])
+        .arg(&path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // `| head -0`: the reader goes before the first batch is answered.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(env.posts(INVITE_PATH).len(), 3);
+    assert_eq!(env.sandbox.provider_count(), 36);
 }

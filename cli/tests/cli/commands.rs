@@ -364,10 +364,11 @@ fn help_documents_the_exit_codes_and_the_password_rule() {
     assert_eq!(out.code, 0);
     for text in [
         "Exit codes:",
-        "2  invalid input",
-        "3  not authorised",
-        "4  not found",
-        "5  rate limited",
+        "2    invalid input",
+        "3    not authorised",
+        "4    not found",
+        "5    rate limited",
+        "130  interrupted",
         "ASSURED_CAQH_PASSWORD",
     ] {
         assert!(out.stdout.contains(text), "{text}");

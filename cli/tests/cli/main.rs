@@ -3,6 +3,7 @@
 mod bulk;
 mod commands;
 mod exit_codes;
+mod first_contact;
 mod formats;
 mod secrets;
 mod support;
