@@ -93,7 +93,8 @@ async fn client_list_all(base: &str, concurrency: usize) -> (Duration, usize) {
     let started = Instant::now();
     let all = client
         .providers()
-        .list_all(&ListParams::new())
+        .walk(&ListParams::new())
+        .collect()
         .await
         .expect("list_all");
     (started.elapsed(), all.items.len())
@@ -104,7 +105,8 @@ async fn client_stream(base: &str, concurrency: usize) -> (Duration, usize) {
     let started = Instant::now();
     let n = client
         .providers()
-        .stream(&ListParams::new())
+        .walk(&ListParams::new())
+        .rows()
         .try_fold(0usize, |n, _| async move { Ok(n + 1) })
         .await
         .expect("stream");
@@ -156,13 +158,15 @@ async fn memory_child(mode: &str, base: &str) {
     let rows = match mode {
         "stream" => client
             .providers()
-            .stream(&ListParams::new())
+            .walk(&ListParams::new())
+            .rows()
             .try_fold(0usize, |n, _| async move { Ok(n + 1) })
             .await
             .expect("stream"),
         _ => client
             .providers()
-            .list_all(&ListParams::new())
+            .walk(&ListParams::new())
+            .collect()
             .await
             .expect("list_all")
             .items
@@ -301,7 +305,8 @@ async fn main() {
     let setup = client(sandbox.base_url(), 8);
     let npis: Vec<String> = setup
         .providers()
-        .list_all(&ListParams::new())
+        .walk(&ListParams::new())
+        .collect()
         .await
         .expect("roster")
         .items

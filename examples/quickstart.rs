@@ -25,7 +25,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let providers = client.providers();
     println!("sandbox Assured at {}", client.base_url());
 
-    // 1. List: one page, then everyone (pages fetched concurrently, in order).
+    // 1. List: one page, then a walk over everyone (pages fetched
+    // concurrently; every provider once, even while the roster changes).
     let page = providers
         .list(
             &ListParams::new()
@@ -41,16 +42,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for p in &page.results {
         println!(
             "  {:<24} NPI {}  profile {:>5.1}% complete",
-            p.full_name,
+            p.full_name.as_deref().unwrap_or("-"),
             p.npi.as_deref().unwrap_or("-"),
-            p.profile_completeness_percentage
+            p.profile_completeness_percentage.unwrap_or(0.0)
         );
     }
-    let everyone = providers.list_all(&ListParams::new()).await?;
+    let everyone = providers.walk(&ListParams::new()).collect().await?;
     println!(
-        "list_all: {} providers in {} pages",
+        "walk: {} providers in {} requests",
         everyone.items.len(),
-        everyone.pages
+        everyone.report.requests
     );
 
     // 2. Invite a provider.
@@ -69,18 +70,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .npi
         .unwrap_or_default();
     let found = providers.get_by_npi(&npi).await?;
-    println!("found by NPI {npi}: {} ({})", found.full_name, found.id);
+    let name = found.full_name.as_deref().unwrap_or("-");
+    println!("found by NPI {npi}: {name} ({})", found.id);
 
     // 4. Add them to a practice location.
     let location = sandbox.practice_locations()[0];
     let before = providers
-        .list_all_not_in_practice_location(location, &Default::default())
+        .walk_not_in_practice_location(location, &Default::default())
+        .collect()
         .await?;
     providers
         .add_to_practice_location(location, &[found.id])
         .await?;
     let after = providers
-        .list_all_not_in_practice_location(location, &Default::default())
+        .walk_not_in_practice_location(location, &Default::default())
+        .collect()
         .await?;
     println!(
         "practice location {location}: {} providers not in it before, {} after",
@@ -93,10 +97,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let date = providers
         .update_org_joining_date(&profile, chrono::NaiveDate::from_ymd_opt(2026, 12, 1))
         .await?;
-    println!(
-        "org joining date of profile {profile}: {:?}",
-        date.org_joining_date
-    );
+    let date = date
+        .org_joining_date
+        .map_or_else(|| "none".to_string(), |d| d.to_string());
+    println!("org joining date of profile {profile}: {date}");
 
     // Errors are typed: inviting the same email again is a per-item 400.
     let again: InviteProvider = InviteProvider::builder()

@@ -110,7 +110,7 @@ impl Providers<'_> {
     /// # Ok(()) }
     /// ```
     pub async fn list_df(&self, params: &ListParams) -> Result<DataFrame> {
-        providers_frame(&self.list_all(params).await?.items)
+        providers_frame(&self.walk(params).collect().await?.items)
     }
 
     /// Every user not in `practice_location` as a data frame (feature `polars`).
@@ -126,7 +126,8 @@ impl Providers<'_> {
         params: &PracticeLocationParams,
     ) -> Result<DataFrame> {
         let rows = self
-            .list_all_not_in_practice_location(practice_location, params)
+            .walk_not_in_practice_location(practice_location, params)
+            .collect()
             .await?;
         users_frame(&rows.items)
     }

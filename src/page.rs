@@ -46,16 +46,27 @@ pub(crate) fn page_error<T: serde::de::DeserializeOwned>(
     path: &str,
     offset: Option<u64>,
 ) -> crate::Error {
+    /// The envelope must decode for a row to be the one to blame.
     #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
     struct Rows {
+        count: i64,
+        next: Option<String>,
+        previous: Option<String>,
         results: Vec<serde_json::Value>,
     }
     if let progenitor_client::Error::InvalidResponsePayload(body, _) = &error {
         let rows = serde_json::from_slice::<Rows>(body).map(|r| r.results);
-        let failing = rows.into_iter().flatten().enumerate().find_map(|(row, value)| {
-            let message = serde_json::from_value::<T>(value.clone()).err()?.to_string();
-            Some((row, message, value))
-        });
+        let failing = rows
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .find_map(|(row, value)| {
+                let message = serde_json::from_value::<T>(value.clone())
+                    .err()?
+                    .to_string();
+                Some((row, message, value))
+            });
         if let Some((row, message, value)) = failing {
             return crate::Error::DecodeRow {
                 path: path.to_string(),

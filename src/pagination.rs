@@ -37,7 +37,8 @@ use futures::{future::BoxFuture, stream::BoxStream, Stream, StreamExt};
 use crate::{error::Result, page::Page};
 
 /// Fetches the page at (`offset`, `limit`) with the caller's filters.
-pub(crate) type Fetch<T> = Arc<dyn Fn(u64, u32) -> BoxFuture<'static, Result<Page<T>>> + Send + Sync>;
+pub(crate) type Fetch<T> =
+    Arc<dyn Fn(u64, u32) -> BoxFuture<'static, Result<Page<T>>> + Send + Sync>;
 
 mod sealed {
     pub trait Sealed {}
@@ -87,7 +88,7 @@ keyed! {
 pub struct WalkReport {
     /// List requests sent, heals included.
     pub requests: usize,
-    /// Pages whose rows joined the walk.
+    /// Pages that added rows to the walk.
     pub pages: usize,
     /// Rows yielded.
     pub rows: usize,

@@ -78,7 +78,10 @@ async fn no_secret_in_any_log_line_debug_or_display() {
     record(&mut out, p.list(&ListParams::new().limit(3)).await);
     record(
         &mut out,
-        p.list_all(&ListParams::new()).await.map(|c| c.items.len()),
+        p.walk(&ListParams::new())
+            .collect()
+            .await
+            .map(|c| c.items.len()),
     );
     let invite: InviteProvider = InviteProvider::builder()
         .email("leak.test@example.com")
@@ -111,7 +114,8 @@ async fn no_secret_in_any_log_line_debug_or_display() {
     record(&mut out, p.request_caqh_import(&request).await); // the server echoes the password
     record(
         &mut out,
-        p.list_all_caqh_import_requests(&CaqhImportRequestParams::new())
+        p.walk_caqh_import_requests(&CaqhImportRequestParams::new())
+            .collect()
             .await,
     );
     record(&mut out, p.get_by_npi("1234567890").await);

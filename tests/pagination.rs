@@ -1,12 +1,12 @@
-//! Whole-list walks on the wire: filters kept on every page, `next` read but
-//! never followed off-origin, each loop guard, caps, a capped `limit`, and
-//! concurrent prefetch in order with duplicates dropped.
+//! Walks on the wire: the exact windows asked for (filters kept, one row of
+//! overlap), `next` read but never followed, a server that caps `limit`, a
+//! `count` that lies either way, a server that ignores `offset`, a row that
+//! does not decode, and a huge `count` with a small cap.
 
 mod common;
 
 use assured::{Error, ListParams};
 use common::*;
-use futures::TryStreamExt;
 use httpmock::{Method::*, Mock, MockServer};
 use serde_json::{json, Value};
 
@@ -20,88 +20,101 @@ fn rows(range: std::ops::Range<usize>) -> Vec<Value> {
     range.map(|n| provider_json(&id(n), "1234567893")).collect()
 }
 
-/// A page at `offset` whose `next` link is `next` (a full URL or none).
-async fn page_at<'a>(
+/// Serves `all` as DRF would, a page of `size` rows at each offset in
+/// `offsets`, claiming `count` rows, for requests whose query is exactly
+/// `filters` plus `limit` and `offset` (sorted, as the client sends them).
+async fn serve<'a>(
     server: &'a MockServer,
-    query: &'static str,
+    path: &'static str,
+    filters: &[(&str, &str)],
+    all: &[Value],
     count: usize,
-    results: Vec<Value>,
-    next: Option<String>,
-) -> Mock<'a> {
-    let body = json!({"count": count, "next": next, "previous": null, "results": results});
-    server
-        .mock_async(move |when, then| {
-            when.method(GET)
-                .path(LIST)
-                .header("x-api-key", KEY)
-                .is_true(exact_query(query));
-            then.status(200).json_body(body);
-        })
-        .await
+    size: usize,
+    offsets: std::ops::Range<usize>,
+) -> Vec<Mock<'a>> {
+    let mut mocks = Vec::new();
+    for offset in offsets {
+        let mut pairs: Vec<(String, String)> = filters
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        pairs.push(("limit".into(), size.to_string()));
+        pairs.push(("offset".into(), offset.to_string()));
+        pairs.sort();
+        let query: String = pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("&");
+        let query: &'static str = Box::leak(query.into_boxed_str());
+        let results: Vec<Value> = all.iter().skip(offset).take(size).cloned().collect();
+        let next = (offset + size < count).then(|| {
+            format!(
+                "{}{path}?limit={size}&offset={}",
+                server.base_url(),
+                offset + size
+            )
+        });
+        let body = json!({"count": count, "next": next, "previous": null, "results": results});
+        mocks.push(
+            server
+                .mock_async(move |when, then| {
+                    when.method(GET)
+                        .path(path)
+                        .header("x-api-key", KEY)
+                        .is_true(exact_query(query));
+                    then.status(200).json_body(body);
+                })
+                .await,
+        );
+    }
+    mocks
 }
 
-fn link(server: &MockServer, query: &str) -> Option<String> {
-    Some(format!("{}{LIST}?{query}", server.base_url()))
+async fn calls(mocks: &[Mock<'_>]) -> Vec<usize> {
+    let mut out = Vec::new();
+    for mock in mocks {
+        out.push(mock.calls_async().await);
+    }
+    out
 }
 
 #[tokio::test]
-async fn sequential_walk_keeps_filters_and_ordering_on_every_page() {
+async fn windows_overlap_by_a_row_and_keep_the_filters() {
     let server = MockServer::start_async().await;
-    // The server's links carry only limit/offset; the client adds the filters.
-    let p0 = page_at(
-        &server,
-        "last_name=Doe&limit=2&offset=0&ordering=-email",
-        5,
-        rows(0..2),
-        link(&server, "limit=2&offset=2"),
-    )
-    .await;
-    let p1 = page_at(
-        &server,
-        "last_name=Doe&limit=2&offset=2&ordering=-email",
-        5,
-        rows(2..4),
-        link(&server, "limit=2&offset=4"),
-    )
-    .await;
-    let p2 = page_at(
-        &server,
-        "last_name=Doe&limit=2&offset=4&ordering=-email",
-        5,
-        rows(4..5),
-        None,
-    )
-    .await;
+    let filters = [("last_name", "Doe"), ("ordering", "-email")];
+    let mocks = serve(&server, LIST, &filters, &rows(0..5), 5, 3, 0..5).await;
     let all = client(&server)
         .providers()
-        .all(
+        .walk(
             &ListParams::new()
                 .last_name("Doe")
                 .ordering("-email")
-                .limit(2),
+                .limit(3),
         )
         .concurrency(1)
         .collect()
         .await
         .unwrap();
+    let got: Vec<String> = all.items.iter().map(|p| p.id.to_string()).collect();
+    assert_eq!(got, (0..5).map(id).collect::<Vec<_>>());
+    // Pages of 3 with a stride of 2: offsets 0, 2 and 4 (the short page).
+    assert_eq!(calls(&mocks).await, [1, 0, 1, 0, 1]);
+    let r = &all.report;
     assert_eq!(
-        all.items
-            .iter()
-            .map(|p| p.id.to_string())
-            .collect::<Vec<_>>(),
-        (0..5).map(id).collect::<Vec<_>>()
+        (r.requests, r.pages, r.rows),
+        (3, 2, 5),
+        "the short page only repeats row 4"
     );
     assert_eq!(
-        (all.pages, all.duplicates_dropped, all.truncated),
-        (3, 0, false)
+        (r.duplicates_dropped, r.heal_requests, r.truncated),
+        (0, 0, false)
     );
-    p0.assert_async().await;
-    p1.assert_async().await;
-    p2.assert_async().await;
+    assert!(!r.list_changed());
 }
 
 #[tokio::test]
-async fn a_next_link_to_another_origin_is_read_not_followed() {
+async fn a_next_link_to_another_origin_is_never_followed() {
     let server = MockServer::start_async().await;
     let elsewhere = MockServer::start_async().await;
     let trap = elsewhere
@@ -111,19 +124,28 @@ async fn a_next_link_to_another_origin_is_read_not_followed() {
                 .json_body(json!({"count": 0, "next": null, "previous": null, "results": []}));
         })
         .await;
-    let foreign = Some(format!(
+    let foreign = format!(
         "{}{LIST}?limit=2&offset=2&email=evil%40x.com",
         elsewhere.base_url()
-    ));
-    page_at(&server, "limit=2&offset=0", 3, rows(0..2), foreign).await;
-    let second = page_at(&server, "limit=2&offset=2", 3, rows(2..3), None).await;
+    );
+    let first = json!({"count": 3, "next": foreign, "previous": null, "results": rows(0..2)});
+    server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path(LIST)
+                .is_true(exact_query("limit=2&offset=0"));
+            then.status(200).json_body(first);
+        })
+        .await;
+    let rest = serve(&server, LIST, &[], &rows(0..3), 3, 2, 1..3).await;
     let all = client(&server)
         .providers()
-        .list_all(&ListParams::new().limit(2))
+        .walk(&ListParams::new().limit(2))
+        .collect()
         .await
         .unwrap();
     assert_eq!(all.items.len(), 3);
-    second.assert_async().await;
+    assert_eq!(calls(&rest).await, [1, 1]);
     assert_eq!(
         trap.calls_async().await,
         0,
@@ -132,310 +154,210 @@ async fn a_next_link_to_another_origin_is_read_not_followed() {
 }
 
 #[tokio::test]
-async fn a_next_that_repeats_an_offset_is_a_loop_error() {
+async fn a_server_that_ignores_offset_is_a_loop_error() {
     let server = MockServer::start_async().await;
-    page_at(
-        &server,
-        "limit=2&offset=0",
-        10,
-        rows(0..2),
-        link(&server, "limit=2&offset=2"),
-    )
-    .await;
-    // The second page points back to itself.
-    let looping = page_at(
-        &server,
-        "limit=2&offset=2",
-        10,
-        rows(2..4),
-        link(&server, "limit=2&offset=2"),
-    )
-    .await;
-    let err = client(&server)
-        .providers()
-        .all(&ListParams::new().limit(2))
-        .concurrency(1)
-        .collect()
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, Error::PaginationLoop { offset: 2, .. }),
-        "{err:?}"
-    );
-    assert_eq!(looping.calls_async().await, 1);
+    let same = json!({"count": 10, "previous": null, "results": rows(0..2),
+        "next": format!("{}{LIST}?limit=2&offset=2", server.base_url())});
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET).path(LIST);
+            then.status(200).json_body(same);
+        })
+        .await;
+    for concurrency in [1, 4] {
+        let err = client(&server)
+            .providers()
+            .walk(&ListParams::new().limit(2))
+            .concurrency(concurrency)
+            .collect()
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::PaginationLoop { .. }), "{err}");
+    }
+    assert!(mock.calls_async().await <= 2 * (1 + 3 + 4));
 }
 
 #[tokio::test]
-async fn a_next_pointing_backwards_is_a_loop_error() {
+async fn pages_that_end_before_count_end_the_walk() {
     let server = MockServer::start_async().await;
-    page_at(
-        &server,
-        "limit=2&offset=0",
-        10,
-        rows(0..2),
-        link(&server, "limit=2&offset=2"),
-    )
-    .await;
-    page_at(
-        &server,
-        "limit=2&offset=2",
-        10,
-        rows(2..4),
-        link(&server, "limit=2"),
-    )
-    .await;
-    let err = client(&server)
-        .providers()
-        .list_all(&ListParams::new().limit(2))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, Error::PaginationLoop { offset: 0, .. }),
-        "{err:?}"
-    );
-}
-
-#[tokio::test]
-async fn an_empty_page_ends_the_walk_even_with_a_next() {
-    let server = MockServer::start_async().await;
-    page_at(
-        &server,
-        "limit=2&offset=0",
-        2,
-        rows(0..2),
-        link(&server, "limit=2&offset=2"),
-    )
-    .await;
-    let empty = page_at(
-        &server,
-        "limit=2&offset=2",
-        2,
-        vec![],
-        link(&server, "limit=2&offset=4"),
-    )
-    .await;
-    let beyond = page_at(&server, "limit=2&offset=4", 2, rows(4..6), None).await;
+    // `count` says 100; the rows stop at 3.
+    let mocks = serve(&server, LIST, &[], &rows(0..3), 100, 2, 0..4).await;
     let all = client(&server)
         .providers()
-        .all(&ListParams::new().limit(2))
+        .walk(&ListParams::new().limit(2))
         .concurrency(1)
         .collect()
         .await
         .unwrap();
-    assert_eq!(all.items.len(), 2);
-    assert_eq!(empty.calls_async().await, 1);
-    assert_eq!(beyond.calls_async().await, 0);
+    assert_eq!(all.items.len(), 3);
+    assert_eq!(calls(&mocks).await, [1, 1, 1, 0]);
+    assert!(!all.report.truncated);
 }
 
 #[tokio::test]
-async fn caps_on_pages_and_items_stop_the_walk() {
+async fn pages_that_run_past_count_are_read_to_the_end() {
     let server = MockServer::start_async().await;
-    page_at(
-        &server,
-        "limit=2&offset=0",
-        6,
-        rows(0..2),
-        link(&server, "limit=2&offset=2"),
-    )
-    .await;
-    page_at(
-        &server,
-        "limit=2&offset=2",
-        6,
-        rows(2..4),
-        link(&server, "limit=2&offset=4"),
-    )
-    .await;
-    let last = page_at(&server, "limit=2&offset=4", 6, rows(4..6), None).await;
-    let client = client(&server);
-    let pages = client
-        .providers()
-        .all(&ListParams::new().limit(2))
-        .concurrency(1)
-        .max_pages(2)
-        .collect()
-        .await
-        .unwrap();
-    assert_eq!(
-        (pages.items.len(), pages.pages, pages.truncated),
-        (4, 2, true)
-    );
-    let items = client
-        .providers()
-        .all(&ListParams::new().limit(2))
-        .concurrency(1)
-        .max_items(3)
-        .collect()
-        .await
-        .unwrap();
-    assert_eq!((items.items.len(), items.truncated), (3, true));
-    let streamed: Vec<_> = client
-        .providers()
-        .all(&ListParams::new().limit(2))
-        .concurrency(1)
-        .max_items(3)
-        .stream()
-        .try_collect()
-        .await
-        .unwrap();
-    assert_eq!(streamed.len(), 3);
-    assert_eq!(last.calls_async().await, 0);
+    // `count` says 2 (and `next` is null from the first page); 5 rows come.
+    let mocks = serve(&server, LIST, &[], &rows(0..5), 2, 2, 0..5).await;
+    for concurrency in [1, 8] {
+        let all = client(&server)
+            .providers()
+            .walk(&ListParams::new().limit(2))
+            .concurrency(concurrency)
+            .collect()
+            .await
+            .unwrap();
+        let got: Vec<String> = all.items.iter().map(|p| p.id.to_string()).collect();
+        assert_eq!(got, (0..5).map(id).collect::<Vec<_>>(), "at {concurrency}");
+    }
+    // Past `count`, one page at a time: nothing is asked twice.
+    assert_eq!(calls(&mocks).await, [2, 2, 2, 2, 2]);
 }
 
 #[tokio::test]
 async fn a_server_that_caps_limit_is_followed_by_what_it_says() {
     let server = MockServer::start_async().await;
-    // Asked for 100, the server gives 2 a page and says so in its links.
-    page_at(
-        &server,
-        "limit=100&offset=0",
-        5,
-        rows(0..2),
-        link(&server, "limit=2&offset=2"),
-    )
-    .await;
-    let p1 = page_at(
-        &server,
-        "limit=2&offset=2",
-        5,
-        rows(2..4),
-        link(&server, "limit=2&offset=4"),
-    )
-    .await;
-    let p2 = page_at(&server, "limit=2&offset=4", 5, rows(4..5), None).await;
-    for concurrency in [1, 4] {
-        let all = client(&server)
-            .providers()
-            .all(&ListParams::new().limit(100))
-            .concurrency(concurrency)
-            .collect()
-            .await
-            .unwrap();
-        assert_eq!(all.items.len(), 5, "concurrency {concurrency}");
-    }
-    assert_eq!(p1.calls_async().await, 2);
-    assert_eq!(p2.calls_async().await, 2);
-}
-
-#[tokio::test]
-async fn concurrent_prefetch_yields_in_order_and_drops_shifted_duplicates() {
-    let server = MockServer::start_async().await;
-    // 10 rows in pages of 2; a row inserted meanwhile shifts row 3 onto
-    // the page at offset 4 as well.
-    page_at(
-        &server,
-        "limit=2&offset=0",
-        10,
-        rows(0..2),
-        link(&server, "limit=2&offset=2"),
-    )
-    .await;
-    let mut later = Vec::new();
-    for (query, range, next) in [
-        ("limit=2&offset=2", 2..4, Some("limit=2&offset=4")),
-        ("limit=2&offset=4", 3..5, Some("limit=2&offset=6")),
-        ("limit=2&offset=6", 5..7, Some("limit=2&offset=8")),
-        ("limit=2&offset=8", 7..9, None),
-    ] {
-        let next = next.and_then(|q| link(&server, q));
-        later.push(page_at(&server, query, 10, rows(range), next).await);
-    }
-    let client = client(&server);
-    let all = client
+    // Asked for 100, the server gives 2 a page and says so in its link.
+    let first = json!({"count": 5, "previous": null, "results": rows(0..2),
+        "next": format!("{}{LIST}?limit=2&offset=2", server.base_url())});
+    server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path(LIST)
+                .is_true(exact_query("limit=100&offset=0"));
+            then.status(200).json_body(first);
+        })
+        .await;
+    let rest = serve(&server, LIST, &[], &rows(0..5), 5, 2, 1..5).await;
+    let all = client(&server)
         .providers()
-        .all(&ListParams::new().limit(2))
-        .concurrency(4)
+        .walk(&ListParams::new().limit(100))
+        .concurrency(1)
         .collect()
         .await
         .unwrap();
-    let got: Vec<String> = all.items.iter().map(|p| p.id.to_string()).collect();
-    assert_eq!(got, (0..9).map(id).collect::<Vec<_>>());
-    assert_eq!((all.pages, all.duplicates_dropped), (5, 1));
-    for mock in &later {
-        assert_eq!(mock.calls_async().await, 1);
+    assert_eq!(all.items.len(), 5);
+    assert_eq!(calls(&rest).await, [1, 1, 1, 1]);
+}
+
+#[tokio::test]
+async fn a_huge_count_with_a_small_cap_makes_only_the_requests_it_needs() {
+    let server = MockServer::start_async().await;
+    let count = 1_000_000_000_000;
+    let mocks = serve(&server, LIST, &[], &rows(0..10), count, 2, 0..10).await;
+    for concurrency in [1, 4, 32] {
+        let all = client(&server)
+            .providers()
+            // A page of one row cannot overlap: the walk asks for two.
+            .walk(&ListParams::new().limit(1))
+            .concurrency(concurrency)
+            .max_items(3)
+            .collect()
+            .await
+            .unwrap();
+        assert_eq!(all.items.len(), 3);
+        assert!(all.report.truncated);
+        assert_eq!(all.report.count_at_start, Some(count as u64));
+        assert_eq!(all.report.requests, 2, "at {concurrency}");
     }
-    let list = client
+    assert_eq!(calls(&mocks).await[..3], [3, 3, 0]);
+}
+
+#[tokio::test]
+async fn a_row_that_does_not_decode_names_its_list_page_and_index() {
+    let server = MockServer::start_async().await;
+    let mut bad = rows(0..3);
+    bad[1].as_object_mut().unwrap().remove("id");
+    let body = json!({"count": 3, "next": null, "previous": null, "results": bad});
+    server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path(LIST)
+                .is_true(exact_query("limit=50&offset=40"));
+            then.status(200).json_body(body);
+        })
+        .await;
+    let err = client(&server)
         .providers()
-        .list_all(&ListParams::new().limit(2))
+        .list(&ListParams::new().limit(50).offset(40))
         .await
-        .unwrap();
-    assert_eq!(
-        list.items.len(),
-        9,
-        "the default concurrency walks the same"
+        .unwrap_err();
+    match &err {
+        Error::DecodeRow {
+            path,
+            offset,
+            row,
+            message,
+            snippet,
+        } => {
+            assert_eq!((path.as_str(), *offset, *row), (LIST, 40, 1));
+            assert!(message.contains("missing field `id`"), "{message}");
+            assert!(snippet.contains("jane.doe@example.com"), "{snippet}");
+            assert!(snippet.len() <= assured::BODY_SNIPPET_LIMIT + 8);
+        }
+        other => panic!("expected DecodeRow, got {other:?}"),
+    }
+    assert!(
+        err.to_string().contains("row 1 of the page at offset 40"),
+        "{err}"
     );
-    // The stream yields the same order (duplicates are the caller's to see).
-    let streamed: Vec<String> = client
-        .providers()
-        .stream(&ListParams::new().limit(2))
-        .map_ok(|p| p.id.to_string())
-        .try_collect()
-        .await
-        .unwrap();
-    assert_eq!(streamed.len(), 10);
-    assert_eq!(streamed[..4], got[..4]);
 }
 
 #[tokio::test]
 async fn the_default_page_size_is_the_clients() {
     let server = MockServer::start_async().await;
-    let only = page_at(&server, "limit=100&offset=0", 1, rows(0..1), None).await;
+    let only = serve(&server, LIST, &[], &rows(0..1), 1, 100, 0..1).await;
     let all = client(&server)
         .providers()
-        .list_all(&ListParams::new())
+        .walk(&ListParams::new())
+        .collect()
         .await
         .unwrap();
     assert_eq!(all.items.len(), 1);
-    only.assert_async().await;
+    assert_eq!(calls(&only).await, [1]);
 }
 
 #[tokio::test]
 async fn not_in_practice_location_and_caqh_requests_walk_too() {
     let server = MockServer::start_async().await;
-    let user = |n: usize| json!({"id": id(n), "email": format!("u{n}@example.com"), "user_type": "provider"});
-    let base = server.base_url();
-    server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/api/v1/users/providers-not-in-practice-loc/")
-                .is_true(exact_query("limit=1&offset=0&practice_location=6b1f0a52-8a5e-4c0e-9d7b-3e2f1a4c5d6e"));
-            then.status(200).json_body(json!({"count": 2, "previous": null, "results": [user(0)],
-                "next": format!("{base}/api/v1/users/providers-not-in-practice-loc/?limit=1&offset=1")}));
-        })
-        .await;
-    server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/api/v1/users/providers-not-in-practice-loc/")
-                .is_true(exact_query(
-                    "limit=1&offset=1&practice_location=6b1f0a52-8a5e-4c0e-9d7b-3e2f1a4c5d6e",
-                ));
-            then.status(200).json_body(
-                json!({"count": 2, "next": null, "previous": null, "results": [user(1)]}),
-            );
-        })
-        .await;
-    server
-        .mock_async(|when, then| {
-            when.method(GET).path("/api/v1/users/request-caqh-import/").is_true(exact_query("limit=100&offset=0"));
-            then.status(200).json_body(json!({"count": 1, "next": null, "previous": null,
-                "results": [{"id": 7, "caqh_username": "jdoe_caqh", "caqh_password": "pw-123456", "full_name": "J D"}]}));
-        })
-        .await;
-    let client = client(&server);
-    let location = LOCATION_ID.parse().unwrap();
-    let users = client
-        .providers()
-        .list_all_not_in_practice_location(
-            location,
-            &assured::PracticeLocationParams::new().limit(1),
+    const NOT_IN: &str = "/api/v1/users/providers-not-in-practice-loc/";
+    let users: Vec<Value> = (0..3)
+        .map(
+            |n| json!({"id": id(n), "email": format!("u{n}@example.com"), "user_type": "provider"}),
         )
+        .collect();
+    let location = [("practice_location", LOCATION_ID)];
+    let user_pages = serve(&server, NOT_IN, &location, &users, 3, 2, 0..3).await;
+    let caqh = vec![
+        json!({"id": 7, "caqh_username": "jdoe_caqh", "caqh_password": "pw-123456", "full_name": "J D"}),
+    ];
+    serve(
+        &server,
+        "/api/v1/users/request-caqh-import/",
+        &[],
+        &caqh,
+        1,
+        100,
+        0..1,
+    )
+    .await;
+    let client = client(&server);
+    let found = client
+        .providers()
+        .walk_not_in_practice_location(
+            LOCATION_ID.parse().unwrap(),
+            &assured::PracticeLocationParams::new().limit(2),
+        )
+        .concurrency(1)
+        .collect()
         .await
         .unwrap();
-    assert_eq!(users.items.len(), 2);
+    assert_eq!(found.items.len(), 3);
+    assert_eq!(calls(&user_pages).await, [1, 1, 1]);
     let requests = client
         .providers()
-        .list_all_caqh_import_requests(&Default::default())
+        .walk_caqh_import_requests(&Default::default())
+        .collect()
         .await
         .unwrap();
     assert_eq!(requests.items[0].id, 7);

@@ -76,7 +76,8 @@ async fn the_seed_data_is_realistic_and_valid() {
         .client()
         .unwrap()
         .providers()
-        .list_all(&ListParams::new())
+        .walk(&ListParams::new())
+        .collect()
         .await
         .unwrap();
     assert_eq!(all.items.len(), 500);
@@ -98,7 +99,7 @@ async fn the_seed_data_is_realistic_and_valid() {
             p.id.to_string(),
             "profile ids differ from account ids"
         );
-        assert!((0.0..=100.0).contains(&p.profile_completeness_percentage));
+        assert!((0.0..=100.0).contains(&p.profile_completeness_percentage.unwrap()));
         inactive += usize::from(p.is_active == Some(false));
     }
     assert!((5..100).contains(&inactive), "a few inactive: {inactive}");
@@ -133,7 +134,8 @@ async fn the_main_flow_list_invite_find_by_npi_add_to_location() {
     let by_npi = providers.get_by_npi(&npi).await.unwrap();
     assert_eq!(by_npi.id, id);
     let missing = providers
-        .list_all_not_in_practice_location(location, &PracticeLocationParams::new())
+        .walk_not_in_practice_location(location, &PracticeLocationParams::new())
+        .collect()
         .await
         .unwrap();
     assert!(missing.items.iter().any(|u| u.id == id));
@@ -142,7 +144,8 @@ async fn the_main_flow_list_invite_find_by_npi_add_to_location() {
         .await
         .unwrap();
     let missing_after = providers
-        .list_all_not_in_practice_location(location, &PracticeLocationParams::new())
+        .walk_not_in_practice_location(location, &PracticeLocationParams::new())
+        .collect()
         .await
         .unwrap();
     assert!(!missing_after.items.iter().any(|u| u.id == id));
@@ -208,7 +211,8 @@ async fn create_import_and_caqh_requests_are_kept() {
         Some(SourceOfJoining::ProviderCreateApi)
     );
     let by_client = providers
-        .list_all(&ListParams::new().client(sandbox.clients()[1]))
+        .walk(&ListParams::new().client(sandbox.clients()[1]))
+        .collect()
         .await
         .unwrap();
     assert!(by_client.items.iter().any(|p| p.id == created.id));
@@ -228,7 +232,7 @@ async fn create_import_and_caqh_requests_are_kept() {
             .await
             .unwrap()
             .full_name,
-        "Im Ported"
+        Some("Im Ported".to_string())
     );
 
     let request: NewCaqhImportRequest = NewCaqhImportRequest::builder()
@@ -239,7 +243,8 @@ async fn create_import_and_caqh_requests_are_kept() {
         .unwrap();
     let recorded = providers.request_caqh_import(&request).await.unwrap();
     let mine = providers
-        .list_all_caqh_import_requests(&CaqhImportRequestParams::new().provider(imported.id))
+        .walk_caqh_import_requests(&CaqhImportRequestParams::new().provider(imported.id))
+        .collect()
         .await
         .unwrap();
     assert_eq!(
@@ -266,7 +271,8 @@ async fn filters_ordering_and_a_capped_limit() {
     let client = sandbox.client().unwrap();
     let providers = client.providers();
     let all = providers
-        .list_all(&ListParams::new().limit(100))
+        .walk(&ListParams::new().limit(100))
+        .collect()
         .await
         .unwrap();
     assert_eq!(
@@ -275,7 +281,8 @@ async fn filters_ordering_and_a_capped_limit() {
         "a server capping limit at 40 is followed"
     );
     let inactive = providers
-        .list_all(&ListParams::new().is_active(false))
+        .walk(&ListParams::new().is_active(false))
+        .collect()
         .await
         .unwrap();
     assert_eq!(
@@ -286,7 +293,8 @@ async fn filters_ordering_and_a_capped_limit() {
             .count()
     );
     let sorted = providers
-        .list_all(&ListParams::new().ordering("-email"))
+        .walk(&ListParams::new().ordering("-email"))
+        .collect()
         .await
         .unwrap();
     let mut emails: Vec<_> = all.items.iter().map(|p| p.email.clone()).collect();
@@ -307,13 +315,15 @@ async fn filters_ordering_and_a_capped_limit() {
         .unwrap();
     assert_eq!(found.results[0].id, someone.id);
     let search = providers
-        .list_all(&ListParams::new().search(someone.last_name.clone().unwrap().to_lowercase()))
+        .walk(&ListParams::new().search(someone.last_name.clone().unwrap().to_lowercase()))
+        .collect()
         .await
         .unwrap();
     assert!(search.items.iter().any(|p| p.id == someone.id));
     let ids = [all.items[1].id, all.items[2].id];
     let by_ids = providers
-        .list_all(&ListParams::new().id_in(ids))
+        .walk(&ListParams::new().id_in(ids))
+        .collect()
         .await
         .unwrap();
     assert_eq!(by_ids.items.len(), 2);

@@ -42,8 +42,15 @@ async fn walk_under(sandbox: &Sandbox, churn: Churn, concurrency: usize, limit: 
     let after: HashSet<Uuid> = sandbox.provider_ids().into_iter().collect();
     let yielded: Vec<Uuid> = walked.items.iter().map(|p| p.id).collect();
     let unique: HashSet<Uuid> = yielded.iter().copied().collect();
-    assert_eq!(unique.len(), yielded.len(), "{churn:?} at {concurrency}: a row came twice");
-    let lost: Vec<&Uuid> = before.intersection(&after).filter(|id| !unique.contains(id)).collect();
+    assert_eq!(
+        unique.len(),
+        yielded.len(),
+        "{churn:?} at {concurrency}: a row came twice"
+    );
+    let lost: Vec<&Uuid> = before
+        .intersection(&after)
+        .filter(|id| !unique.contains(id))
+        .collect();
     assert!(
         lost.is_empty(),
         "{churn:?} at {concurrency}: {} surviving providers lost; {:?}",
@@ -68,10 +75,18 @@ async fn replay(op: ChurnOp, at: ChurnAt) {
             requests += report.requests;
             changed += usize::from(report.list_changed());
         }
-        eprintln!("{op:?} {at:?} at {concurrency}: {requests} requests, {heals} heals in {REPS} walks");
-        assert_eq!(changed, REPS, "{op:?} {at:?} at {concurrency}: every walk saw the change");
+        eprintln!(
+            "{op:?} {at:?} at {concurrency}: {requests} requests, {heals} heals in {REPS} walks"
+        );
+        assert_eq!(
+            changed, REPS,
+            "{op:?} {at:?} at {concurrency}: every walk saw the change"
+        );
         if op == ChurnOp::Delete && at == ChurnAt::Front {
-            assert!(heals > 0, "deletes at the front must be healed at {concurrency}");
+            assert!(
+                heals > 0,
+                "deletes at the front must be healed at {concurrency}"
+            );
         }
     }
 }
@@ -101,14 +116,30 @@ async fn an_unchanging_roster_costs_under_ten_percent_more_requests() {
     let sandbox = sandbox(10_000).await;
     let client = sandbox.client().unwrap();
     for concurrency in [1, 4, 16] {
-        let all = client.providers().walk(&ListParams::new()).concurrency(concurrency).collect().await.unwrap();
+        let all = client
+            .providers()
+            .walk(&ListParams::new())
+            .concurrency(concurrency)
+            .collect()
+            .await
+            .unwrap();
         let r = &all.report;
         assert_eq!(all.items.len(), 10_000);
         // 100 pages of 100 rows without overlap.
-        assert!(r.requests <= 110, "{} requests at {concurrency}", r.requests);
-        assert_eq!((r.heal_requests, r.duplicates_dropped, r.pages_discarded), (0, 0, 0));
+        assert!(
+            r.requests <= 110,
+            "{} requests at {concurrency}",
+            r.requests
+        );
+        assert_eq!(
+            (r.heal_requests, r.duplicates_dropped, r.pages_discarded),
+            (0, 0, 0)
+        );
         assert!(!r.list_changed());
-        assert_eq!((r.count_at_start, r.count_at_end), (Some(10_000), Some(10_000)));
+        assert_eq!(
+            (r.count_at_start, r.count_at_end),
+            (Some(10_000), Some(10_000))
+        );
     }
 }
 
@@ -117,16 +148,31 @@ async fn truncated_is_exact_on_a_page_boundary() {
     for (roster, truncated) in [(10, true), (4, false), (5, true)] {
         let sandbox = sandbox(roster).await;
         let client = sandbox.client().unwrap();
-        let walk = client.providers().walk(&ListParams::new().limit(2)).max_items(4);
+        let walk = client
+            .providers()
+            .walk(&ListParams::new().limit(2))
+            .max_items(4);
         let all = walk.collect().await.unwrap();
         assert_eq!(all.items.len(), 4.min(roster));
         assert_eq!(all.report.truncated, truncated, "{roster} rows");
     }
     let sandbox = sandbox(10).await;
     let client = sandbox.client().unwrap();
-    let all = client.providers().walk(&ListParams::new().limit(5)).max_items(10).collect().await.unwrap();
+    let all = client
+        .providers()
+        .walk(&ListParams::new().limit(5))
+        .max_items(10)
+        .collect()
+        .await
+        .unwrap();
     assert_eq!((all.items.len(), all.report.truncated), (10, false));
-    let pages = client.providers().walk(&ListParams::new().limit(4)).max_pages(2).collect().await.unwrap();
+    let pages = client
+        .providers()
+        .walk(&ListParams::new().limit(4))
+        .max_pages(2)
+        .collect()
+        .await
+        .unwrap();
     assert_eq!(pages.report.pages, 2);
     assert!(pages.report.truncated);
 }
@@ -157,9 +203,19 @@ async fn the_three_shapes_agree_and_report() {
 
 #[tokio::test]
 async fn nulled_computed_fields_decode_and_lookups_handle_them() {
-    let sandbox = Sandbox::builder().providers(1_000).null_computed_every(50).start().await.unwrap();
+    let sandbox = Sandbox::builder()
+        .providers(1_000)
+        .null_computed_every(50)
+        .start()
+        .await
+        .unwrap();
     let client = sandbox.client().unwrap();
-    let all = client.providers().walk(&ListParams::new()).collect().await.unwrap();
+    let all = client
+        .providers()
+        .walk(&ListParams::new())
+        .collect()
+        .await
+        .unwrap();
     assert_eq!(all.items.len(), 1_000);
     let nulled: Vec<_> = all.items.iter().filter(|p| p.full_name.is_none()).collect();
     assert_eq!(nulled.len(), 20);
@@ -167,10 +223,18 @@ async fn nulled_computed_fields_decode_and_lookups_handle_them() {
         assert!(p.npi.is_none() && p.provider_profile_id.is_none());
         assert!(p.profile_completeness_percentage.is_none());
     }
-    let err = client.providers().get_profile_id(&nulled[0].id.to_string()).await.unwrap_err();
+    let err = client
+        .providers()
+        .get_profile_id(&nulled[0].id.to_string())
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::MissingProfileId { .. }), "{err}");
     let whole = all.items.iter().find(|p| p.npi.is_some()).unwrap();
-    let found = client.providers().get_by_npi(whole.npi.as_deref().unwrap()).await.unwrap();
+    let found = client
+        .providers()
+        .get_by_npi(whole.npi.as_deref().unwrap())
+        .await
+        .unwrap();
     assert_eq!(found.id, whole.id);
     let location = sandbox.practice_locations()[0];
     let users = client

@@ -81,9 +81,9 @@ async fn list_sends_every_filter_in_order_and_decodes_the_page() {
     assert_eq!(p.first_name.as_deref(), Some("Jane"));
     assert_eq!(p.middle_name, None);
     assert_eq!(p.npi.as_deref(), Some("1234567893"));
-    assert_eq!(p.full_name, "Jane Doe");
+    assert_eq!(p.full_name.as_deref(), Some("Jane Doe"));
     assert_eq!(p.provider_profile_id.as_deref(), Some(PROFILE_ID));
-    assert_eq!(p.profile_completeness_percentage, 87.5);
+    assert_eq!(p.profile_completeness_percentage, Some(87.5));
     assert_eq!(p.is_active, Some(true));
     assert_eq!(p.user_type, None);
 }
@@ -293,7 +293,7 @@ async fn not_in_practice_location_sends_the_location_and_decodes_users() {
         .unwrap();
     mock.assert_async().await;
     assert_eq!(page.count, 41);
-    assert_eq!(page.results[0].user_type, UserType::Provider);
+    assert_eq!(page.results[0].user_type, Some(UserType::Provider));
 }
 
 #[tokio::test]

@@ -1,7 +1,10 @@
 //! The configured client: from `ASSURED_API_KEY` and the base URL, or a
 //! fresh embedded sandbox with `--sandbox`.
 
-use assured::{sandbox::Sandbox, Client};
+use assured::{
+    sandbox::{Sandbox, SandboxError},
+    Client,
+};
 
 use crate::{
     args::Global,
@@ -34,17 +37,21 @@ pub async fn start_sandbox(global: &Global) -> Result<Sandbox, Failure> {
 }
 
 /// Why the sandbox did not start, and what to do about it.
-fn start_error(error: &std::io::Error, port: Option<u16>) -> String {
+fn start_error(error: &SandboxError, port: Option<u16>) -> String {
     use std::io::ErrorKind;
-    match (error.kind(), port) {
-        (ErrorKind::AddrInUse, Some(port)) => format!(
+    match (error, port) {
+        (SandboxError::PortInUse { .. }, Some(port)) => format!(
             "starting the sandbox: port {port} on 127.0.0.1 is already in use; \
              choose another --sandbox-port, or leave it out for a free one"
         ),
-        (ErrorKind::PermissionDenied, Some(port)) => format!(
-            "starting the sandbox: not allowed to listen on port {port} \
-             (ports below 1024 need privileges); choose another --sandbox-port"
-        ),
+        (SandboxError::Bind { source, .. }, Some(port))
+            if source.kind() == ErrorKind::PermissionDenied =>
+        {
+            format!(
+                "starting the sandbox: not allowed to listen on port {port} \
+                 (ports below 1024 need privileges); choose another --sandbox-port"
+            )
+        }
         _ => format!("starting the sandbox: {error}"),
     }
 }

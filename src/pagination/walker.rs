@@ -204,7 +204,11 @@ impl<T: Keyed + Send + 'static> Walker<T> {
 
     /// Whether `page` shares a row with the rows already trusted.
     fn joins(&self, page: &Page<T>) -> bool {
-        self.overlap == 0 || page.results.iter().any(|row| self.seen.contains(&row.key()))
+        self.overlap == 0
+            || page
+                .results
+                .iter()
+                .any(|row| self.seen.contains(&row.key()))
     }
 
     /// Re-reads around the frontier until a page joins the trusted rows,
@@ -267,10 +271,9 @@ impl<T: Keyed + Send + 'static> Walker<T> {
                 repeated += 1;
             }
         }
-        let extends = self
-            .frontier
-            .as_ref()
-            .is_none_or(|f| source == Source::Heal || offset + len as u64 >= f.offset + f.len as u64);
+        let extends = self.frontier.as_ref().is_none_or(|f| {
+            source == Source::Heal || offset + len as u64 >= f.offset + f.len as u64
+        });
         if extends && len > 0 {
             self.frontier = Some(Frontier { offset, len, count });
         }

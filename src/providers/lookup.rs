@@ -95,15 +95,15 @@ impl Providers<'_> {
         Ok(Found { found, missing })
     }
 
-    /// Every row the server returns for `id_in` = these ids (all pages).
+    /// The rows the server returns for `id_in` = these ids: one page holds
+    /// them all (at most 50). A server that ignores `id_in` answers with
+    /// everyone; one page of strangers, dropped by the callers, is enough.
     async fn fetch_ids(&self, ids: &[Uuid]) -> Result<Vec<Provider>> {
         let params = ListParams::new()
             .id_in(ids.iter().copied())
-            .limit(ids.len().max(1) as u32);
-        // A server that ignores `id_in` answers with everyone: stop after as
-        // many rows as ids instead of walking the whole roster.
-        let walk = self.walk(&params).concurrency(1).max_items(ids.len());
-        Ok(walk.collect().await?.items)
+            .limit(ids.len().max(1) as u32)
+            .offset(0);
+        Ok(self.list(&params).await?.results)
     }
 
     /// The `provider_profile_id` of a provider (the id the Provider Profile

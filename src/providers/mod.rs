@@ -71,7 +71,7 @@ impl<'c> Providers<'c> {
     ///     .list(&ListParams::new().last_name("Doe").limit(100))
     ///     .await?;
     /// for provider in &page.results {
-    ///     println!("{} {:?}", provider.full_name, provider.npi);
+    ///     println!("{:?} {:?}", provider.full_name, provider.npi);
     /// }
     /// # Ok(()) }
     /// ```

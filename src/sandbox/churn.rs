@@ -77,8 +77,8 @@ impl FromStr for Churn {
             "delete-random" => (ChurnOp::Delete, ChurnAt::Random),
             other => {
                 return Err(format!(
-                "{other:?}: use insert-front, insert-random, delete-front or delete-random[:N]"
-            ))
+                    "{other:?}: use insert-front, insert-random, delete-front or delete-random[:N]"
+                ))
             }
         };
         Ok(Self::new(op, at).every(every))
@@ -99,7 +99,7 @@ pub(crate) fn before_list(shared: &Shared) {
         return;
     };
     let n = shared.list_requests.fetch_add(1, Ordering::SeqCst) + 1;
-    if n % churn.every != 0 {
+    if !n.is_multiple_of(churn.every) {
         return;
     }
     let mut gen = shared.gen.lock().unwrap_or_else(|e| e.into_inner());

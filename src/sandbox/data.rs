@@ -92,7 +92,8 @@ pub(crate) fn seed(state: &mut State, gen: &mut Gen, providers: usize, null_ever
         let id = record.listing.id;
         let mut record = record;
         record.listing.is_active = Some(gen.0.u8(0..20) != 0);
-        record.listing.profile_completeness_percentage = Some(f64::from(gen.0.u16(0..=1000)) / 10.0);
+        record.listing.profile_completeness_percentage =
+            Some(f64::from(gen.0.u16(0..=1000)) / 10.0);
         record.client = Some(state.clients[n % state.clients.len()]);
         if gen.0.bool() {
             record.org_joining_date = NaiveDate::from_ymd_opt(

@@ -59,7 +59,8 @@ impl State {
     pub(crate) fn insert_at(&mut self, index: usize, record: ProviderRecord) {
         self.insert(record);
         if let Some(record) = self.providers.pop() {
-            self.providers.insert(index.min(self.providers.len()), record);
+            self.providers
+                .insert(index.min(self.providers.len()), record);
             self.reindex();
         }
     }

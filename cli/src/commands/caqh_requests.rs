@@ -27,7 +27,7 @@ pub async fn run(command: CaqhRequestsCommand, client: &Client, format: Format) 
             }
             let what = "listing CAQH import requests";
             if paging.all {
-                let walk = providers.all_caqh_import_requests(&params);
+                let walk = providers.walk_caqh_import_requests(&params);
                 print_all(format, what, walk, paging.max_items).await
             } else {
                 print_page(

@@ -9,12 +9,9 @@ mod sandbox;
 
 pub use sandbox::run as sandbox;
 
-use std::{
-    collections::HashSet,
-    io::{self, IsTerminal},
-};
+use std::io::{self, IsTerminal};
 
-use assured::{Client, Keyed, Page, Paginator};
+use assured::{Client, Keyed, Page, Walk};
 use futures::StreamExt;
 
 use crate::{
@@ -61,12 +58,13 @@ pub fn print_page<R: Record>(
     Ok(())
 }
 
-/// Prints every row of a walk, each once, at most `max_items`, streaming
-/// NDJSON and CSV as pages arrive, with a progress bar on a terminal.
+/// Prints every row of a walk, each once (the walk deduplicates and heals),
+/// at most `max_items`, streaming NDJSON and CSV as pages arrive, with a
+/// progress bar on a terminal.
 pub async fn print_all<R>(
     format: Format,
     what: &str,
-    walk: Paginator<R>,
+    walk: Walk<R>,
     max_items: Option<usize>,
 ) -> Outcome
 where
@@ -85,7 +83,6 @@ where
             .map_err(|e| Failure::io("writing the output", &e))?
             .with_progress(&bar);
         let mut pages = walk.pages();
-        let mut seen = HashSet::new();
         let mut written_rows = 0usize;
         let mut first = true;
         while let Some(page) = pages.next().await {
@@ -103,21 +100,22 @@ where
                 progress::set_total(&bar, total as u64, "rows");
             }
             for row in page.results {
-                if written_rows >= max {
-                    break;
+                if let Err(e) = sink.push(&row) {
+                    // A closed pipe (`| head`) ends the walk quietly.
+                    return written(Err(e));
                 }
-                // Rows that shift between pages come back twice: once each.
-                if seen.insert(row.key()) {
-                    if let Err(e) = sink.push(&row) {
-                        // A closed pipe (`| head`) ends the walk quietly.
-                        return written(Err(e));
-                    }
-                    written_rows += 1;
-                    bar.inc(1);
-                }
+                written_rows += 1;
+                bar.inc(1);
             }
         }
-        tracing::debug!(rows = written_rows, "walk finished");
+        let report = pages.report();
+        tracing::debug!(
+            rows = written_rows,
+            requests = report.requests,
+            heal_requests = report.heal_requests,
+            list_changed = report.list_changed(),
+            "walk finished"
+        );
         written(sink.finish().map(drop))
     }
     .await;

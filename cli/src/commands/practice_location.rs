@@ -34,7 +34,7 @@ pub async fn run(command: PracticeLocationCommand, client: &Client, format: Form
             }
             let what = format!("listing providers not in practice location {location}");
             if paging.all {
-                let walk = providers.all_not_in_practice_location(location, &params);
+                let walk = providers.walk_not_in_practice_location(location, &params);
                 print_all(format, &what, walk, paging.max_items).await
             } else {
                 let page = providers

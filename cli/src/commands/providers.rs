@@ -92,7 +92,7 @@ async fn list(args: ListArgs, client: &Client, format: Format) -> Outcome {
     let params = params(&args);
     let providers = client.providers();
     if args.paging.all {
-        let walk = providers.all(&params);
+        let walk = providers.walk(&params);
         print_all(format, "listing providers", walk, args.paging.max_items).await
     } else {
         print_page(format, "listing providers", providers.list(&params).await)

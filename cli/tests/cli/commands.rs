@@ -161,7 +161,10 @@ fn all_walks_every_page_and_max_items_stops_early() {
         .iter()
         .filter(|r| r.path == LIST_PATH)
         .count();
-    assert_eq!(pages, 6, "ten rows a page");
+    assert_eq!(
+        pages, 7,
+        "ten rows a page, each overlapping the last by one"
+    );
     // One page without --all.
     let out = run(env.cmd().args(["providers", "list"]));
     assert_eq!(ndjson(&out.stdout).len(), 10);
@@ -189,7 +192,8 @@ fn all_walks_every_page_and_max_items_stops_early() {
         .block_on(
             client
                 .providers()
-                .list_all_not_in_practice_location(location, &Default::default()),
+                .walk_not_in_practice_location(location, &Default::default())
+                .collect(),
         )
         .unwrap()
         .items
