@@ -148,6 +148,19 @@ impl Client {
         &self.raw
     }
 
+    /// The concurrency controller walks and batch lookups follow, shared by
+    /// every clone of this client: what it has settled on, and its bounds.
+    ///
+    /// ```no_run
+    /// # async fn run(client: assured::Client) -> assured::Result<()> {
+    /// client.providers().walk(&Default::default()).collect().await?;
+    /// println!("settled at {} requests in flight", client.concurrency().limit());
+    /// # Ok(()) }
+    /// ```
+    pub fn concurrency(&self) -> &crate::concurrency::Controller {
+        &self.config().pace
+    }
+
     /// The NPI lookup cache, shared by every clone of this client.
     ///
     /// ```no_run
@@ -194,6 +207,10 @@ impl Client {
     }
 }
 
+/// Where an adaptive client starts, and the most it keeps in flight.
+const ADAPTIVE_START: usize = 4;
+const ADAPTIVE_CEILING: usize = 32;
+
 /// Configures a [`Client`].
 ///
 /// ```
@@ -216,7 +233,7 @@ pub struct ClientBuilder {
     user_agent: String,
     allow_insecure_http: bool,
     page_size: u32,
-    concurrency: usize,
+    concurrency: Option<usize>,
     npi_cache_ttl: Duration,
     npi_cache_capacity: u64,
     npi_strategy: NpiStrategy,
@@ -244,7 +261,7 @@ impl Default for ClientBuilder {
             user_agent: concat!("assured-rust/", env!("CARGO_PKG_VERSION")).to_string(),
             allow_insecure_http: false,
             page_size: 100,
-            concurrency: 4,
+            concurrency: None,
             npi_cache_ttl: Duration::from_secs(300),
             npi_cache_capacity: 10_000,
             npi_strategy: NpiStrategy::ServerFilter,
@@ -315,10 +332,13 @@ impl ClientBuilder {
         self
     }
 
-    /// Pages fetched at once when walking a whole list (default 4; 1 walks
-    /// strictly one page after another).
+    /// Pins the requests in flight for walks and batch lookups to `pages`
+    /// (1 walks strictly one page after another). By default the client
+    /// adapts: it starts at 4, grows while the server keeps up, halves at
+    /// once on 429/503 or inflating latency, honours `Retry-After`, and
+    /// never exceeds 32 (see [`crate::concurrency::Controller`]).
     pub fn concurrency(mut self, pages: usize) -> Self {
-        self.concurrency = pages.max(1);
+        self.concurrency = Some(pages.max(1));
         self
     }
 
@@ -437,10 +457,10 @@ impl ClientBuilder {
         let inner = Inner(Arc::new(Config {
             credentials,
             page_size: self.page_size,
-            concurrency: self.concurrency,
-            // Fixed for now: walks use `concurrency`; an adaptive controller
-            // plugs in here.
-            pace: crate::concurrency::Controller::fixed(self.concurrency),
+            pace: match self.concurrency {
+                Some(n) => crate::concurrency::Controller::fixed(n),
+                None => crate::concurrency::Controller::adaptive(ADAPTIVE_START, ADAPTIVE_CEILING),
+            },
             npi_cache: Arc::new(NpiCache::new(
                 self.npi_cache_ttl,
                 self.npi_cache_capacity,

@@ -293,3 +293,36 @@ impl State {
 
 #[cfg(test)]
 mod tests;
+
+/// Runs `task` on every item, at most `pace.limit()` at once (read again
+/// before each start) and none before `pace.not_before()` unless nothing
+/// is in flight; the outputs come back in the items' order.
+pub(crate) async fn paced<I, F, Fut, T>(pace: &Controller, items: I, task: F) -> Vec<T>
+where
+    I: IntoIterator,
+    F: Fn(I::Item) -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    use futures::{stream::FuturesUnordered, StreamExt};
+    let mut items = items.into_iter().enumerate().peekable();
+    let mut running = FuturesUnordered::new();
+    let mut out = Vec::new();
+    loop {
+        while items.peek().is_some() && running.len() < pace.limit() {
+            let held = pace.not_before().is_some_and(|t| t > Instant::now());
+            if held && !running.is_empty() {
+                break;
+            }
+            if let Some((i, item)) = items.next() {
+                let fut = task(item);
+                running.push(async move { (i, fut.await) });
+            }
+        }
+        match running.next().await {
+            Some(done) => out.push(done),
+            None => break,
+        }
+    }
+    out.sort_by_key(|(i, _)| *i);
+    out.into_iter().map(|(_, t)| t).collect()
+}

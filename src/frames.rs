@@ -57,13 +57,13 @@ pub(crate) fn providers_frame(rows: &[Provider]) -> Result<DataFrame> {
             Column::new(middle, strings(rows, |p| p.middle_name.clone())),
             Column::new(last, strings(rows, |p| p.last_name.clone())),
             Column::new(npi, strings(rows, |p| p.npi.clone())),
-            Column::new(full, strings(rows, |p| Some(p.full_name.clone()))),
+            Column::new(full, strings(rows, |p| p.full_name.clone())),
             Column::new(profile, strings(rows, |p| p.provider_profile_id.clone())),
             Column::new(
                 complete,
                 rows.iter()
                     .map(|p| p.profile_completeness_percentage)
-                    .collect::<Vec<f64>>(),
+                    .collect::<Vec<Option<f64>>>(),
             ),
             Column::new(
                 active,
@@ -95,7 +95,10 @@ pub(crate) fn users_frame(rows: &[UserSlim]) -> Result<DataFrame> {
                     .map(|u| u.is_active)
                     .collect::<Vec<Option<bool>>>(),
             ),
-            Column::new(user_type, strings(rows, |u| Some(u.user_type.to_string()))),
+            Column::new(
+                user_type,
+                strings(rows, |u| u.user_type.as_ref().map(ToString::to_string)),
+            ),
         ],
     )
 }

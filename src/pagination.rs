@@ -34,7 +34,7 @@ use std::{
 
 use futures::{future::BoxFuture, stream::BoxStream, Stream, StreamExt};
 
-use crate::{error::Result, page::Page};
+use crate::{concurrency::Controller, error::Result, page::Page};
 
 /// Fetches the page at (`offset`, `limit`) with the caller's filters.
 pub(crate) type Fetch<T> =
@@ -167,7 +167,8 @@ pub struct Walk<T> {
     fetch: Fetch<T>,
     start: u64,
     limit: u32,
-    concurrency: usize,
+    pace: Controller,
+    concurrency: Option<usize>,
     max_pages: usize,
     max_items: usize,
 }
@@ -178,6 +179,7 @@ impl<T> std::fmt::Debug for Walk<T> {
             .field("start", &self.start)
             .field("limit", &self.limit)
             .field("concurrency", &self.concurrency)
+            .field("pace", &self.pace)
             .field("max_pages", &self.max_pages)
             .field("max_items", &self.max_items)
             .finish_non_exhaustive()
@@ -185,21 +187,24 @@ impl<T> std::fmt::Debug for Walk<T> {
 }
 
 impl<T: Keyed + Send + 'static> Walk<T> {
-    pub(crate) fn new(fetch: Fetch<T>, start: u64, limit: u32, concurrency: usize) -> Self {
+    pub(crate) fn new(fetch: Fetch<T>, start: u64, limit: u32, pace: Controller) -> Self {
         Self {
             fetch,
             start,
             limit,
-            concurrency: concurrency.max(1),
+            pace,
+            concurrency: None,
             max_pages: usize::MAX,
             max_items: usize::MAX,
         }
     }
 
-    /// Pages requested at once (default: the client's, itself 4); 1 walks
-    /// strictly one page after another. The guarantee holds at any value.
+    /// Pins the pages requested at once (1 walks strictly one page after
+    /// another). By default the client's controller decides, adapting to
+    /// the server (see [`crate::ClientBuilder::concurrency`]). The guarantee
+    /// holds at any value.
     pub fn concurrency(mut self, concurrency: usize) -> Self {
-        self.concurrency = concurrency.max(1);
+        self.concurrency = Some(concurrency.max(1));
         self
     }
 
@@ -223,6 +228,7 @@ impl<T: Keyed + Send + 'static> Walk<T> {
                 start: self.start,
                 limit: self.limit,
                 concurrency: self.concurrency,
+                pace: self.pace,
                 max_pages: self.max_pages,
                 max_items: self.max_items,
             },

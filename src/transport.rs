@@ -41,7 +41,6 @@ pub struct Inner(pub(crate) Arc<Config>);
 pub(crate) struct Config {
     pub(crate) credentials: Credentials,
     pub(crate) page_size: u32,
-    pub(crate) concurrency: usize,
     pub(crate) npi_cache: Arc<crate::npi::NpiCache>,
     pub(crate) retry: crate::RetryPolicy,
     pub(crate) attempt_timeout: Duration,

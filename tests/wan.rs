@@ -304,3 +304,40 @@ async fn the_binary_serves_tls_and_writes_its_certificate() {
     drop(child);
     let _ = std::fs::remove_file(&cert);
 }
+
+/// The adaptive client against a server that refuses a ninth request in
+/// flight: it finds the limit, settles under it, and every walk completes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_controller_settles_under_max_in_flight_without_a_429_storm() {
+    let sandbox = Sandbox::builder()
+        .providers(2_000)
+        .max_in_flight(8)
+        .latency(Duration::from_millis(15))
+        .start()
+        .await
+        .unwrap();
+    let client = sandbox.client().unwrap();
+    let mut requests = 0;
+    for _ in 0..10 {
+        let walk = client
+            .providers()
+            .walk(&ListParams::new().limit(20))
+            .collect()
+            .await
+            .unwrap();
+        assert_eq!(walk.items.len(), 2_000);
+        requests += walk.report.requests;
+    }
+    let stats = sandbox.stats();
+    // Finding the limit costs a few refusals, then none: under 1%.
+    assert!(
+        stats.throttled * 100 < stats.requests,
+        "{stats:?} over {requests} walk requests"
+    );
+    // And the client used the capacity: more than 4 at once on average.
+    assert!(
+        client.concurrency().limit() > 4,
+        "settled at {}",
+        client.concurrency().limit()
+    );
+}

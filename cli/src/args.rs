@@ -117,6 +117,21 @@ pub struct Global {
     /// it as text instead of running it as a formula.
     #[arg(long, global = true)]
     pub raw_csv: bool,
+    /// Requests in flight for walks and batch lookups: a number, or auto to
+    /// adapt to the server (start at 4, back off on 429/503, at most 32).
+    #[arg(long, global = true, default_value = "auto", value_parser = parse_concurrency, value_name = "N|auto")]
+    pub concurrency: Option<usize>,
+}
+
+/// `auto` (adapt) or a number of requests at once.
+fn parse_concurrency(value: &str) -> Result<Option<usize>, String> {
+    match value {
+        "auto" => Ok(None),
+        n => match n.parse::<usize>() {
+            Ok(n) if n > 0 => Ok(Some(n)),
+            _ => Err(format!("{n:?}: use a positive number or auto")),
+        },
+    }
 }
 
 /// How records are written to stdout.

@@ -69,6 +69,7 @@ pub async fn connect(global: &Global) -> Result<Connection, Failure> {
         let client = build(
             Client::builder().base_url(sandbox.base_url()),
             sandbox.api_key(),
+            global,
         )?;
         return Ok(Connection {
             client,
@@ -88,7 +89,7 @@ pub async fn connect(global: &Global) -> Result<Connection, Failure> {
     if let Some(url) = global.base_url.as_deref().filter(|u| !u.trim().is_empty()) {
         builder = builder.base_url(url.trim());
     }
-    let client = build(builder, key.trim())?;
+    let client = build(builder, key.trim(), global)?;
     tracing::info!(base_url = client.base_url(), "client configured");
     Ok(Connection {
         client,
@@ -96,7 +97,11 @@ pub async fn connect(global: &Global) -> Result<Connection, Failure> {
     })
 }
 
-fn build(builder: assured::ClientBuilder, key: &str) -> Result<Client, Failure> {
+fn build(builder: assured::ClientBuilder, key: &str, global: &Global) -> Result<Client, Failure> {
+    let builder = match global.concurrency {
+        Some(n) => builder.concurrency(n),
+        None => builder,
+    };
     builder
         .api_key(key)
         .user_agent(USER_AGENT)

@@ -6,12 +6,13 @@
 use std::{
     collections::HashSet,
     sync::{Arc, Mutex},
+    time::Instant,
 };
 
 use futures::{future::BoxFuture, stream::FuturesOrdered, StreamExt};
 
 use super::{lock, Fetch, Keyed, WalkReport};
-use crate::{error::Result, page::Page, Error};
+use crate::{concurrency::Controller, error::Result, page::Page, Error};
 
 /// Trusted pages in a row that added no row before the walk calls it a loop
 /// (a server ignoring `offset` answers the same page forever).
@@ -25,7 +26,9 @@ pub(crate) struct Plan<T> {
     pub(crate) fetch: Fetch<T>,
     pub(crate) start: u64,
     pub(crate) limit: u32,
-    pub(crate) concurrency: usize,
+    /// Pinned by the caller, or `None` to follow `pace`.
+    pub(crate) concurrency: Option<usize>,
+    pub(crate) pace: Controller,
     pub(crate) max_pages: usize,
     pub(crate) max_items: usize,
 }
@@ -167,8 +170,24 @@ impl<T: Keyed + Send + 'static> Walker<T> {
     /// it) the server's `count`.
     fn fill(&mut self) {
         let stride = self.stride() as usize;
-        while self.in_flight.len() < self.plan.concurrency {
+        loop {
             let ahead = self.in_flight.len();
+            let limit = self
+                .plan
+                .concurrency
+                .unwrap_or_else(|| self.plan.pace.limit());
+            if ahead >= limit.max(1) {
+                break;
+            }
+            // The server asked for a pause: only what is in flight goes on.
+            let held = self
+                .plan
+                .pace
+                .not_before()
+                .is_some_and(|t| t > Instant::now());
+            if held && ahead > 0 && self.plan.concurrency.is_none() {
+                break;
+            }
             let wanted_rows = self.plan.max_items.saturating_sub(self.rows);
             let wanted_pages = self.plan.max_pages.saturating_sub(self.pages);
             if ahead.saturating_mul(stride) >= wanted_rows || ahead >= wanted_pages {

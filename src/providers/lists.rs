@@ -47,14 +47,14 @@ where
     let (start, limit) = params.window();
     let params = params.clone();
     let limit = limit.unwrap_or(config.page_size);
-    let concurrency = config.concurrency;
+    let pace = config.pace.clone();
     let client = client.clone();
     let fetch: Fetch<T> = Arc::new(move |offset, limit| {
         let mut params = params.clone();
         params.set_window(offset, limit);
         Box::pin(page(client.clone(), params))
     });
-    Walk::new(fetch, start.unwrap_or(0), limit, concurrency)
+    Walk::new(fetch, start.unwrap_or(0), limit, pace)
 }
 
 impl Providers<'_> {

@@ -5,11 +5,11 @@ use std::{
     time::Instant,
 };
 
-use futures::{stream, StreamExt, TryStreamExt};
 use uuid::Uuid;
 
 use super::{ListParams, Providers, LIST_PATH};
 use crate::{
+    concurrency::paced,
     error::{ApiError, Error, InvalidInput, Result},
     models::Provider,
     npi::{self, NpiStrategy},
@@ -71,12 +71,13 @@ impl Providers<'_> {
         }
         let mut unique = HashSet::new();
         wanted.retain(|id| unique.insert(*id));
-        let concurrency = self.client.config().concurrency;
-        let chunks: Vec<Vec<Provider>> = stream::iter(wanted.chunks(IDS_PER_REQUEST))
-            .map(|chunk| self.fetch_ids(chunk))
-            .buffer_unordered(concurrency)
-            .try_collect()
-            .await?;
+        let pace = &self.client.config().pace;
+        let chunks = paced(pace, wanted.chunks(IDS_PER_REQUEST), |chunk| {
+            self.fetch_ids(chunk)
+        })
+        .await
+        .into_iter()
+        .collect::<Result<Vec<Vec<Provider>>>>()?;
         // A server that ignores the filter must not add strangers.
         let mut by_id: HashMap<Uuid, Provider> = chunks
             .into_iter()
@@ -160,15 +161,12 @@ impl Providers<'_> {
                 wanted.push(npi);
             }
         }
-        let concurrency = self.client.config().concurrency;
-        let results: Vec<(String, Result<Provider>)> = stream::iter(wanted)
-            .map(|npi| async move {
-                let found = self.lookup_npi(&npi).await;
-                (npi, found)
-            })
-            .buffered(concurrency)
-            .collect()
-            .await;
+        let pace = &self.client.config().pace;
+        let results: Vec<(String, Result<Provider>)> = paced(pace, wanted, |npi| async move {
+            let found = self.lookup_npi(&npi).await;
+            (npi, found)
+        })
+        .await;
         let mut out = Found {
             found: Vec::new(),
             missing: Vec::new(),
