@@ -61,3 +61,36 @@ pub use retry::RetryPolicy;
 pub use secret::{CaqhEcho, CaqhSecret};
 pub use transport::{parse_retry_after, Inner};
 pub use validate::validate_invites;
+
+/// Dates in the models and signatures (`org_joining_date`).
+pub use chrono::NaiveDate;
+/// Ids in the models and signatures (account ids, practice locations).
+pub use uuid::Uuid;
+
+/// What most programs need, in one import: the client, the list
+/// parameters, the id and date types, and the stream traits a walk's rows
+/// and pages are read with.
+///
+/// ```no_run
+/// use assured::prelude::*;
+///
+/// # async fn run() -> assured::Result<()> {
+/// let client = Client::from_env()?;
+/// let mut rows = client.providers().walk(&ListParams::new()).rows();
+/// while let Some(provider) = rows.try_next().await? {
+///     println!("{}", provider.id);
+/// }
+/// # Ok(()) }
+/// ```
+pub mod prelude {
+    pub use crate::{
+        CaqhImportRequestParams, Client, ListParams, NaiveDate, PracticeLocationParams, Uuid,
+    };
+    pub use futures::{StreamExt as _, TryStreamExt as _};
+}
+
+/// The README's examples, compiled as doctests so they cannot rot (with
+/// `--all-features`: one of them uses the sandbox).
+#[cfg(all(doctest, feature = "sandbox"))]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
