@@ -46,6 +46,10 @@ const INFLATION: f64 = 2.0;
 /// Weight of the newest sample in the smoothed latency: one slow answer
 /// (a TLS handshake, a cold cache) is not a trend.
 const SMOOTHING: f64 = 0.2;
+/// Successes near the last push-back before the first probe past it, and
+/// the most it grows to.
+const FIRST_PROBE_AFTER: u64 = 64;
+const MAX_PROBE_AFTER: u64 = 16_384;
 /// How much slower growth is within one request of the limit where the
 /// server last pushed back: the probe there is what costs throttled
 /// requests, so it is made rare.
@@ -82,6 +86,12 @@ struct State {
     /// Answers still to come from requests sent before the last cut.
     cooldown: usize,
     not_before: Option<Instant>,
+    /// Successes since the last cut.
+    calm: u64,
+    /// Successes to wait, near the last push-back, before probing past it
+    /// again: it grows each time the server pushes back at the same level,
+    /// since a probe costs a refusal and often a `Retry-After` wait.
+    probe_after: u64,
 }
 
 impl fmt::Debug for Controller {
@@ -214,6 +224,8 @@ impl State {
             pushed_back_at: None,
             cooldown: 0,
             not_before: None,
+            calm: 0,
+            probe_after: FIRST_PROBE_AFTER,
         }
     }
 
@@ -233,6 +245,7 @@ impl State {
             .smoothed
             .map_or(seconds, |s| s + SMOOTHING * (seconds - s));
         self.smoothed = Some(smoothed);
+        self.calm += 1;
         if self.cooldown > 0 {
             self.cooldown -= 1;
             return;
@@ -251,6 +264,9 @@ impl State {
                 // Probed past it without push-back: the server has grown.
                 self.pushed_back_at = None;
             } else if self.limit >= capacity - 1.0 {
+                if self.calm < self.probe_after {
+                    return;
+                }
                 step /= PROBE_SLOWDOWN;
             }
         }
@@ -273,6 +289,12 @@ impl State {
     }
 
     fn cut(&mut self) {
+        // Pushed back again at about the same level: probe it more rarely.
+        self.probe_after = match self.pushed_back_at {
+            Some(at) if self.limit <= at + 1.0 => (self.probe_after * 4).min(MAX_PROBE_AFTER),
+            _ => FIRST_PROBE_AFTER,
+        };
+        self.calm = 0;
         self.pushed_back_at = Some(self.limit);
         // Every request in flight now was sent under the old limit.
         self.cooldown = self.limit() - 1;

@@ -36,5 +36,5 @@ pub fn parse_error_body(status: u16, body: &[u8]) -> String {
 
 /// Parses a `Retry-After` value.
 pub fn parse_retry_after(value: &str) -> Option<std::time::Duration> {
-    crate::parse_retry_after(value)
+    crate::transport::parse_retry_after(value)
 }

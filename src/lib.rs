@@ -59,7 +59,6 @@ pub use providers::{
 };
 pub use retry::RetryPolicy;
 pub use secret::{CaqhEcho, CaqhSecret};
-pub use transport::{parse_retry_after, Inner};
 pub use validate::validate_invites;
 
 /// Dates in the models and signatures (`org_joining_date`).

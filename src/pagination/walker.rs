@@ -130,6 +130,7 @@ impl<T: Keyed + Send + 'static> Walker<T> {
                 // Planned on the grid a heal has since replaced.
                 continue;
             }
+            self.widen();
             if let Some(page) = self.heal().await? {
                 return Ok(Some(page));
             }
@@ -160,6 +161,14 @@ impl<T: Keyed + Send + 'static> Walker<T> {
         };
         self.next_offset = self.plan.start.saturating_add(u64::from(self.stride()));
         self.trust(self.plan.start, page, Source::Head)
+    }
+
+    /// A shift broke the chain: overlap more from now on (up to a quarter
+    /// of a page), so the same churn does not break it again.
+    fn widen(&mut self) {
+        if self.overlap > 0 {
+            self.overlap = (self.overlap * 2).min(self.size / 4).max(self.overlap);
+        }
     }
 
     fn stride(&self) -> u32 {
