@@ -452,7 +452,7 @@ impl ClientBuilder {
             .build()
             .map_err(|source| Error::Transport {
                 path: String::new(),
-                source,
+                source: crate::error::TransportError::new(source),
             })?;
         let inner = Inner(Arc::new(Config {
             credentials,

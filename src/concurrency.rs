@@ -47,9 +47,10 @@ const INFLATION: f64 = 2.0;
 /// (a TLS handshake, a cold cache) is not a trend.
 const SMOOTHING: f64 = 0.2;
 /// Successes near the last push-back before the first probe past it, and
-/// the most it grows to.
-const FIRST_PROBE_AFTER: u64 = 64;
-const MAX_PROBE_AFTER: u64 = 16_384;
+/// the most it grows to: a probe costs a refusal, and a refusal usually
+/// a whole-second `Retry-After` for requests that take milliseconds.
+const FIRST_PROBE_AFTER: u64 = 1_024;
+const MAX_PROBE_AFTER: u64 = 65_536;
 /// How much slower growth is within one request of the limit where the
 /// server last pushed back: the probe there is what costs throttled
 /// requests, so it is made rare.
@@ -88,6 +89,8 @@ struct State {
     not_before: Option<Instant>,
     /// Successes since the last cut.
     calm: u64,
+    /// Requests counted in flight by [`Controller::start`].
+    in_flight: usize,
     /// Successes to wait, near the last push-back, before probing past it
     /// again: it grows each time the server pushes back at the same level,
     /// since a probe costs a refusal and often a `Retry-After` wait.
@@ -197,7 +200,20 @@ impl Controller {
     /// assert!(pace.not_before().is_some());
     /// ```
     pub fn on_throttled(&self, retry_after: Option<Duration>) {
-        self.lock().on_throttled(retry_after, Instant::now());
+        self.lock().on_throttled(retry_after, Instant::now(), None);
+    }
+
+    /// Counts a request in flight until the ticket is dropped; a push-back
+    /// reported with [`Ticket::throttled`] then tells the controller how
+    /// many were in flight when the refused one was sent: the server's
+    /// capacity, more closely than the limit was.
+    pub(crate) fn start(&self) -> Ticket<'_> {
+        let mut state = self.lock();
+        state.in_flight += 1;
+        Ticket {
+            pace: self,
+            position: state.in_flight,
+        }
     }
 
     /// The instant before which no request should be sent, while a
@@ -225,6 +241,7 @@ impl State {
             cooldown: 0,
             not_before: None,
             calm: 0,
+            in_flight: 0,
             probe_after: FIRST_PROBE_AFTER,
         }
     }
@@ -273,7 +290,12 @@ impl State {
         self.limit = (self.limit + step).min(self.ceiling);
     }
 
-    fn on_throttled(&mut self, retry_after: Option<Duration>, now: Instant) {
+    fn on_throttled(
+        &mut self,
+        retry_after: Option<Duration>,
+        now: Instant,
+        position: Option<usize>,
+    ) {
         if let Some(wait) = retry_after {
             let until = now + wait;
             self.not_before = Some(self.not_before.map_or(until, |t| t.max(until)));
@@ -286,6 +308,10 @@ impl State {
             return;
         }
         self.cut();
+        if let (Some(position), Some(at)) = (position, self.pushed_back_at) {
+            // The refused request was the `position`th in flight.
+            self.pushed_back_at = Some(at.min((position as f64 - 1.0).max(1.0)));
+        }
     }
 
     fn cut(&mut self) {
@@ -310,6 +336,33 @@ impl State {
                 None
             }
         }
+    }
+}
+
+/// A request counted in flight; see [`Controller::start`].
+pub(crate) struct Ticket<'a> {
+    pace: &'a Controller,
+    position: usize,
+}
+
+impl Ticket<'_> {
+    /// Reports a successful answer of this request and its latency.
+    pub(crate) fn succeeded(&self, latency: Duration) {
+        self.pace.on_success(latency);
+    }
+
+    /// Reports a push-back (429 or 503) of this request.
+    pub(crate) fn throttled(&self, retry_after: Option<Duration>) {
+        self.pace
+            .lock()
+            .on_throttled(retry_after, Instant::now(), Some(self.position));
+    }
+}
+
+impl Drop for Ticket<'_> {
+    fn drop(&mut self) {
+        let mut state = self.pace.lock();
+        state.in_flight = state.in_flight.saturating_sub(1);
     }
 }
 

@@ -7,7 +7,7 @@
 
 use std::{collections::BTreeMap, fmt, time::Duration};
 
-use reqwest::StatusCode;
+use http::StatusCode;
 use serde_json::Value;
 
 /// Result alias for this crate.
@@ -54,14 +54,15 @@ pub enum Error {
     /// Any other non-success status.
     #[error("API error: {0}")]
     Api(Box<ApiError>),
-    /// The request could not be sent or the response not received.
-    #[error("transport error on {path}: {}", chain(source))]
+    /// The request could not be sent or the response not received. The
+    /// message says what kind of failure; the cause is its `source()`.
+    #[error("transport error on {path}: {}", source.kind())]
     Transport {
         /// The request path.
         path: String,
-        /// The underlying error (connection, timeout, TLS, redirect).
+        /// What failed: [`TransportError::is_timeout`], `is_connect`, `is_tls`.
         #[source]
-        source: reqwest::Error,
+        source: TransportError,
     },
     /// A success response whose body does not match the expected shape.
     #[error("cannot decode the response of {path}: {message}; body starts: {snippet}")]
@@ -140,9 +141,38 @@ impl Error {
     /// ```
     pub fn is_tls(&self) -> bool {
         match self {
-            Error::Transport { source, .. } => crate::tls::is_tls_failure(source),
+            Error::Transport { source, .. } => source.is_tls(),
             _ => false,
         }
+    }
+
+    /// The server's `Retry-After`, for any status that sent one (a 429, or
+    /// a 503 during maintenance).
+    ///
+    /// ```no_run
+    /// # async fn run(client: assured::Client) {
+    /// if let Err(e) = client.providers().list(&Default::default()).await {
+    ///     if let Some(wait) = e.retry_after() {
+    ///         tokio::time::sleep(wait).await;
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.api_error().and_then(|e| e.retry_after)
+    }
+
+    /// The server's request id, for support tickets, when it sent one.
+    ///
+    /// ```no_run
+    /// # async fn run(client: assured::Client) {
+    /// if let Err(e) = client.providers().list(&Default::default()).await {
+    ///     eprintln!("{e} (request id {:?})", e.request_id());
+    /// }
+    /// # }
+    /// ```
+    pub fn request_id(&self) -> Option<&str> {
+        self.api_error().and_then(|e| e.request_id.as_deref())
     }
 
     /// The API error behind this error, when there was a response.
@@ -157,7 +187,8 @@ impl Error {
     }
 
     /// Maps a non-success response onto the variant a caller matches on.
-    pub(crate) fn from_status(error: ApiError, retry_after: Option<Duration>) -> Self {
+    pub(crate) fn from_status(mut error: ApiError, retry_after: Option<Duration>) -> Self {
+        error.retry_after = retry_after;
         let error = Box::new(error);
         match error.status.as_u16() {
             400 => Error::Validation(error),
@@ -198,6 +229,8 @@ pub struct ApiError {
     pub item_errors: BTreeMap<usize, BTreeMap<String, Vec<String>>>,
     /// The start of the body, at most [`BODY_SNIPPET_LIMIT`] bytes, credentials masked.
     pub body: String,
+    /// The server's `Retry-After`, whatever the status (429, 503, ...).
+    pub retry_after: Option<Duration>,
 }
 
 impl ApiError {
@@ -221,6 +254,7 @@ impl ApiError {
             field_errors: BTreeMap::new(),
             item_errors: BTreeMap::new(),
             body: String::new(),
+            retry_after: None,
         };
         match body {
             // Non-JSON bodies reach here as a JSON string (see transport).
@@ -309,22 +343,6 @@ impl InvalidInput {
     }
 }
 
-/// An error and its causes, `a: b: c` (reqwest's own Display leaves out
-/// the cause, such as "Connection refused").
-fn chain(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = error.to_string();
-    let mut cause = error.source();
-    while let Some(next) = cause {
-        let more = next.to_string();
-        if !text.contains(&more) {
-            text.push_str(": ");
-            text.push_str(&more);
-        }
-        cause = next.source();
-    }
-    text
-}
-
 fn message_text(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
@@ -401,4 +419,78 @@ fn truncate(text: &str) -> String {
         end -= 1;
     }
     format!("{}…", &text[..end])
+}
+
+/// A request that could not be sent, or whose answer did not arrive whole:
+/// what kind of failure it was, with the HTTP library's error as its
+/// `source()`.
+///
+/// ```no_run
+/// # async fn run(client: assured::Client) {
+/// if let Err(assured::Error::Transport { source, .. }) = client.providers().list(&Default::default()).await {
+///     if source.is_connect() {
+///         eprintln!("is the server up? {source}");
+///     }
+/// }
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct TransportError {
+    inner: reqwest::Error,
+}
+
+impl TransportError {
+    pub(crate) fn new(inner: reqwest::Error) -> Self {
+        Self { inner }
+    }
+
+    /// The request or an attempt's answer took longer than allowed.
+    pub fn is_timeout(&self) -> bool {
+        self.inner.is_timeout()
+    }
+
+    /// No connection could be made (refused, unreachable, DNS).
+    pub fn is_connect(&self) -> bool {
+        self.inner.is_connect() && !self.is_tls()
+    }
+
+    /// The TLS handshake failed or the certificate was not trusted.
+    pub fn is_tls(&self) -> bool {
+        crate::tls::is_tls_failure(&self.inner)
+    }
+
+    /// The answer's body broke off or could not be read.
+    pub fn is_body(&self) -> bool {
+        self.inner.is_body() || self.inner.is_decode()
+    }
+
+    /// A few words for the kind of failure, for messages.
+    fn kind(&self) -> &'static str {
+        if self.is_tls() {
+            "TLS failure (certificate or handshake)"
+        } else if self.is_timeout() {
+            "timed out"
+        } else if self.is_connect() {
+            "could not connect"
+        } else if self.is_body() {
+            "the answer broke off"
+        } else if self.inner.is_redirect() {
+            "refused redirect"
+        } else {
+            "request failed"
+        }
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // reqwest's own message only: its causes are `source()`'s.
+        write!(f, "{}", self.inner)
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&self.inner)
+    }
 }

@@ -51,7 +51,7 @@ pub mod raw {
 }
 
 pub use client::{Client, ClientBuilder, Credentials, Environment};
-pub use error::{ApiError, Error, InvalidInput, Result, BODY_SNIPPET_LIMIT};
+pub use error::{ApiError, Error, InvalidInput, Result, TransportError, BODY_SNIPPET_LIMIT};
 pub use page::Page;
 pub use pagination::{Collected, Keyed, Pages, Rows, Walk, WalkReport};
 pub use providers::{

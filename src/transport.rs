@@ -118,10 +118,12 @@ impl crate::raw::Client {
             };
             *attempt.timeout_mut() = Some(attempt_timeout.min(remaining));
             let sent = Instant::now();
+            let ticket = self.inner.0.pace.start();
             let result = self.client.execute(attempt).await;
             if let Ok(response) = &result {
-                report_pace(&self.inner.0.pace, response, sent.elapsed(), policy);
+                report_pace(&ticket, response, sent.elapsed(), policy);
             }
+            drop(ticket);
             let wait = match &result {
                 Ok(response) if policy.retry_status(&method, response.status()) => {
                     let retry_after = response
@@ -167,14 +169,14 @@ impl crate::raw::Client {
 /// Tells the concurrency controller what the server said: a success and
 /// its latency (to the headers), or push-back and its `Retry-After`.
 fn report_pace(
-    pace: &crate::concurrency::Controller,
+    ticket: &crate::concurrency::Ticket<'_>,
     response: &reqwest::Response,
     latency: Duration,
     policy: &crate::RetryPolicy,
 ) {
     let status = response.status();
     if status.is_success() {
-        pace.on_success(latency);
+        ticket.succeeded(latency);
     } else if matches!(status.as_u16(), 429 | 503) {
         // A wait longer than the policy accepts fails the call anyway;
         // holding every other request back that long would not help it.
@@ -184,7 +186,7 @@ fn report_pace(
             .and_then(|v| v.to_str().ok())
             .and_then(parse_retry_after)
             .map(|wait| wait.min(policy.max_retry_after));
-        pace.on_throttled(retry_after);
+        ticket.throttled(retry_after);
     }
 }
 
@@ -250,7 +252,7 @@ pub(crate) fn map_error(error: progenitor_client::Error<ErrorBody>, path: &str) 
         | E::ResponseBodyError(source)
         | E::InvalidUpgrade(source) => Error::Transport {
             path: path.to_string(),
-            source,
+            source: crate::error::TransportError::new(source),
         },
         E::InvalidRequest(rule) | E::Custom(rule) => {
             Error::InvalidInput(crate::InvalidInput::new("request", rule))

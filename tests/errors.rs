@@ -280,10 +280,52 @@ async fn an_unreachable_server_is_a_transport_error() {
         Error::Transport { path, .. } => assert_eq!(path, LIST),
         other => panic!("{other:?}"),
     }
-    // The cause is in the message, not only behind source().
+    // The message names the kind; the cause is behind source(), once.
+    assert!(error.to_string().contains("could not connect"), "{error}");
+    let mut chain = vec![error.to_string()];
+    let mut cause = std::error::Error::source(&error);
+    while let Some(next) = cause {
+        chain.push(next.to_string());
+        cause = next.source();
+    }
     assert!(
-        error.to_string().to_lowercase().contains("refused"),
-        "{error}"
+        chain.iter().any(|c| c.to_lowercase().contains("refused")),
+        "{chain:?}"
     );
+    for (i, line) in chain.iter().enumerate().skip(1) {
+        assert!(
+            !chain[0].contains(line.as_str()),
+            "repeated: {chain:?} at {i}"
+        );
+    }
     assert!(!format!("{error}{error:?}").contains(KEY));
+}
+
+#[tokio::test]
+async fn retry_after_and_request_id_are_kept_for_any_status() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(LIST);
+            then.status(503)
+                .header("retry-after", "7")
+                .header("x-request-id", "req-503-abc")
+                .json_body(json!({"detail": "Down for maintenance."}));
+        })
+        .await;
+    let client = assured::Client::builder()
+        .base_url(server.base_url())
+        .api_key(KEY)
+        .retry_policy(assured::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let error = client
+        .providers()
+        .list(&ListParams::new())
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Api(_)), "{error:?}");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(error.retry_after(), Some(std::time::Duration::from_secs(7)));
+    assert_eq!(error.request_id(), Some("req-503-abc"));
 }

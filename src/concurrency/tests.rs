@@ -93,7 +93,8 @@ fn simulate(pace: &Controller, server: &Server, requests: usize, warm_up: usize)
         } else {
             report.throttled += 1;
             to_send += 1;
-            pace.lock().on_throttled(server.retry_after, start + now);
+            pace.lock()
+                .on_throttled(server.retry_after, start + now, None);
             if let Some(wait) = server.retry_after {
                 waited_until = waited_until.max(now + wait);
             }
@@ -171,8 +172,10 @@ fn honours_retry_after() {
 fn not_before_keeps_the_latest_retry_after() {
     let pace = Controller::adaptive(4, 32);
     let now = Instant::now();
-    pace.lock().on_throttled(Some(Duration::from_secs(5)), now);
-    pace.lock().on_throttled(Some(Duration::from_secs(1)), now);
+    pace.lock()
+        .on_throttled(Some(Duration::from_secs(5)), now, None);
+    pace.lock()
+        .on_throttled(Some(Duration::from_secs(1)), now, None);
     let mut state = pace.lock();
     assert_eq!(state.not_before(now), Some(now + Duration::from_secs(5)));
     assert_eq!(state.not_before(now + Duration::from_secs(5)), None);
@@ -217,4 +220,27 @@ fn bounds_hold() {
         pace.on_throttled(None);
     }
     assert_eq!(pace.limit(), 1);
+}
+
+#[test]
+fn a_refusal_at_the_ninth_in_flight_caps_growth_below_it() {
+    let pace = Controller::adaptive(4, 32);
+    for _ in 0..12 {
+        pace.on_success(Duration::from_millis(20));
+    }
+    assert!(
+        pace.limit() >= 12,
+        "slow start overshoots: {}",
+        pace.limit()
+    );
+    let tickets: Vec<_> = (0..9).map(|_| pace.start()).collect();
+    tickets[8].throttled(Some(Duration::from_secs(1)));
+    drop(tickets);
+    // Well past the cut's cool-down, but before a probe is due: growth stops
+    // just under the nine that were in flight, not under the limit of 12+.
+    for _ in 0..(FIRST_PROBE_AFTER - 64) {
+        pace.on_success(Duration::from_millis(20));
+        assert!(pace.limit() <= 8, "grew to {}", pace.limit());
+    }
+    assert!(pace.limit() >= 7, "recovered to {}", pace.limit());
 }
