@@ -65,7 +65,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // 3. Find them again by NPI (one filtered request, then cached).
     let npi = providers
-        .get(&invited[0].id.to_string())
+        .get(invited[0].id.into())
         .await?
         .npi
         .unwrap_or_default();
@@ -80,7 +80,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect()
         .await?;
     providers
-        .add_to_practice_location(location, &[found.id])
+        .add_to_practice_location(location, &[found.account_id()])
         .await?;
     let after = providers
         .walk_not_in_practice_location(location, &Default::default())
@@ -92,10 +92,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         after.items.len()
     );
 
-    // 5. Set their organisation joining date, by profile id.
-    let profile = providers.get_profile_id(&found.id.to_string()).await?;
+    // 5. Set their organisation joining date, by profile id (a different
+    // type from the account id: mixing them up does not compile).
+    let profile = providers.get_profile_id(found.account_id()).await?;
     let date = providers
-        .update_org_joining_date(&profile, chrono::NaiveDate::from_ymd_opt(2026, 12, 1))
+        .update_org_joining_date(&profile, assured::NaiveDate::from_ymd_opt(2026, 12, 1))
         .await?;
     let date = date
         .org_joining_date

@@ -20,7 +20,11 @@ pub const BODY_SNIPPET_LIMIT: usize = 512;
 ///
 /// ```
 /// # async fn run(client: assured::Client) {
-/// match client.providers().get_org_joining_date("9b2e7c1a").await {
+/// let profile: assured::ProfileId = match "9b2e7c1a".parse() {
+///     Ok(profile) => profile,
+///     Err(e) => return eprintln!("{e}"),
+/// };
+/// match client.providers().get_org_joining_date(&profile).await {
 ///     Ok(date) => println!("{:?}", date.org_joining_date),
 ///     Err(assured::Error::NotFound(e)) => println!("no such profile: {}", e.path),
 ///     Err(assured::Error::Validation(e)) => println!("fix: {:?}", e.field_errors),

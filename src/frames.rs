@@ -11,8 +11,10 @@ use crate::{
     ListParams, PracticeLocationParams, Providers,
 };
 
-/// The columns of [`Providers::list_df`], in order.
-pub const PROVIDER_COLUMNS: [&str; 11] = [
+/// The columns of [`Providers::list_df`], in order (a slice: a column
+/// added later is not a breaking change).
+pub const PROVIDER_COLUMNS: &[&str] = &PROVIDER_NAMES;
+const PROVIDER_NAMES: [&str; 11] = [
     "id",
     "email",
     "first_name",
@@ -27,7 +29,8 @@ pub const PROVIDER_COLUMNS: [&str; 11] = [
 ];
 
 /// The columns of [`Providers::list_not_in_practice_location_df`], in order.
-pub const USER_COLUMNS: [&str; 6] = [
+pub const USER_COLUMNS: &[&str] = &USER_NAMES;
+const USER_NAMES: [&str; 6] = [
     "id",
     "email",
     "first_name",
@@ -47,7 +50,7 @@ fn frame(height: usize, columns: Vec<Column>) -> Result<DataFrame> {
 /// Providers as a frame: strings, `f64` completeness, `bool` activity.
 pub(crate) fn providers_frame(rows: &[Provider]) -> Result<DataFrame> {
     let [id, email, first, middle, last, npi, full, profile, complete, active, user_type] =
-        PROVIDER_COLUMNS.map(|name| name.into());
+        PROVIDER_NAMES.map(|name| name.into());
     frame(
         rows.len(),
         vec![
@@ -81,7 +84,7 @@ pub(crate) fn providers_frame(rows: &[Provider]) -> Result<DataFrame> {
 
 /// Users as a frame.
 pub(crate) fn users_frame(rows: &[UserSlim]) -> Result<DataFrame> {
-    let [id, email, first, last, active, user_type] = USER_COLUMNS.map(|name| name.into());
+    let [id, email, first, last, active, user_type] = USER_NAMES.map(|name| name.into());
     frame(
         rows.len(),
         vec![

@@ -2,7 +2,6 @@
 //! see raw server bytes. Not part of the public API.
 
 use reqwest::StatusCode;
-use serde_json::Value;
 
 use crate::{error::ApiError, page::Page};
 
@@ -19,17 +18,20 @@ pub fn decode_page(body: &[u8]) -> bool {
     }
 }
 
-/// Turns a raw error body into the error a caller sees, as the transport
-/// does (non-JSON bodies become a JSON string), and renders it.
+/// Turns a raw error body into the error a caller sees, through the
+/// transport's own normaliser and the generated `ErrorBody` decode, and
+/// renders it.
 pub fn parse_error_body(status: u16, body: &[u8]) -> String {
-    let value = serde_json::from_slice::<Value>(body)
-        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(body).into_owned()));
+    let json = crate::transport::json_error_body(bytes::Bytes::copy_from_slice(body));
+    let value = match serde_json::from_slice::<crate::raw::types::ErrorBody>(&json) {
+        Ok(decoded) => decoded.0,
+        Err(e) => return format!("undecodable normalised body: {e}"),
+    };
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let error = ApiError::new(status, "/fuzz/", None, &value);
-    let retry_after = None;
     format!(
         "{} {:?}",
-        crate::Error::from_status(error, retry_after),
+        crate::Error::from_status(error, None),
         crate::error::snippet(body)
     )
 }

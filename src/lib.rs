@@ -27,8 +27,12 @@ mod error;
 #[cfg(feature = "polars")]
 #[cfg_attr(docsrs, doc(cfg(feature = "polars")))]
 pub mod frames;
+/// Entry points for the fuzz targets and property tests (feature
+/// `fuzzing`): the real parsers of raw server bytes.
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
+mod ids;
 pub mod models;
 pub mod npi;
 mod page;
@@ -52,13 +56,13 @@ pub mod raw {
 
 pub use client::{Client, ClientBuilder, Credentials, Environment};
 pub use error::{ApiError, Error, InvalidInput, Result, TransportError, BODY_SNIPPET_LIMIT};
+pub use ids::{AccountId, ProfileId};
 pub use page::Page;
 pub use pagination::{Collected, Keyed, Pages, Rows, Walk, WalkReport};
 pub use providers::{
     CaqhImportRequestParams, Found, ListParams, PracticeLocationParams, Providers,
 };
 pub use retry::RetryPolicy;
-pub use secret::{CaqhEcho, CaqhSecret};
 pub use validate::validate_invites;
 
 /// Dates in the models and signatures (`org_joining_date`).
@@ -83,7 +87,8 @@ pub use uuid::Uuid;
 /// ```
 pub mod prelude {
     pub use crate::{
-        CaqhImportRequestParams, Client, ListParams, NaiveDate, PracticeLocationParams, Uuid,
+        AccountId, CaqhImportRequestParams, Client, ListParams, NaiveDate, PracticeLocationParams,
+        ProfileId, Uuid,
     };
     pub use futures::{StreamExt as _, TryStreamExt as _};
 }

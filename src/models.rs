@@ -9,6 +9,7 @@ pub use crate::raw::types::{
     InviteProvider, InvitedProvider, NewCaqhImportRequest, PracticeLocationProviders,
     ProviderListing as Provider, ProviderOrgJoiningDate, UserSlim,
 };
+pub use crate::secret::{CaqhEcho, CaqhSecret};
 
 /// Defines a string enum that keeps values it does not know in `Unknown`.
 macro_rules! open_enum {

@@ -1,17 +1,16 @@
 //! `Page<T>`: one DRF limit/offset page, whichever endpoint it came from.
 
 /// One page of a DRF list: the total, the links, and this page's rows.
+/// Its fields are read, not built: pages come from the client.
 ///
-/// ```
-/// let page: assured::Page<u32> = assured::Page {
-///     count: 3,
-///     next: Some("https://prod-backend.withassured.com/x/?limit=2&offset=2".into()),
-///     previous: None,
-///     results: vec![1, 2],
-/// };
-/// assert!(page.has_next());
+/// ```no_run
+/// # async fn run(client: assured::Client) -> assured::Result<()> {
+/// let page = client.providers().list(&assured::ListParams::new().limit(2)).await?;
+/// println!("{} of {} rows; more: {}", page.results.len(), page.count, page.has_next());
+/// # Ok(()) }
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Page<T> {
     /// Total rows matching the filters, at the time of this request.
     pub count: u64,

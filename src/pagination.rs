@@ -23,6 +23,7 @@
 
 mod walker;
 
+#[cfg(feature = "fuzzing")]
 pub(crate) use walker::parse_next;
 
 use std::{
@@ -148,8 +149,12 @@ impl<T> IntoIterator for Collected<T> {
 /// A walk over every page of a list; get one from a handler
 /// (`client.providers().walk(&params)`), set caps, then take it as
 /// [`pages`](Walk::pages), [`rows`](Walk::rows) or
-/// [`collect`](Walk::collect). See the [module docs](self) for the
-/// guarantee.
+/// [`collect`](Walk::collect).
+///
+/// Every row that exists for the whole walk is yielded exactly once, at
+/// any concurrency, while other rows are inserted or deleted anywhere;
+/// rows inserted or deleted during the walk may or may not appear. See
+/// the README's "Walking a list" for how it is kept.
 ///
 /// ```no_run
 /// # async fn run(client: assured::Client) -> assured::Result<()> {

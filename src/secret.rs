@@ -15,7 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// the request body it belongs to, or by an explicit [`CaqhSecret::expose`].
 ///
 /// ```
-/// use assured::CaqhSecret;
+/// use assured::models::CaqhSecret;
 ///
 /// let password = CaqhSecret::from("s3cret-pass");
 /// assert_eq!(format!("{password:?}"), "[REDACTED]");
@@ -83,7 +83,7 @@ impl schemars::JsonSchema for CaqhSecret {
 /// command line's output) does not copy a third party's password.
 ///
 /// ```
-/// let echoed: assured::CaqhEcho = serde_json::from_str("\"s3cret-pass\"").unwrap();
+/// let echoed: assured::models::CaqhEcho = serde_json::from_str("\"s3cret-pass\"").unwrap();
 /// assert_eq!(echoed.expose(), "s3cret-pass");
 /// assert_eq!(format!("{echoed:?}"), "[REDACTED]");
 /// assert_eq!(serde_json::to_string(&echoed).unwrap(), "\"[REDACTED]\"");

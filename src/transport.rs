@@ -190,17 +190,22 @@ fn report_pace(
     }
 }
 
-/// Rebuilds a non-success response so that its body is always JSON.
-async fn normalise_error_body(response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = read_bounded(response, ERROR_BODY_LIMIT).await?;
-    let body = if serde_json::from_slice::<serde_json::Value>(&body).is_ok() {
+/// An error body as JSON: itself when it is JSON, else its text as a JSON
+/// string (progenitor drops the status of a body it cannot decode).
+pub(crate) fn json_error_body(body: Bytes) -> Bytes {
+    if serde_json::from_slice::<serde_json::Value>(&body).is_ok() {
         body
     } else {
         let text = String::from_utf8_lossy(&body).into_owned();
         Bytes::from(serde_json::Value::String(text).to_string())
-    };
+    }
+}
+
+/// Rebuilds a non-success response so that its body is always JSON.
+async fn normalise_error_body(response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = json_error_body(read_bounded(response, ERROR_BODY_LIMIT).await?);
     let mut rebuilt = http::Response::new(body);
     *rebuilt.status_mut() = status;
     *rebuilt.headers_mut() = headers;
@@ -260,15 +265,9 @@ pub(crate) fn map_error(error: progenitor_client::Error<ErrorBody>, path: &str) 
     }
 }
 
-/// `Retry-After` as delta-seconds or an HTTP date; a date in the past is zero.
-///
-/// ```
-/// # use std::time::Duration;
-/// assert_eq!(assured::parse_retry_after("120"), Some(Duration::from_secs(120)));
-/// assert_eq!(assured::parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
-/// assert_eq!(assured::parse_retry_after("soon"), None);
-/// ```
-pub fn parse_retry_after(value: &str) -> Option<Duration> {
+/// `Retry-After` as delta-seconds or an HTTP date; a date in the past is
+/// zero (tested in `tests/robustness.rs` and the faults suite).
+pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
     let value = value.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));

@@ -119,8 +119,14 @@ async fn no_secret_in_any_log_line_debug_or_display() {
             .await,
     );
     record(&mut out, p.get_by_npi("1234567890").await);
-    record(&mut out, p.get("not-a-uuid").await);
-    record(&mut out, p.get_org_joining_date("nobody").await);
+    record(
+        &mut out,
+        "not-a-uuid"
+            .parse::<assured::AccountId>()
+            .map_err(assured::Error::from),
+    );
+    let nobody: assured::ProfileId = "nobody".parse().unwrap();
+    record(&mut out, p.get_org_joining_date(&nobody).await);
 
     // Faults: retried reads, a dropped connection, a malformed body, 429.
     sandbox.fail_next(list, 2, 503, Some(0));

@@ -127,7 +127,7 @@ async fn the_main_flow_list_invite_find_by_npi_add_to_location() {
         .unwrap();
     let id = invited[0].id;
     // Visible everywhere: the list, get, the NPI lookup, not-in-location.
-    let listed = providers.get(&id.to_string()).await.unwrap();
+    let listed = providers.get(id.into()).await.unwrap();
     assert_eq!(listed.email, "new.person@example.com");
     assert_eq!(providers.list(&ListParams::new()).await.unwrap().count, 251);
     let npi = listed.npi.clone().unwrap();
@@ -140,7 +140,7 @@ async fn the_main_flow_list_invite_find_by_npi_add_to_location() {
         .unwrap();
     assert!(missing.items.iter().any(|u| u.id == id));
     providers
-        .add_to_practice_location(location, &[id])
+        .add_to_practice_location(location, &[id.into()])
         .await
         .unwrap();
     let missing_after = providers
@@ -152,7 +152,7 @@ async fn the_main_flow_list_invite_find_by_npi_add_to_location() {
     assert_eq!(missing_after.items.len(), missing.items.len() - 1);
 
     // Profile id, and the joining date by profile id.
-    let profile = providers.get_profile_id(&id.to_string()).await.unwrap();
+    let profile = providers.get_profile_id(id.into()).await.unwrap();
     let set = providers
         .update_org_joining_date(&profile, NaiveDate::from_ymd_opt(2025, 1, 15))
         .await
@@ -227,11 +227,7 @@ async fn create_import_and_caqh_requests_are_kept() {
         .unwrap();
     let imported = providers.import_with_caqh(&import).await.unwrap();
     assert_eq!(
-        providers
-            .get(&imported.id.to_string())
-            .await
-            .unwrap()
-            .full_name,
+        providers.get(imported.id.into()).await.unwrap().full_name,
         Some("Im Ported".to_string())
     );
 
@@ -328,12 +324,12 @@ async fn filters_ordering_and_a_capped_limit() {
         .unwrap();
     assert_eq!(by_ids.items.len(), 2);
     let many = providers
-        .get_many(&[ids[0].to_string(), uuid::Uuid::nil().to_string()])
+        .get_many(&[ids[0].into(), uuid::Uuid::nil().into()])
         .await
         .unwrap();
     assert_eq!(
         (many.found.len(), many.missing),
-        (1, vec![uuid::Uuid::nil()])
+        (1, vec![assured::AccountId::from(uuid::Uuid::nil())])
     );
 }
 

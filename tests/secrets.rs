@@ -231,19 +231,20 @@ async fn bad_input_is_refused_before_any_request() {
                 .await
                 .unwrap_err(),
         ),
+        // Ids are checked where strings become typed ids.
         (
             "profile_id",
-            providers.get_org_joining_date("a/b").await.unwrap_err(),
+            Error::from("a/b".parse::<assured::ProfileId>().unwrap_err()),
         ),
         (
             "profile_id",
-            providers
-                .update_org_joining_date(" ", None)
-                .await
-                .unwrap_err(),
+            Error::from(" ".parse::<assured::ProfileId>().unwrap_err()),
         ),
         ("npi", providers.get_by_npi("1234567890").await.unwrap_err()),
-        ("id", providers.get("123").await.unwrap_err()),
+        (
+            "id",
+            Error::from("123".parse::<assured::AccountId>().unwrap_err()),
+        ),
     ];
     for (field, err) in &cases {
         match err {

@@ -225,7 +225,7 @@ async fn nulled_computed_fields_decode_and_lookups_handle_them() {
     }
     let err = client
         .providers()
-        .get_profile_id(&nulled[0].id.to_string())
+        .get_profile_id(nulled[0].account_id())
         .await
         .unwrap_err();
     assert!(matches!(err, Error::MissingProfileId { .. }), "{err}");

@@ -316,7 +316,11 @@ async fn add_to_practice_location_sends_each_provider_once() {
         .providers()
         .add_to_practice_location(
             uuid(LOCATION_ID),
-            &[uuid(PROVIDER_ID), uuid(OTHER_ID), uuid(PROVIDER_ID)],
+            &[
+                uuid(PROVIDER_ID).into(),
+                uuid(OTHER_ID).into(),
+                uuid(PROVIDER_ID).into(),
+            ],
         )
         .await
         .unwrap();
@@ -408,7 +412,7 @@ async fn get_org_joining_date_by_profile_id() {
         .await;
     let date = client(&server)
         .providers()
-        .get_org_joining_date(PROFILE_ID)
+        .get_org_joining_date(&PROFILE_ID.parse().unwrap())
         .await
         .unwrap();
     mock.assert_async().await;
@@ -441,7 +445,10 @@ async fn update_org_joining_date_sets_and_clears() {
     let client = client(&server);
     let updated = client
         .providers()
-        .update_org_joining_date(PROFILE_ID, NaiveDate::from_ymd_opt(2024, 3, 1))
+        .update_org_joining_date(
+            &PROFILE_ID.parse().unwrap(),
+            NaiveDate::from_ymd_opt(2024, 3, 1),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -450,7 +457,7 @@ async fn update_org_joining_date_sets_and_clears() {
     );
     let cleared = client
         .providers()
-        .update_org_joining_date(PROFILE_ID, None)
+        .update_org_joining_date(&PROFILE_ID.parse().unwrap(), None)
         .await
         .unwrap();
     assert_eq!(cleared.org_joining_date, None);

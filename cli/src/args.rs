@@ -119,18 +119,30 @@ pub struct Global {
     pub raw_csv: bool,
     /// Requests in flight for walks and batch lookups: a number, or auto to
     /// adapt to the server (start at 4, back off on 429/503, at most 32).
-    #[arg(long, global = true, default_value = "auto", value_parser = parse_concurrency, value_name = "N|auto")]
-    pub concurrency: Option<usize>,
+    #[arg(long, global = true, default_value = "auto", value_name = "N|auto")]
+    pub concurrency: Concurrency,
 }
 
-/// `auto` (adapt) or a number of requests at once.
-fn parse_concurrency(value: &str) -> Result<Option<usize>, String> {
-    match value {
-        "auto" => Ok(None),
-        n => match n.parse::<usize>() {
-            Ok(n) if n > 0 => Ok(Some(n)),
-            _ => Err(format!("{n:?}: use a positive number or auto")),
-        },
+/// `auto` (adapt to the server) or a number of requests at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Concurrency {
+    /// The client's adaptive controller.
+    Auto,
+    /// Pinned.
+    Fixed(usize),
+}
+
+impl std::str::FromStr for Concurrency {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Self, String> {
+        match value {
+            "auto" => Ok(Self::Auto),
+            n => match n.parse::<usize>() {
+                Ok(n) if n > 0 => Ok(Self::Fixed(n)),
+                _ => Err(format!("{n:?}: use a positive number or auto")),
+            },
+        }
     }
 }
 

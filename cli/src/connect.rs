@@ -99,8 +99,8 @@ pub async fn connect(global: &Global) -> Result<Connection, Failure> {
 
 fn build(builder: assured::ClientBuilder, key: &str, global: &Global) -> Result<Client, Failure> {
     let builder = match global.concurrency {
-        Some(n) => builder.concurrency(n),
-        None => builder,
+        crate::args::Concurrency::Fixed(n) => builder.concurrency(n),
+        crate::args::Concurrency::Auto => builder,
     };
     builder
         .api_key(key)

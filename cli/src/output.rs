@@ -268,7 +268,7 @@ mod tests {
         name: &'static str,
         tags: Vec<&'static str>,
         // The library's type for an echoed credential: it serialises redacted.
-        caqh_password: assured::CaqhEcho,
+        caqh_password: assured::models::CaqhEcho,
     }
 
     impl Record for Row {
@@ -291,7 +291,7 @@ mod tests {
         let rows = [Row {
             name: "a, b",
             tags: vec!["x", "y"],
-            caqh_password: assured::CaqhEcho::from("hunter22"),
+            caqh_password: assured::models::CaqhEcho::from("hunter22"),
         }];
         for format in [Format::Table, Format::Json, Format::Ndjson, Format::Csv] {
             let text = render(format, &rows);
@@ -314,7 +314,7 @@ mod tests {
         let rows = [Row {
             name: "=HYPERLINK(\"http://evil\",\"x\")",
             tags: vec!["-1", "ok"],
-            caqh_password: assured::CaqhEcho::from("x"),
+            caqh_password: assured::models::CaqhEcho::from("x"),
         }];
         let text = render(Format::Csv, &rows);
         assert_eq!(
@@ -353,7 +353,7 @@ mod tests {
             .map(|_| Row {
                 name: "n",
                 tags: vec![],
-                caqh_password: assured::CaqhEcho::from("x"),
+                caqh_password: assured::models::CaqhEcho::from("x"),
             })
             .collect();
         let counting = Counting {

@@ -4,7 +4,7 @@
 
 use std::io::{self, IsTerminal};
 
-use assured::CaqhSecret;
+use assured::models::CaqhSecret;
 
 use crate::exit::Failure;
 

@@ -14,8 +14,9 @@ use futures::{future::BoxFuture, stream::FuturesOrdered, StreamExt};
 use super::{lock, Fetch, Keyed, WalkReport};
 use crate::{concurrency::Controller, error::Result, page::Page, Error};
 
-/// Trusted pages in a row that added no row before the walk calls it a loop
-/// (a server ignoring `offset` answers the same page forever).
+/// Trusted pages in a row that added no row, all starting with the same
+/// row, before the walk calls it a loop (a server ignoring `offset` answers
+/// the same page forever).
 const IDLE_PAGES: usize = 3;
 /// Heals in a row, without a new row read between them, before the walk
 /// gives up on a list that changes faster than it can be read.
@@ -50,7 +51,10 @@ struct Frontier {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Source {
     Head,
+    /// Planned on the current grid.
     Planned,
+    /// Planned on a grid a heal has since replaced.
+    Stale,
     Heal,
 }
 
@@ -73,6 +77,8 @@ pub(crate) struct Walker<T: Keyed> {
     pages: usize,
     rows: usize,
     idle: usize,
+    /// The first row of the last page that added nothing.
+    idle_first: Option<T::Key>,
     heals_in_a_row: usize,
 }
 
@@ -94,6 +100,7 @@ impl<T: Keyed + Send + 'static> Walker<T> {
             pages: 0,
             rows: 0,
             idle: 0,
+            idle_first: None,
             heals_in_a_row: 0,
         }
     }
@@ -120,7 +127,14 @@ impl<T: Keyed + Send + 'static> Walker<T> {
             let page = candidate.page?;
             self.counted(&page);
             if self.joins(&page) {
-                if let Some(page) = self.trust(candidate.offset, page, Source::Planned)? {
+                // A page planned before the last heal may well repeat rows
+                // the heal read: that is no sign of a loop.
+                let source = if candidate.epoch == self.epoch {
+                    Source::Planned
+                } else {
+                    Source::Stale
+                };
+                if let Some(page) = self.trust(candidate.offset, page, source)? {
                     return Ok(Some(page));
                 }
                 continue;
@@ -290,6 +304,7 @@ impl<T: Keyed + Send + 'static> Walker<T> {
         } = page;
         let len = results.len();
         let short = len < self.size as usize;
+        let first_key = results.first().map(Keyed::key);
         let mut fresh = Vec::new();
         let mut repeated = 0usize;
         for row in results {
@@ -312,7 +327,14 @@ impl<T: Keyed + Send + 'static> Walker<T> {
         }
         if fresh.is_empty() {
             if source == Source::Planned && !short {
-                self.idle += 1;
+                // The same window at another offset, again: under churn a
+                // page may repeat rows, but not the same ones each time.
+                if first_key.is_some() && first_key == self.idle_first {
+                    self.idle += 1;
+                } else {
+                    self.idle = 1;
+                    self.idle_first = first_key;
+                }
                 if self.idle >= IDLE_PAGES {
                     return Err(Error::PaginationLoop {
                         offset,
@@ -323,6 +345,7 @@ impl<T: Keyed + Send + 'static> Walker<T> {
             return Ok(None);
         }
         self.idle = 0;
+        self.idle_first = None;
         self.heals_in_a_row = 0;
         let wanted = self.plan.max_items.saturating_sub(self.rows);
         let left_over = fresh.len() > wanted;

@@ -11,6 +11,7 @@ use super::{ListParams, Providers, LIST_PATH};
 use crate::{
     concurrency::paced,
     error::{ApiError, Error, InvalidInput, Result},
+    ids::{AccountId, ProfileId},
     models::Provider,
     npi::{self, NpiStrategy},
 };
@@ -28,27 +29,22 @@ pub struct Found<K, T> {
     pub missing: Vec<K>,
 }
 
-fn parse_id(field: &str, id: &str) -> Result<Uuid> {
-    Uuid::parse_str(id.trim())
-        .map_err(|_| InvalidInput::new(field, "must be a UUID (the provider's account id)").into())
-}
-
 fn not_found(detail: String) -> Error {
     Error::NotFound(Box::new(ApiError::not_found(LIST_PATH, detail)))
 }
 
 impl Providers<'_> {
-    /// The provider with this account id. The id must be a UUID; the row
-    /// returned is the one whose id equals it, even from a server that
-    /// ignores the `id_in` filter.
+    /// The provider with this account id. The row returned is the one
+    /// whose id equals it, even from a server that ignores the `id_in`
+    /// filter.
     ///
     /// ```no_run
     /// # async fn run(client: assured::Client) -> assured::Result<()> {
-    /// let jane = client.providers().get("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
+    /// let jane = client.providers().get("3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn get(&self, id: &str) -> Result<Provider> {
-        let id = parse_id("id", id)?;
+    pub async fn get(&self, id: AccountId) -> Result<Provider> {
+        let id = id.as_uuid();
         let found = self.fetch_ids(&[id]).await?;
         found
             .into_iter()
@@ -60,15 +56,13 @@ impl Providers<'_> {
     ///
     /// ```no_run
     /// # async fn run(client: assured::Client) -> assured::Result<()> {
-    /// let result = client.providers().get_many(&["3fa85f64-5717-4562-b3fc-2c963f66afa6"]).await?;
+    /// let ids = ["3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?];
+    /// let result = client.providers().get_many(&ids).await?;
     /// println!("{} found, missing {:?}", result.found.len(), result.missing);
     /// # Ok(()) }
     /// ```
-    pub async fn get_many<S: AsRef<str>>(&self, ids: &[S]) -> Result<Found<Uuid, Provider>> {
-        let mut wanted = Vec::with_capacity(ids.len());
-        for (i, id) in ids.iter().enumerate() {
-            wanted.push(parse_id(&format!("ids[{i}]"), id.as_ref())?);
-        }
+    pub async fn get_many(&self, ids: &[AccountId]) -> Result<Found<AccountId, Provider>> {
+        let mut wanted: Vec<Uuid> = ids.iter().map(AccountId::as_uuid).collect();
         let mut unique = HashSet::new();
         wanted.retain(|id| unique.insert(*id));
         let pace = &self.client.config().pace;
@@ -90,7 +84,7 @@ impl Providers<'_> {
         for id in wanted {
             match by_id.remove(&id) {
                 Some(p) => found.push(p),
-                None => missing.push(id),
+                None => missing.push(AccountId::from(id)),
             }
         }
         Ok(Found { found, missing })
@@ -113,15 +107,15 @@ impl Providers<'_> {
     ///
     /// ```no_run
     /// # async fn run(client: assured::Client) -> assured::Result<()> {
-    /// let profile = client.providers().get_profile_id("3fa85f64-5717-4562-b3fc-2c963f66afa6").await?;
+    /// let account = "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?;
+    /// let profile = client.providers().get_profile_id(account).await?;
     /// let date = client.providers().get_org_joining_date(&profile).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn get_profile_id(&self, id: &str) -> Result<String> {
+    pub async fn get_profile_id(&self, id: AccountId) -> Result<ProfileId> {
         let provider = self.get(id).await?;
         provider
-            .provider_profile_id
-            .filter(|p| !p.trim().is_empty())
+            .profile_id()
             .ok_or_else(|| Error::MissingProfileId {
                 provider_id: provider.id.to_string(),
             })

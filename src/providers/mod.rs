@@ -17,6 +17,7 @@ pub use params::{CaqhImportRequestParams, ListParams, PracticeLocationParams};
 
 use crate::{
     error::{InvalidInput, Result},
+    ids::{AccountId, ProfileId},
     models::{
         CaqhImportRequest, CreateProvider, CreatedProvider, ImportProviderWithCaqh,
         ImportedProvider, InviteProvider, InvitedProvider, NewCaqhImportRequest,
@@ -232,14 +233,14 @@ impl<'c> Providers<'c> {
     /// not be empty; repeated ids are sent once.
     ///
     /// ```no_run
-    /// # async fn run(client: assured::Client, location: uuid::Uuid, a: uuid::Uuid) -> assured::Result<()> {
+    /// # async fn run(client: assured::Client, location: uuid::Uuid, a: assured::AccountId) -> assured::Result<()> {
     /// client.providers().add_to_practice_location(location, &[a]).await?;
     /// # Ok(()) }
     /// ```
     pub async fn add_to_practice_location(
         &self,
         practice_location: Uuid,
-        providers: &[Uuid],
+        providers: &[AccountId],
     ) -> Result<PracticeLocationProviders> {
         if providers.is_empty() {
             return Err(InvalidInput::new("providers", "must name at least one provider").into());
@@ -247,7 +248,7 @@ impl<'c> Providers<'c> {
         let mut seen = HashSet::new();
         let providers: Vec<Uuid> = providers
             .iter()
-            .copied()
+            .map(AccountId::as_uuid)
             .filter(|id| seen.insert(*id))
             .collect();
         let body = PracticeLocationProviders {
@@ -324,12 +325,16 @@ impl<'c> Providers<'c> {
     ///
     /// ```no_run
     /// # async fn run(client: assured::Client) -> assured::Result<()> {
-    /// let date = client.providers().get_org_joining_date("9b2e7c1a-4d3f-4e8a-9c61-2f5d8e7a1b30").await?;
+    /// let profile = "9b2e7c1a-4d3f-4e8a-9c61-2f5d8e7a1b30".parse()?;
+    /// let date = client.providers().get_org_joining_date(&profile).await?;
     /// println!("{:?}", date.org_joining_date);
     /// # Ok(()) }
     /// ```
-    pub async fn get_org_joining_date(&self, profile_id: &str) -> Result<ProviderOrgJoiningDate> {
-        validate::path_id("profile_id", profile_id)?;
+    pub async fn get_org_joining_date(
+        &self,
+        profile_id: &ProfileId,
+    ) -> Result<ProviderOrgJoiningDate> {
+        let profile_id = profile_id.as_str();
         let date = self
             .client
             .raw()
@@ -346,19 +351,19 @@ impl<'c> Providers<'c> {
     ///
     /// ```no_run
     /// # async fn run(client: assured::Client) -> assured::Result<()> {
-    /// use chrono::NaiveDate;
+    /// use assured::{NaiveDate, ProfileId};
     ///
-    /// let profile = "9b2e7c1a-4d3f-4e8a-9c61-2f5d8e7a1b30";
-    /// client.providers().update_org_joining_date(profile, NaiveDate::from_ymd_opt(2024, 3, 1)).await?;
-    /// client.providers().update_org_joining_date(profile, None).await?; // clear it
+    /// let profile: ProfileId = "9b2e7c1a-4d3f-4e8a-9c61-2f5d8e7a1b30".parse()?;
+    /// client.providers().update_org_joining_date(&profile, NaiveDate::from_ymd_opt(2024, 3, 1)).await?;
+    /// client.providers().update_org_joining_date(&profile, None).await?; // clear it
     /// # Ok(()) }
     /// ```
     pub async fn update_org_joining_date(
         &self,
-        profile_id: &str,
+        profile_id: &ProfileId,
         date: Option<NaiveDate>,
     ) -> Result<ProviderOrgJoiningDate> {
-        validate::path_id("profile_id", profile_id)?;
+        let profile_id = profile_id.as_str();
         let body = crate::raw::types::PatchedProviderOrgJoiningDate {
             org_joining_date: date,
         };

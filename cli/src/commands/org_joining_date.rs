@@ -1,7 +1,7 @@
 //! `assured org-joining-date …`: read, set or clear a provider's
 //! organisation joining date, by provider profile id.
 
-use assured::{models::ProviderOrgJoiningDate, Client};
+use assured::{models::ProviderOrgJoiningDate, AccountId, Client, ProfileId};
 
 use super::print_one;
 use crate::{
@@ -15,7 +15,10 @@ pub async fn run(command: OrgJoiningDateCommand, client: &Client, format: Format
     let (profile_id, what, result) = match command {
         OrgJoiningDateCommand::Get { profile_id } => {
             let what = format!("reading the joining date of profile {profile_id}");
-            let date = providers.get_org_joining_date(profile_id.trim()).await;
+            let date = match profile_id.parse::<ProfileId>() {
+                Ok(profile) => providers.get_org_joining_date(&profile).await,
+                Err(e) => Err(e.into()),
+            };
             (profile_id, what, date)
         }
         OrgJoiningDateCommand::Set {
@@ -33,9 +36,10 @@ pub async fn run(command: OrgJoiningDateCommand, client: &Client, format: Format
                     None,
                 ),
             };
-            let updated = providers
-                .update_org_joining_date(profile_id.trim(), date)
-                .await;
+            let updated = match profile_id.parse::<ProfileId>() {
+                Ok(profile) => providers.update_org_joining_date(&profile, date).await,
+                Err(e) => Err(e.into()),
+            };
             (profile_id, what, updated)
         }
     };
@@ -55,7 +59,11 @@ pub async fn run(command: OrgJoiningDateCommand, client: &Client, format: Format
 /// where the profile id belongs: when `id` is one, the hint names the
 /// profile id to use.
 async fn hint(client: &Client, id: &str) -> String {
-    match client.providers().get_profile_id(id).await {
+    let profile = match id.parse::<AccountId>() {
+        Ok(account) => client.providers().get_profile_id(account).await,
+        Err(e) => Err(e.into()),
+    };
+    match profile {
         Ok(profile) => format!(
             " (hint: {id} is a provider's account id, not a profile id; \
              its profile id is {profile})"

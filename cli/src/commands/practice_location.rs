@@ -1,6 +1,6 @@
 //! `assured practice-location …`: add providers, list who is missing.
 
-use assured::{Client, PracticeLocationParams};
+use assured::{AccountId, Client, PracticeLocationParams};
 
 use super::{print_all, print_one, print_page};
 use crate::{
@@ -14,6 +14,7 @@ pub async fn run(command: PracticeLocationCommand, client: &Client, format: Form
     match command {
         PracticeLocationCommand::Add { location, ids } => {
             let what = format!("adding providers to practice location {location}");
+            let ids: Vec<AccountId> = ids.into_iter().map(AccountId::from).collect();
             let added = providers.add_to_practice_location(location, &ids).await;
             print_one(format, &what, added)
         }

@@ -415,3 +415,30 @@ fn verbose_shows_tracing_events_but_never_the_key() {
         .args(["providers", "list", "-v"]));
     assert!(!out.stderr.contains(key));
 }
+
+#[test]
+fn concurrency_is_a_number_or_auto() {
+    let env = Env::with(assured::sandbox::Sandbox::builder().seed(5).providers(30));
+    for value in ["1", "8", "auto"] {
+        let out = run(env.cmd().args([
+            "--concurrency",
+            value,
+            "providers",
+            "list",
+            "--all",
+            "--limit",
+            "7",
+        ]));
+        assert_eq!(out.code, 0, "{value}: {}", out.stderr);
+        assert_eq!(ndjson(&out.stdout).len(), 30, "{value}");
+    }
+    for bad in ["0", "many"] {
+        let out = run(env.cmd().args(["--concurrency", bad, "providers", "list"]));
+        assert_eq!(out.code, 2, "{bad}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("positive number or auto"),
+            "{}",
+            out.stderr
+        );
+    }
+}
