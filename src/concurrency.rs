@@ -309,8 +309,9 @@ impl State {
         }
         self.cut();
         if let (Some(position), Some(at)) = (position, self.pushed_back_at) {
-            // The refused request was the `position`th in flight.
-            self.pushed_back_at = Some(at.min((position as f64 - 1.0).max(1.0)));
+            // The refused request was the `position`th in flight: that is
+            // the level refused, whatever the limit had grown to.
+            self.pushed_back_at = Some(at.min(position as f64));
         }
     }
 
