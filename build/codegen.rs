@@ -122,6 +122,7 @@ pub fn take_length_limits(doc: &mut serde_yaml::Value) -> String {
         }
     }
     let mut rows = Vec::new();
+    let mut rows_schemas = Vec::new();
     for (name, schema) in schemas.iter_mut() {
         let Some(props) = schema
             .get_mut("properties")
@@ -142,6 +143,7 @@ pub fn take_length_limits(doc: &mut serde_yaml::Value) -> String {
                 }
             }
             if min.is_some() || max.is_some() {
+                rows_schemas.push(name.as_str().unwrap_or_default().to_string());
                 rows.push(format!(
                     "    Limit {{ schema: {:?}, field: {:?}, min: {:?}, max: {:?} }},\n",
                     name.as_str().unwrap_or_default(),
@@ -152,8 +154,21 @@ pub fn take_length_limits(doc: &mut serde_yaml::Value) -> String {
             }
         }
     }
+    // Each schema with limits gets its checks by type, not by a name
+    // string: a renamed or unlimited schema then fails to build where its
+    // body is validated, instead of silently skipping the check.
+    let mut limited: Vec<&str> = rows_schemas.iter().map(String::as_str).collect();
+    limited.dedup();
+    let impls: String = limited
+        .iter()
+        .map(|name| {
+            format!(
+                "impl Limited for crate::raw::types::{name} {{ const SCHEMA: &'static str = {name:?}; }}\n"
+            )
+        })
+        .collect();
     format!(
-        "pub(crate) const LIMITS: &[Limit] = &[\n{}];\n",
+        "pub(crate) const LIMITS: &[Limit] = &[\n{}];\n{impls}",
         rows.concat()
     )
 }

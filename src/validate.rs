@@ -15,24 +15,29 @@ pub(crate) struct Limit {
     pub(crate) max: Option<u64>,
 }
 
+/// A generated model whose schema has length limits in the spec; the build
+/// script implements it for each, so a check cannot outlive its schema.
+pub(crate) trait Limited: serde::Serialize {
+    /// The schema's name in `spec/assured.yaml`.
+    const SCHEMA: &'static str;
+}
+
 include!(concat!(env!("OUT_DIR"), "/limits.rs"));
 
-/// Checks a request body against the spec's limits for `schema`, and the
-/// email syntax of `email` and `cc_emails`. `prefix` names the body in
-/// messages (`providers[3]`). The first problem, for calls that refuse.
-pub(crate) fn body<T: serde::Serialize>(
-    schema: &str,
-    prefix: &str,
-    body: &T,
-) -> Result<(), InvalidInput> {
-    match problems(schema, prefix, body).into_iter().next() {
+/// Checks a request body against the spec's limits for its schema, and the
+/// email syntax of `email` and `cc_emails`. The first problem, for calls
+/// that refuse.
+pub(crate) fn body<T: Limited>(body: &T) -> Result<(), InvalidInput> {
+    match problems("", body).into_iter().next() {
         Some(problem) => Err(problem),
         None => Ok(()),
     }
 }
 
-/// Every problem of a request body, as [`body`] checks it.
-fn problems<T: serde::Serialize>(schema: &str, prefix: &str, body: &T) -> Vec<InvalidInput> {
+/// Every problem of a request body, as [`body`] checks it; `prefix` names
+/// the body in messages (`providers[3]`).
+fn problems<T: Limited>(prefix: &str, body: &T) -> Vec<InvalidInput> {
+    let schema = T::SCHEMA;
     let value = match serde_json::to_value(body) {
         Ok(value) => value,
         Err(e) => {
@@ -110,7 +115,7 @@ pub fn validate_invites(providers: &[crate::models::InviteProvider]) -> Vec<Inva
     let mut seen = std::collections::HashMap::new();
     for (index, provider) in providers.iter().enumerate() {
         let prefix = format!("providers[{index}]");
-        found.extend(problems("InviteProvider", &prefix, provider));
+        found.extend(problems(&prefix, provider));
         if let Some(first) = seen.insert(provider.email.to_lowercase(), index) {
             found.push(InvalidInput::new(
                 format!("{prefix}.email"),
@@ -179,6 +184,26 @@ mod tests {
             find("NewCaqhImportRequest", "caqh_username"),
             Some((None, Some(100)))
         );
+    }
+
+    #[test]
+    fn each_body_finds_its_limits_by_type() {
+        use crate::models::{
+            CreateProvider, ImportProviderWithCaqh, InviteProvider, NewCaqhImportRequest,
+        };
+        assert_eq!(CreateProvider::SCHEMA, "CreateProvider");
+        assert_eq!(InviteProvider::SCHEMA, "InviteProvider");
+        assert_eq!(ImportProviderWithCaqh::SCHEMA, "ImportProviderWithCaqh");
+        assert_eq!(NewCaqhImportRequest::SCHEMA, "NewCaqhImportRequest");
+        let long: CreateProvider = CreateProvider::builder()
+            .email("sam.lee@example.com")
+            .first_name("S".repeat(151))
+            .last_name("Lee")
+            .try_into()
+            .unwrap();
+        let problem = body(&long).unwrap_err();
+        assert_eq!(problem.field, "first_name");
+        assert_eq!(problem.rule, "must be at most 150 characters (got 151)");
     }
 
     #[test]

@@ -150,7 +150,7 @@ impl<'c> Providers<'c> {
         &self,
         provider: &ImportProviderWithCaqh,
     ) -> Result<ImportedProvider> {
-        validate::body("ImportProviderWithCaqh", "", provider)?;
+        validate::body(provider)?;
         let imported = self
             .client
             .raw()
@@ -179,7 +179,7 @@ impl<'c> Providers<'c> {
     /// # Ok(()) }
     /// ```
     pub async fn create(&self, provider: &CreateProvider) -> Result<CreatedProvider> {
-        validate::body("CreateProvider", "", provider)?;
+        validate::body(provider)?;
         for (field, value) in [
             ("first_name", &provider.first_name),
             ("last_name", &provider.last_name),
@@ -286,7 +286,7 @@ impl<'c> Providers<'c> {
         &self,
         request: &NewCaqhImportRequest,
     ) -> Result<CaqhImportRequest> {
-        validate::body("NewCaqhImportRequest", "", request)?;
+        validate::body(request)?;
         let recorded = self
             .client
             .raw()
