@@ -88,7 +88,7 @@ async fn floor(base: &str, rows: u64, concurrency: usize) -> (Duration, usize) {
     (started.elapsed(), bytes)
 }
 
-async fn client_list_all(base: &str, concurrency: usize) -> (Duration, usize) {
+async fn client_collect(base: &str, concurrency: usize) -> (Duration, usize) {
     let client = client(base, concurrency);
     let started = Instant::now();
     let all = client
@@ -96,11 +96,11 @@ async fn client_list_all(base: &str, concurrency: usize) -> (Duration, usize) {
         .walk(&ListParams::new())
         .collect()
         .await
-        .expect("list_all");
+        .expect("collect");
     (started.elapsed(), all.items.len())
 }
 
-async fn client_stream(base: &str, concurrency: usize) -> (Duration, usize) {
+async fn client_rows(base: &str, concurrency: usize) -> (Duration, usize) {
     let client = client(base, concurrency);
     let started = Instant::now();
     let n = client
@@ -109,7 +109,7 @@ async fn client_stream(base: &str, concurrency: usize) -> (Duration, usize) {
         .rows()
         .try_fold(0usize, |n, _| async move { Ok(n + 1) })
         .await
-        .expect("stream");
+        .expect("rows");
     (started.elapsed(), n)
 }
 
@@ -156,19 +156,19 @@ fn ms(d: Duration) -> String {
 async fn memory_child(mode: &str, base: &str) {
     let client = client(base, 4);
     let rows = match mode {
-        "stream" => client
+        "rows" => client
             .providers()
             .walk(&ListParams::new())
             .rows()
             .try_fold(0usize, |n, _| async move { Ok(n + 1) })
             .await
-            .expect("stream"),
+            .expect("rows"),
         _ => client
             .providers()
             .walk(&ListParams::new())
             .collect()
             .await
-            .expect("list_all")
+            .expect("collect")
             .items
             .len(),
     };
@@ -220,12 +220,12 @@ async fn main() {
 
     // 1. Roster pull, latency-bound.
     let server = sandbox_process(10_000, 20);
-    let _ = client_list_all(&server.base, 8).await; // warm up the connection paths
-    writeln!(report, "### 1. Roster pull, latency-bound\n\n`list_all` of 10 000 providers, page size 100, 20 ms sandbox latency per request (median of {reps} interleaved runs).\n\n| concurrency | client `list_all` | floor (bare reqwest, bytes only) | client / floor |\n|---|---|---|---|").unwrap();
+    let _ = client_collect(&server.base, 8).await; // warm up the connection paths
+    writeln!(report, "### 1. Roster pull, latency-bound\n\n`walk(..).collect()` of 10 000 providers (pages overlap by 3 rows: 104 requests), page size 100, 20 ms sandbox latency per request (median of {reps} interleaved runs).\n\n| concurrency | client `collect` | floor (bare reqwest, bytes only) | client / floor |\n|---|---|---|---|").unwrap();
     for concurrency in [1usize, 4, 8] {
         let (mut c, mut f) = (Vec::new(), Vec::new());
         for _ in 0..reps {
-            let (t, n) = client_list_all(&server.base, concurrency).await;
+            let (t, n) = client_collect(&server.base, concurrency).await;
             assert_eq!(n, 10_000);
             c.push(t);
             f.push(floor(&server.base, 10_000, concurrency).await.0);
@@ -247,13 +247,13 @@ async fn main() {
     let _ = floor(&server.base, 100_000, 4).await;
     writeln!(report, "\n### 2. Decode-bound\n\n100 000 providers, zero latency, concurrency 4 (median of {reps}). CPU is this process's user+system time (the sandbox runs in another process).\n\n| | wall | providers/s | CPU | CPU per provider | wall / floor |\n|---|---|---|---|---|---|").unwrap();
     let mut floor_wall = Duration::ZERO;
-    for name in ["floor (bytes only)", "client `list_all`", "client `stream`"] {
+    for name in ["floor (bytes only)", "client `collect`", "client `rows`"] {
         let (mut walls, mut cpus) = (Vec::new(), Vec::new());
         for _ in 0..reps {
             let cpu0 = cpu_time();
             let (t, _) = match name {
-                "client `list_all`" => client_list_all(&server.base, 4).await,
-                "client `stream`" => client_stream(&server.base, 4).await,
+                "client `collect`" => client_collect(&server.base, 4).await,
+                "client `rows`" => client_rows(&server.base, 4).await,
                 _ => floor(&server.base, 100_000, 4).await,
             };
             cpus.push(cpu_time() - cpu0);
@@ -278,7 +278,7 @@ async fn main() {
     // 3. Memory.
     let small = sandbox_process(10_000, 0);
     writeln!(report, "\n### 3. Peak resident memory\n\nEach in a fresh child process (peak RSS, VmHWM), concurrency 4.\n\n| | 10 000 providers | 100 000 providers | growth |\n|---|---|---|---|").unwrap();
-    for mode in ["stream", "list_all"] {
+    for mode in ["rows", "collect"] {
         let (n1, small_kib) = measure_memory(mode, &small.base);
         let (n2, large_kib) = measure_memory(mode, &server.base);
         assert_eq!((n1, n2), (10_000, 100_000));
@@ -425,11 +425,33 @@ async fn main() {
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
         .unwrap_or_default();
+    // The `walks` bench owns its section; a skipped build-cost scenario
+    // keeps the figures of the run that measured it.
+    let path = format!("{}/BENCHMARKS.md", env!("CARGO_MANIFEST_DIR"));
+    let previous = std::fs::read_to_string(&path).unwrap_or_default();
+    let walks = previous
+        .find("<!-- walks:begin -->")
+        .map_or("", |at| &previous[at..]);
+    if skip_build {
+        let kept = previous.find("\n### 5. Build cost").map(|at| {
+            let end = previous[at..]
+                .find("<!-- walks:begin -->")
+                .map_or(previous.len(), |n| at + n);
+            previous[at..end].trim_end().to_string()
+        });
+        if let Some(kept) = kept {
+            writeln!(
+                report,
+                "{kept}\n\n(Build cost: kept from an earlier run; this one used `--skip-build`.)"
+            )
+            .unwrap();
+        }
+    }
     let document = format!(
         "# Benchmarks\n\nMeasured {date} on {cores} cores ({cpu}), a shared machine: compare the ratios, measured side by side in one run, more than the absolute times.\n\nCommand: `cargo bench --features sandbox --bench roster` (release build; the sandbox runs as the `assured-sandbox` binary in a separate process for scenarios 1-3). The floor fetches the same pages with a bare `reqwest` client and the same concurrency, reading bytes without decoding; it knows every offset in advance, while the client must read the first page to learn `count`.\n\n{report}"
     );
     println!("{document}");
-    let path = format!("{}/BENCHMARKS.md", env!("CARGO_MANIFEST_DIR"));
+    let document = format!("{}\n\n{walks}", document.trim_end());
     std::fs::write(&path, document).expect("write BENCHMARKS.md");
     eprintln!("wrote {path}");
 }

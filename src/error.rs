@@ -102,13 +102,13 @@ pub enum Error {
         /// That page's `next` link as the server sent it.
         next: String,
     },
-    /// The list changed faster than it could be read: no re-read around
-    /// `offset` joined the rows already read.
-    #[error("the list changed faster than it could be read: {tries} re-reads around offset {offset} found none of the rows already read")]
+    /// The list changed faster than it could be read: re-reads, the last
+    /// around `offset`, kept failing to join or extend the rows already read.
+    #[error("the list changed faster than it could be read: {tries} re-reads in a row (the last around offset {offset}) added no row")]
     ListUnstable {
         /// Where the re-reads centred.
         offset: u64,
-        /// How many re-reads were tried.
+        /// Re-reads in a row since the walk last read a new row.
         tries: usize,
     },
     /// An embedded sandbox could not start (feature `sandbox`).

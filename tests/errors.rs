@@ -45,12 +45,7 @@ async fn list_error(status: u16, body: Body, retry_after: Option<&str>) -> Error
         })
         .await;
     // Mapping only: the retry rules have their own suite (faults.rs).
-    let client = assured::Client::builder()
-        .base_url(server.base_url())
-        .api_key(KEY)
-        .retry_policy(assured::RetryPolicy::none())
-        .build()
-        .unwrap();
+    let client = client_without_retries(&server);
     let error = client
         .providers()
         .list(&ListParams::new())
@@ -313,12 +308,7 @@ async fn retry_after_and_request_id_are_kept_for_any_status() {
                 .json_body(json!({"detail": "Down for maintenance."}));
         })
         .await;
-    let client = assured::Client::builder()
-        .base_url(server.base_url())
-        .api_key(KEY)
-        .retry_policy(assured::RetryPolicy::none())
-        .build()
-        .unwrap();
+    let client = client_without_retries(&server);
     let error = client
         .providers()
         .list(&ListParams::new())

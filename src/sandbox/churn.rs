@@ -102,8 +102,10 @@ pub(crate) fn before_list(shared: &Shared) {
     if !n.is_multiple_of(churn.every) {
         return;
     }
-    let mut gen = shared.gen.lock().unwrap_or_else(|e| e.into_inner());
+    // State before generator, as the write routes take them: the other
+    // order could deadlock against an invite.
     let mut state = shared.state.write().unwrap_or_else(|e| e.into_inner());
+    let mut gen = shared.gen.lock().unwrap_or_else(|e| e.into_inner());
     let len = state.providers.len();
     let at = match churn.at {
         ChurnAt::Front => 0,

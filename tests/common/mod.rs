@@ -26,6 +26,16 @@ pub fn client(server: &MockServer) -> Client {
         .expect("client builds")
 }
 
+/// A client for `server` that never retries: one request per call.
+pub fn client_without_retries(server: &MockServer) -> Client {
+    Client::builder()
+        .base_url(server.base_url())
+        .api_key(KEY)
+        .retry_policy(assured::RetryPolicy::none())
+        .build()
+        .expect("client builds")
+}
+
 pub fn fast_retries() -> assured::RetryPolicy {
     assured::RetryPolicy::default()
         .base_delay(std::time::Duration::from_millis(1))
