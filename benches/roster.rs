@@ -12,7 +12,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use assured::{npi::NpiStrategy, sandbox::Sandbox, Client, ListParams};
+use assured::{npi::NpiStrategy, sandbox::Sandbox, Client, ListProvidersParams};
 use futures::{stream, StreamExt, TryStreamExt};
 
 const KEY: &str = "sandbox-api-key";
@@ -93,7 +93,7 @@ async fn client_collect(base: &str, concurrency: usize) -> (Duration, usize) {
     let started = Instant::now();
     let all = client
         .providers()
-        .walk(&ListParams::new())
+        .walk(&ListProvidersParams::new())
         .collect()
         .await
         .expect("collect");
@@ -105,7 +105,7 @@ async fn client_rows(base: &str, concurrency: usize) -> (Duration, usize) {
     let started = Instant::now();
     let n = client
         .providers()
-        .walk(&ListParams::new())
+        .walk(&ListProvidersParams::new())
         .rows()
         .try_fold(0usize, |n, _| async move { Ok(n + 1) })
         .await
@@ -158,14 +158,14 @@ async fn memory_child(mode: &str, base: &str) {
     let rows = match mode {
         "rows" => client
             .providers()
-            .walk(&ListParams::new())
+            .walk(&ListProvidersParams::new())
             .rows()
             .try_fold(0usize, |n, _| async move { Ok(n + 1) })
             .await
             .expect("rows"),
         _ => client
             .providers()
-            .walk(&ListParams::new())
+            .walk(&ListProvidersParams::new())
             .collect()
             .await
             .expect("collect")
@@ -305,7 +305,7 @@ async fn main() {
     let setup = client(sandbox.base_url(), 8);
     let npis: Vec<String> = setup
         .providers()
-        .walk(&ListParams::new())
+        .walk(&ListProvidersParams::new())
         .collect()
         .await
         .expect("roster")

@@ -14,7 +14,7 @@ use std::{
 
 use assured::{
     sandbox::{Churn, ChurnAt, ChurnOp, Sandbox, SandboxBuilder},
-    Client, ListParams, Uuid, WalkReport,
+    Client, ListProvidersParams, Uuid, WalkReport,
 };
 use futures::{stream, StreamExt};
 
@@ -48,7 +48,7 @@ async fn walk(client: &Client) -> (Duration, WalkReport, Vec<Uuid>) {
     let started = Instant::now();
     let all = client
         .providers()
-        .walk(&ListParams::new())
+        .walk(&ListProvidersParams::new())
         .collect()
         .await
         .expect("walk");

@@ -6,6 +6,11 @@
 
 use std::panic;
 
+#[path = "operations.rs"]
+mod operations;
+
+use operations::{flatten_comma_arrays, operations};
+
 /// The generated code of one spec, as `build.rs` writes it to `OUT_DIR`.
 #[derive(Debug)]
 pub struct Generated {
@@ -13,6 +18,8 @@ pub struct Generated {
     pub client: syn::File,
     /// `limits.rs`: the length-limit table `crate::validate` checks.
     pub limits: String,
+    /// `operations.rs`: paths, typed query parameters and list handlers.
+    pub operations: String,
 }
 
 /// Generates the client from the text of a spec (YAML or JSON).
@@ -20,6 +27,10 @@ pub fn generate(text: &str) -> Result<Generated, String> {
     let mut doc: serde_yaml::Value =
         serde_yaml::from_str(text).map_err(|e| format!("not YAML: {e}"))?;
     let limits = take_length_limits(&mut doc);
+    let typed: openapiv3::OpenAPI = serde_yaml::from_value(doc.clone())
+        .map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
+    let operations = operations(&typed)?;
+    flatten_comma_arrays(&mut doc);
     let spec: openapiv3::OpenAPI =
         serde_yaml::from_value(doc).map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
     if !spec.openapi.starts_with("3.0.") {
@@ -52,9 +63,14 @@ pub fn generate(text: &str) -> Result<Generated, String> {
             return Err(format!("progenitor cannot generate from it: {why}"));
         }
     };
-    let client: syn::File =
+    let mut client: syn::File =
         syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
-    Ok(Generated { client, limits })
+    optional_text_setters(&mut client)?;
+    Ok(Generated {
+        client,
+        limits,
+        operations,
+    })
 }
 
 /// The progenitor settings the client is generated with.
@@ -171,6 +187,53 @@ pub fn take_length_limits(doc: &mut serde_yaml::Value) -> String {
         "pub(crate) const LIMITS: &[Limit] = &[\n{}];\n{impls}",
         rows.concat()
     )
+}
+
+/// Makes the builders' optional text setters take `"Jane"` as well as
+/// `Some(String)`: their `TryInto<Option<String>>` bound becomes
+/// `crate::models::OptionalText` (`&str`, `String`, or an `Option` of them).
+fn optional_text_setters(file: &mut syn::File) -> Result<(), String> {
+    fn module<'a>(items: &'a mut [syn::Item], name: &str) -> Option<&'a mut Vec<syn::Item>> {
+        items.iter_mut().find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
+            _ => None,
+        })
+    }
+    let optional_text = "TryInto < :: std :: option :: Option < :: std :: string :: String > >";
+    let builders = module(&mut file.items, "types")
+        .and_then(|types| module(types, "builder"))
+        .ok_or("progenitor generated no types::builder module")?;
+    for item in builders.iter_mut() {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        for member in block.items.iter_mut() {
+            let syn::ImplItem::Fn(setter) = member else {
+                continue;
+            };
+            let bound = setter.sig.generics.where_clause.as_ref().map(|w| {
+                let tokens = &w.predicates;
+                quote_tokens(tokens)
+            });
+            if !bound.is_some_and(|b| b.contains(optional_text)) {
+                continue;
+            }
+            let field = &setter.sig.ident;
+            setter.sig.generics.where_clause = Some(
+                syn::parse_str("where T: crate::models::OptionalText")
+                    .map_err(|e| e.to_string())?,
+            );
+            setter.block = syn::parse_str(&format!(
+                "{{ self.{field} = Ok(crate::models::OptionalText::into_optional_text(value)); self }}"
+            ))
+            .map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}
+
+fn quote_tokens(tokens: &impl quote::ToTokens) -> String {
+    tokens.to_token_stream().to_string()
 }
 
 fn tokens(s: &str) -> Result<proc_macro2::TokenStream, String> {

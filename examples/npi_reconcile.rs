@@ -31,7 +31,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         // Three NPIs on the roster (ten digits once normalised), one written
         // with dashes as payers do.
         let known = providers
-            .walk(&ListParams::new().limit(3))
+            .walk(&ListProvidersParams::new().limit(3))
             .max_items(3)
             .collect()
             .await?;

@@ -52,7 +52,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let providers = client.providers();
     // Dev Patel is on the roster already (invited by a colleague, say).
     let already = InviteProvider::builder().email("dev.patel@example.com");
-    providers.invite(&[already.try_into()?]).await?;
+    providers.invite_providers([already.try_into()?]).await?;
 
     // Read the rows, keeping each one's line number.
     let mut reader = csv::ReaderBuilder::new()
@@ -98,7 +98,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         while !pending.is_empty() {
             let sending: Vec<InviteProvider> =
                 pending.iter().map(|&i| invites[i].clone()).collect();
-            match providers.invite(&sending).await {
+            match providers.invite_providers(sending).await {
                 Ok(invited) => {
                     // One provider per invite, in the order sent.
                     for (&i, p) in pending.iter().zip(&invited) {

@@ -6,7 +6,7 @@
 //! With `ASSURED_API_KEY` (and optionally `ASSURED_BASE_URL`) set,
 //! `-- --live` lists the first page from Assured itself instead.
 
-use assured::{models::InviteProvider, sandbox::Sandbox, Client, ListParams};
+use assured::{models::InviteProvider, sandbox::Sandbox, Client, ListProvidersParams};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -14,7 +14,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let client = Client::from_env()?;
         let page = client
             .providers()
-            .list(&ListParams::new().limit(10))
+            .list_providers(&ListProvidersParams::new().limit(10))
             .await?;
         println!("{} providers at {}", page.count, client.base_url());
         return Ok(());
@@ -28,8 +28,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // 1. List: one page, then a walk over everyone (pages fetched
     // concurrently; every provider once, even while the roster changes).
     let page = providers
-        .list(
-            &ListParams::new()
+        .list_providers(
+            &ListProvidersParams::new()
                 .is_active(true)
                 .ordering("last_name")
                 .limit(5),
@@ -47,7 +47,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             p.profile_completeness_percentage.unwrap_or(0.0)
         );
     }
-    let everyone = providers.walk(&ListParams::new()).collect().await?;
+    let everyone = providers
+        .walk(&ListProvidersParams::new())
+        .collect()
+        .await?;
     println!(
         "walk: {} providers in {} requests",
         everyone.items.len(),
@@ -57,10 +60,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // 2. Invite a provider.
     let invite: InviteProvider = InviteProvider::builder()
         .email("sam.lee@example.com")
-        .first_name(Some("Sam".to_string()))
-        .last_name(Some("Lee".to_string()))
+        .first_name("Sam")
+        .last_name("Lee")
         .try_into()?;
-    let invited = providers.invite(&[invite]).await?;
+    let invited = providers.invite_providers([invite]).await?;
     println!("invited {} as {}", invited[0].email, invited[0].id);
 
     // 3. Find them again by NPI (one filtered request, then cached).
@@ -76,14 +79,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // 4. Add them to a practice location.
     let location = sandbox.practice_locations()[0];
     let before = providers
-        .walk_not_in_practice_location(location, &Default::default())
+        .walk(&assured::ListProvidersNotInPracticeLocationParams::new().practice_location(location))
         .collect()
         .await?;
     providers
-        .add_to_practice_location(location, &[found.account_id()])
+        .add_practice_location_providers(location, &[found.account_id()])
         .await?;
     let after = providers
-        .walk_not_in_practice_location(location, &Default::default())
+        .walk(&assured::ListProvidersNotInPracticeLocationParams::new().practice_location(location))
         .collect()
         .await?;
     println!(
@@ -96,7 +99,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // type from the account id: mixing them up does not compile).
     let profile = providers.get_profile_id(found.account_id()).await?;
     let date = providers
-        .update_org_joining_date(&profile, assured::NaiveDate::from_ymd_opt(2026, 12, 1))
+        .update_provider_org_joining_date(&profile, assured::NaiveDate::from_ymd_opt(2026, 12, 1))
         .await?;
     let date = date
         .org_joining_date
@@ -107,7 +110,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let again: InviteProvider = InviteProvider::builder()
         .email("sam.lee@example.com")
         .try_into()?;
-    match providers.invite(&[again]).await {
+    match providers.invite_providers([again]).await {
         Err(assured::Error::Validation(e)) => println!("as expected, refused: {e}"),
         other => println!("unexpected: {other:?}"),
     }

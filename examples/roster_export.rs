@@ -58,13 +58,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .email("mallory@example.com")
             .first_name(Some("=HYPERLINK(\"http://x\")".to_string()))
             .try_into()?;
-        client.providers().invite(&[invite]).await?;
+        client.providers().invite_providers([invite]).await?;
     }
 
     let mut out = csv::Writer::from_path(&path)?;
     out.write_record(HEADER)?;
     let mut neutralised = 0;
-    let mut rows = client.providers().walk(&ListParams::new()).rows();
+    let mut rows = client.providers().walk(&ListProvidersParams::new()).rows();
     while let Some(p) = rows.try_next().await? {
         let text = |field: &Option<String>| field.clone().unwrap_or_default();
         let cells = [

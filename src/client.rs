@@ -78,7 +78,7 @@ impl fmt::Debug for Credentials {
 /// ```no_run
 /// # async fn run() -> assured::Result<()> {
 /// let client = assured::Client::from_env()?;
-/// let page = client.providers().list(&Default::default()).await?;
+/// let page = client.providers().list_providers(&Default::default()).await?;
 /// println!("{} providers", page.count);
 /// # Ok(()) }
 /// ```
@@ -129,22 +129,15 @@ impl Client {
     /// ```no_run
     /// # async fn run(client: assured::Client) -> assured::Result<()> {
     /// let providers = client.providers();
-    /// let first = providers.list(&Default::default()).await?;
+    /// let first = providers.list_providers(&Default::default()).await?;
     /// # Ok(()) }
     /// ```
     pub fn providers(&self) -> Providers<'_> {
         Providers::new(self)
     }
 
-    /// The generated client, for anything the handlers do not cover. Its
-    /// requests go through the same hooks (credentials, error bodies).
-    ///
-    /// ```no_run
-    /// # async fn run(client: assured::Client) {
-    /// let page = client.raw().list_providers().limit(5).send().await;
-    /// # }
-    /// ```
-    pub fn raw(&self) -> &crate::raw::Client {
+    /// The generated client the handlers call.
+    pub(crate) fn raw(&self) -> &crate::raw::Client {
         &self.raw
     }
 
@@ -153,7 +146,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn run(client: assured::Client) -> assured::Result<()> {
-    /// client.providers().walk(&Default::default()).collect().await?;
+    /// client.providers().walk(&assured::ListProvidersParams::new()).collect().await?;
     /// println!("settled at {} requests in flight", client.concurrency().limit());
     /// # Ok(()) }
     /// ```
@@ -183,7 +176,7 @@ impl Client {
     ///
     /// // This create is known to be safe to repeat: let it retry on 5xx.
     /// let patient = client.with_retry_policy(RetryPolicy::default().retry_writes_on_server_errors(true));
-    /// patient.providers().create(&new).await?;
+    /// patient.providers().create_provider(new).await?;
     /// # Ok(()) }
     /// ```
     pub fn with_retry_policy(&self, policy: RetryPolicy) -> Client {

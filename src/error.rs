@@ -24,7 +24,7 @@ pub const BODY_SNIPPET_LIMIT: usize = 512;
 ///     Ok(profile) => profile,
 ///     Err(e) => return eprintln!("{e}"),
 /// };
-/// match client.providers().get_org_joining_date(&profile).await {
+/// match client.providers().get_provider_org_joining_date(&profile).await {
 ///     Ok(date) => println!("{:?}", date.org_joining_date),
 ///     Err(assured::Error::NotFound(e)) => println!("no such profile: {}", e.path),
 ///     Err(assured::Error::Validation(e)) => println!("fix: {:?}", e.field_errors),
@@ -136,7 +136,7 @@ impl Error {
     ///
     /// ```no_run
     /// # async fn run(client: assured::Client) {
-    /// if let Err(e) = client.providers().list(&Default::default()).await {
+    /// if let Err(e) = client.providers().list_providers(&Default::default()).await {
     ///     if e.is_tls() {
     ///         eprintln!("check the server's certificate: {e}");
     ///     }
@@ -155,7 +155,7 @@ impl Error {
     ///
     /// ```no_run
     /// # async fn run(client: assured::Client) {
-    /// if let Err(e) = client.providers().list(&Default::default()).await {
+    /// if let Err(e) = client.providers().list_providers(&Default::default()).await {
     ///     if let Some(wait) = e.retry_after() {
     ///         tokio::time::sleep(wait).await;
     ///     }
@@ -170,7 +170,7 @@ impl Error {
     ///
     /// ```no_run
     /// # async fn run(client: assured::Client) {
-    /// if let Err(e) = client.providers().list(&Default::default()).await {
+    /// if let Err(e) = client.providers().list_providers(&Default::default()).await {
     ///     eprintln!("{e} (request id {:?})", e.request_id());
     /// }
     /// # }
@@ -431,7 +431,7 @@ fn truncate(text: &str) -> String {
 ///
 /// ```no_run
 /// # async fn run(client: assured::Client) {
-/// if let Err(assured::Error::Transport { source, .. }) = client.providers().list(&Default::default()).await {
+/// if let Err(assured::Error::Transport { source, .. }) = client.providers().list_providers(&Default::default()).await {
 ///     if source.is_connect() {
 ///         eprintln!("is the server up? {source}");
 ///     }

@@ -3,15 +3,14 @@
 //! (the Python SDK returned a frame without columns then).
 
 use polars::prelude::{Column, DataFrame, PolarsError};
-use uuid::Uuid;
 
 use crate::{
     error::{Error, Result},
     models::{Provider, UserSlim},
-    ListParams, PracticeLocationParams, Providers,
+    ListProvidersNotInPracticeLocationParams, ListProvidersParams, Providers,
 };
 
-/// The columns of [`Providers::list_df`], in order (a slice: a column
+/// The columns of [`Providers::list_providers_df`], in order (a slice: a column
 /// added later is not a breaking change).
 pub const PROVIDER_COLUMNS: &[&str] = &PROVIDER_NAMES;
 const PROVIDER_NAMES: [&str; 11] = [
@@ -28,7 +27,7 @@ const PROVIDER_NAMES: [&str; 11] = [
     "user_type",
 ];
 
-/// The columns of [`Providers::list_not_in_practice_location_df`], in order.
+/// The columns of [`Providers::list_providers_not_in_practice_location_df`], in order.
 pub const USER_COLUMNS: &[&str] = &USER_NAMES;
 const USER_NAMES: [&str; 6] = [
     "id",
@@ -111,30 +110,30 @@ impl Providers<'_> {
     ///
     /// ```no_run
     /// # async fn run(client: assured::Client) -> assured::Result<()> {
-    /// let df = client.providers().list_df(&Default::default()).await?;
+    /// let df = client.providers().list_providers_df(&Default::default()).await?;
     /// println!("{}", df.height());
     /// # Ok(()) }
     /// ```
-    pub async fn list_df(&self, params: &ListParams) -> Result<DataFrame> {
+    pub async fn list_providers_df(&self, params: &ListProvidersParams) -> Result<DataFrame> {
         providers_frame(&self.walk(params).collect().await?.items)
     }
 
-    /// Every user not in `practice_location` as a data frame (feature `polars`).
+    /// Every user not in the practice location `params` name, as a data
+    /// frame (feature `polars`).
     ///
     /// ```no_run
-    /// # async fn run(client: assured::Client, location: uuid::Uuid) -> assured::Result<()> {
-    /// let df = client.providers().list_not_in_practice_location_df(location, &Default::default()).await?;
+    /// # async fn run(client: assured::Client, location: assured::Uuid) -> assured::Result<()> {
+    /// use assured::ListProvidersNotInPracticeLocationParams as Params;
+    ///
+    /// let params = Params::new().practice_location(location);
+    /// let df = client.providers().list_providers_not_in_practice_location_df(&params).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn list_not_in_practice_location_df(
+    pub async fn list_providers_not_in_practice_location_df(
         &self,
-        practice_location: Uuid,
-        params: &PracticeLocationParams,
+        params: &ListProvidersNotInPracticeLocationParams,
     ) -> Result<DataFrame> {
-        let rows = self
-            .walk_not_in_practice_location(practice_location, params)
-            .collect()
-            .await?;
+        let rows = self.walk(params).collect().await?;
         users_frame(&rows.items)
     }
 }

@@ -6,17 +6,20 @@
 //!
 //! ```no_run
 //! # async fn run() -> assured::Result<()> {
-//! use assured::{Client, ListParams};
+//! use assured::{Client, ListProvidersParams};
 //!
 //! let client = Client::from_env()?; // ASSURED_API_KEY, ASSURED_BASE_URL
-//! let page = client.providers().list(&ListParams::new().is_active(true)).await?;
+//! let page = client.providers().list_providers(&ListProvidersParams::new().is_active(true)).await?;
 //! println!("{} active providers", page.count);
 //! # Ok(()) }
 //! ```
 //!
-//! The typed calls are generated from `spec/assured.yaml` by progenitor
-//! ([`raw`]); the handler ([`Providers`]), errors, validation and models
-//! sit beside it in their own modules.
+//! The typed calls, the [`models`] and each list's parameters
+//! ([`ListProvidersParams`], ...) are generated from `spec/assured.yaml` by
+//! progenitor and `build/codegen.rs`; the handler ([`Providers`]), errors,
+//! validation and walks sit beside them in their own modules. There is one
+//! way to call each operation: its method on [`Providers`], checked and
+//! mapped onto [`Error`].
 #![warn(missing_docs)]
 // docs.rs builds with `--cfg docsrs` on nightly: badge feature-gated items.
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -47,10 +50,10 @@ mod tls;
 mod transport;
 mod validate;
 
-/// The client generated from `spec/assured.yaml` by progenitor, reachable
-/// through [`Client::raw`] for anything the handlers do not cover.
-#[allow(missing_docs, clippy::all, unused_imports, rustdoc::all)]
-pub mod raw {
+/// The client generated from `spec/assured.yaml` by progenitor; its models
+/// are public as [`models`], its calls through [`Providers`] only.
+#[allow(missing_docs, clippy::all, unused_imports, rustdoc::all, dead_code)]
+pub(crate) mod raw {
     include!(concat!(env!("OUT_DIR"), "/assured.rs"));
 }
 
@@ -58,10 +61,8 @@ pub use client::{Client, ClientBuilder, Credentials, Environment};
 pub use error::{ApiError, Error, InvalidInput, Result, TransportError, BODY_SNIPPET_LIMIT};
 pub use ids::{AccountId, ProfileId};
 pub use page::Page;
-pub use pagination::{Collected, Keyed, Pages, Rows, Walk, WalkReport};
-pub use providers::{
-    CaqhImportRequestParams, Found, ListParams, PracticeLocationParams, Providers,
-};
+pub use pagination::{Collected, Keyed, Listing, Pages, Rows, Walk, WalkReport};
+pub use providers::{operations::*, Found, Providers};
 pub use retry::RetryPolicy;
 pub use validate::validate_invites;
 
@@ -79,7 +80,7 @@ pub use uuid::Uuid;
 ///
 /// # async fn run() -> assured::Result<()> {
 /// let client = Client::from_env()?;
-/// let mut rows = client.providers().walk(&ListParams::new()).rows();
+/// let mut rows = client.providers().walk(&ListProvidersParams::new()).rows();
 /// while let Some(provider) = rows.try_next().await? {
 ///     println!("{}", provider.id);
 /// }
@@ -87,8 +88,8 @@ pub use uuid::Uuid;
 /// ```
 pub mod prelude {
     pub use crate::{
-        AccountId, CaqhImportRequestParams, Client, ListParams, NaiveDate, PracticeLocationParams,
-        ProfileId, Uuid,
+        AccountId, Client, ListCaqhImportRequestsParams, ListProvidersNotInPracticeLocationParams,
+        ListProvidersParams, NaiveDate, ProfileId, Uuid,
     };
     pub use futures::{StreamExt as _, TryStreamExt as _};
 }

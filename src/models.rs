@@ -1,15 +1,56 @@
 //! The request and response models, under the names users call them.
 //!
-//! They are the types generated from `spec/assured.yaml` (see [`crate::raw`]);
-//! this module names them for the handler and adds the two open enums the
-//! generator is told to use, so a value the server adds tomorrow decodes.
+//! They are the types generated from `spec/assured.yaml` by progenitor,
+//! with their builders ([`builder`]); this module names them for the
+//! handler and adds the two open enums the generator is told to use, so a
+//! value the server adds tomorrow decodes, and [`OptionalText`], so an
+//! optional text field of a builder takes `"Jane"`.
 
+pub use crate::raw::types::{builder, ErrorBody};
 pub use crate::raw::types::{
     CaqhImportRequest, CreateProvider, CreatedProvider, ImportProviderWithCaqh, ImportedProvider,
     InviteProvider, InvitedProvider, NewCaqhImportRequest, PracticeLocationProviders,
     ProviderListing as Provider, ProviderOrgJoiningDate, UserSlim,
 };
 pub use crate::secret::{CaqhEcho, CaqhSecret};
+
+/// Text for an optional field of a model's builder: `"Jane"`, a `String`,
+/// or an `Option` of either (`None` leaves the field unset).
+///
+/// ```
+/// use assured::models::InviteProvider;
+///
+/// let invite: InviteProvider = InviteProvider::builder()
+///     .email("jane.doe@example.com")
+///     .first_name("Jane")
+///     .last_name(None::<String>)
+///     .try_into()
+///     .unwrap();
+/// assert_eq!(invite.first_name.as_deref(), Some("Jane"));
+/// assert_eq!(invite.last_name, None);
+/// ```
+pub trait OptionalText {
+    /// The text, if any.
+    fn into_optional_text(self) -> Option<String>;
+}
+
+impl OptionalText for &str {
+    fn into_optional_text(self) -> Option<String> {
+        Some(self.to_string())
+    }
+}
+
+impl OptionalText for String {
+    fn into_optional_text(self) -> Option<String> {
+        Some(self)
+    }
+}
+
+impl<T: OptionalText> OptionalText for Option<T> {
+    fn into_optional_text(self) -> Option<String> {
+        self.and_then(OptionalText::into_optional_text)
+    }
+}
 
 /// Defines a string enum that keeps values it does not know in `Unknown`.
 macro_rules! open_enum {

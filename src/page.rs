@@ -5,7 +5,7 @@
 ///
 /// ```no_run
 /// # async fn run(client: assured::Client) -> assured::Result<()> {
-/// let page = client.providers().list(&assured::ListParams::new().limit(2)).await?;
+/// let page = client.providers().list_providers(&assured::ListProvidersParams::new().limit(2)).await?;
 /// println!("{} of {} rows; more: {}", page.results.len(), page.count, page.has_next());
 /// # Ok(()) }
 /// ```
@@ -77,26 +77,4 @@ pub(crate) fn page_error<T: serde::de::DeserializeOwned>(
         }
     }
     crate::transport::map_error(error, path)
-}
-
-macro_rules! from_generated_page {
-    ($($page:ident => $item:ident),+ $(,)?) => {$(
-        impl From<crate::raw::types::$page> for Page<crate::raw::types::$item> {
-            fn from(page: crate::raw::types::$page) -> Self {
-                Page {
-                    // A negative count is a server bug; treat it as unknown.
-                    count: u64::try_from(page.count).unwrap_or(0),
-                    next: page.next,
-                    previous: page.previous,
-                    results: page.results,
-                }
-            }
-        }
-    )+};
-}
-
-from_generated_page! {
-    ProviderListingPage => ProviderListing,
-    UserSlimPage => UserSlim,
-    CaqhImportRequestPage => CaqhImportRequest,
 }

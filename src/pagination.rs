@@ -41,12 +41,12 @@ use crate::{concurrency::Controller, error::Result, page::Page};
 pub(crate) type Fetch<T> =
     Arc<dyn Fn(u64, u32) -> BoxFuture<'static, Result<Page<T>>> + Send + Sync>;
 
-mod sealed {
+pub(crate) mod sealed {
     pub trait Sealed {}
 }
 
 /// Rows with an identity, so a walk can tell a row it has seen from a new
-/// one. Implemented for the rows of every list; sealed.
+/// one. Generated for the rows of every list (their `id`); sealed.
 pub trait Keyed: sealed::Sealed {
     /// The identity.
     type Key: Hash + Eq + Clone + Send + Sync + 'static;
@@ -54,29 +54,28 @@ pub trait Keyed: sealed::Sealed {
     fn key(&self) -> Self::Key;
 }
 
-macro_rules! keyed {
-    ($($row:ty => $key:ty),+ $(,)?) => {$(
-        impl sealed::Sealed for $row {}
-        impl Keyed for $row {
-            type Key = $key;
-            fn key(&self) -> $key {
-                self.id
-            }
-        }
-    )+};
-}
-
-keyed! {
-    crate::models::Provider => uuid::Uuid,
-    crate::models::UserSlim => uuid::Uuid,
-    crate::models::CaqhImportRequest => i64,
+/// The query parameters of a paginated list, generated from the spec for
+/// each (`ListProvidersParams`, ...): what [`crate::Providers::walk`]
+/// drives, one window at a time. Sealed.
+pub trait Listing: sealed::Sealed + Clone + Send + Sync + 'static {
+    /// The list's rows.
+    type Item: Keyed + Send + 'static;
+    /// The caller's `offset` and `limit`.
+    #[doc(hidden)]
+    fn window(&self) -> (Option<u64>, Option<u64>);
+    /// These parameters at another window.
+    #[doc(hidden)]
+    fn with_window(self, offset: u64, limit: u64) -> Self;
+    /// One page at these parameters.
+    #[doc(hidden)]
+    fn fetch(self, client: crate::Client) -> BoxFuture<'static, Result<Page<Self::Item>>>;
 }
 
 /// What a walk did: requests, rows, healing, and whether the list moved.
 ///
 /// ```no_run
 /// # async fn run(client: assured::Client) -> assured::Result<()> {
-/// let all = client.providers().walk(&Default::default()).collect().await?;
+/// let all = client.providers().walk(&assured::ListProvidersParams::new()).collect().await?;
 /// let report = &all.report;
 /// println!(
 ///     "{} rows, {} requests ({} to heal shifts), list changed: {}",
@@ -123,7 +122,7 @@ impl WalkReport {
 ///
 /// ```no_run
 /// # async fn run(client: assured::Client) -> assured::Result<()> {
-/// let all = client.providers().walk(&Default::default()).collect().await?;
+/// let all = client.providers().walk(&assured::ListProvidersParams::new()).collect().await?;
 /// for provider in &all.items {
 ///     println!("{:?}", provider.full_name);
 /// }
@@ -160,7 +159,7 @@ impl<T> IntoIterator for Collected<T> {
 /// # async fn run(client: assured::Client) -> assured::Result<()> {
 /// use futures::TryStreamExt;
 ///
-/// let mut rows = client.providers().walk(&Default::default()).max_items(500).rows();
+/// let mut rows = client.providers().walk(&assured::ListProvidersParams::new()).max_items(500).rows();
 /// while let Some(provider) = rows.try_next().await? {
 ///     println!("{} {:?}", provider.id, provider.npi);
 /// }

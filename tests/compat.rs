@@ -5,7 +5,7 @@ mod common;
 
 use assured::{
     models::{SourceOfJoining, UserType},
-    ListParams,
+    ListProvidersParams,
 };
 use common::*;
 use httpmock::{Method::*, MockServer};
@@ -37,7 +37,11 @@ async fn unknown_fields_and_enum_values_decode() {
         })
         .await;
     let client = client(&server);
-    let page = client.providers().list(&ListParams::new()).await.unwrap();
+    let page = client
+        .providers()
+        .list_providers(&ListProvidersParams::new())
+        .await
+        .unwrap();
     let p = &page.results[0];
     assert_eq!(
         p.user_type,
@@ -52,7 +56,7 @@ async fn unknown_fields_and_enum_values_decode() {
         .last_name("Lee")
         .try_into()
         .unwrap();
-    let created = client.providers().create(&new).await.unwrap();
+    let created = client.providers().create_provider(new).await.unwrap();
     assert_eq!(
         created.source_of_joining,
         Some(SourceOfJoining::Unknown("FROM_PARTNER_SYNC".into()))
@@ -82,7 +86,11 @@ async fn a_null_source_of_joining_decodes_as_none() {
         .last_name("Lee")
         .try_into()
         .unwrap();
-    let created = client(&server).providers().create(&new).await.unwrap();
+    let created = client(&server)
+        .providers()
+        .create_provider(new)
+        .await
+        .unwrap();
     assert_eq!(created.source_of_joining, None);
 }
 

@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use assured::{models::InviteProvider, Error, ListParams};
+use assured::{models::InviteProvider, Error, ListProvidersParams};
 use common::*;
 use httpmock::{Method::*, MockServer};
 use serde_json::json;
@@ -48,7 +48,7 @@ async fn list_error(status: u16, body: Body, retry_after: Option<&str>) -> Error
     let client = client_without_retries(&server);
     let error = client
         .providers()
-        .list(&ListParams::new())
+        .list_providers(&ListProvidersParams::new())
         .await
         .expect_err("an error status");
     assert!(!format!("{error}{error:?}").contains(KEY));
@@ -157,7 +157,12 @@ async fn field_errors_are_parsed_per_field_and_per_item() {
         .iter()
         .map(|e| InviteProvider::builder().email(*e).try_into().unwrap())
         .collect();
-    let Error::Validation(api) = client.providers().invite(&invites).await.unwrap_err() else {
+    let Error::Validation(api) = client
+        .providers()
+        .invite_providers(invites)
+        .await
+        .unwrap_err()
+    else {
         panic!("expected a validation error")
     };
     assert_eq!(api.item_errors.len(), 1);
@@ -172,7 +177,7 @@ async fn field_errors_are_parsed_per_field_and_per_item() {
 
     let Error::Validation(api) = client
         .providers()
-        .list(&ListParams::new())
+        .list_providers(&ListProvidersParams::new())
         .await
         .unwrap_err()
     else {
@@ -217,7 +222,7 @@ async fn malformed_success_bodies_are_decode_errors_with_a_bounded_snippet() {
     let client = client(&server);
     match client
         .providers()
-        .list(&ListParams::new())
+        .list_providers(&ListProvidersParams::new())
         .await
         .unwrap_err()
     {
@@ -235,7 +240,9 @@ async fn malformed_success_bodies_are_decode_errors_with_a_bounded_snippet() {
     let location = "6b1f0a52-8a5e-4c0e-9d7b-3e2f1a4c5d6e".parse().unwrap();
     match client
         .providers()
-        .list_not_in_practice_location(location, &Default::default())
+        .list_providers_not_in_practice_location(
+            &assured::ListProvidersNotInPracticeLocationParams::new().practice_location(location),
+        )
         .await
         .unwrap_err()
     {
@@ -268,7 +275,7 @@ async fn an_unreachable_server_is_a_transport_error() {
         .unwrap();
     let error = client
         .providers()
-        .list(&ListParams::new())
+        .list_providers(&ListProvidersParams::new())
         .await
         .unwrap_err();
     match &error {
@@ -311,7 +318,7 @@ async fn retry_after_and_request_id_are_kept_for_any_status() {
     let client = client_without_retries(&server);
     let error = client
         .providers()
-        .list(&ListParams::new())
+        .list_providers(&ListProvidersParams::new())
         .await
         .unwrap_err();
     assert!(matches!(error, Error::Api(_)), "{error:?}");

@@ -12,7 +12,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use assured::{models::InviteProvider, Client, Error, ListParams, RetryPolicy};
+use assured::{models::InviteProvider, Client, Error, ListProvidersParams, RetryPolicy};
 use common::{fast_retries, KEY};
 use serde_json::json;
 use tokio::{
@@ -175,7 +175,7 @@ async fn get_retries_a_reset_connection_then_succeeds() {
     let server = scripted(vec![Act::Drop, ok_page()]).await;
     let page = client_for(&server, fast_retries())
         .providers()
-        .list(&ListParams::new())
+        .list_providers(&ListProvidersParams::new())
         .await
         .unwrap();
     assert_eq!(page.count, 0);
@@ -187,7 +187,7 @@ async fn get_retries_stalled_headers() {
     let server = scripted(vec![Act::StallHeaders, ok_page()]).await;
     let page = client_for(&server, fast_retries())
         .providers()
-        .list(&ListParams::new())
+        .list_providers(&ListProvidersParams::new())
         .await
         .unwrap();
     assert_eq!(page.count, 0);
@@ -205,7 +205,7 @@ async fn a_stalled_body_is_a_timeout_error() {
     let server = scripted(vec![Act::StallBody(200), ok_page()]).await;
     let err = client_for(&server, fast_retries())
         .providers()
-        .list(&ListParams::new())
+        .list_providers(&ListProvidersParams::new())
         .await
         .unwrap_err();
     assert!(
@@ -221,7 +221,7 @@ async fn truncated_json_and_html_with_200_are_decode_errors_not_retried() {
         let server = scripted(vec![Act::Reply(200, vec![], body.to_string())]).await;
         let err = client_for(&server, fast_retries())
             .providers()
-            .list(&ListParams::new())
+            .list_providers(&ListProvidersParams::new())
             .await
             .unwrap_err();
         assert!(matches!(err, Error::Decode { .. }), "{err:?}");
@@ -234,7 +234,7 @@ async fn get_503_then_200_succeeds_after_one_retry() {
     let server = scripted(vec![Act::Reply(503, vec![], "busy".into()), ok_page()]).await;
     client_for(&server, fast_retries())
         .providers()
-        .list(&ListParams::new())
+        .list_providers(&ListProvidersParams::new())
         .await
         .unwrap();
     assert_eq!(server.requests.load(Ordering::SeqCst), 2);
@@ -245,7 +245,7 @@ async fn get_gives_up_after_max_retries() {
     let server = scripted(vec![Act::Reply(503, vec![], "busy".into())]).await;
     let err = client_for(&server, fast_retries())
         .providers()
-        .list(&ListParams::new())
+        .list_providers(&ListProvidersParams::new())
         .await
         .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
@@ -257,7 +257,7 @@ async fn get_gives_up_after_max_retries() {
     let server = scripted(vec![Act::Reply(503, vec![], "busy".into())]).await;
     client_for(&server, RetryPolicy::none())
         .providers()
-        .list(&ListParams::new())
+        .list_providers(&ListProvidersParams::new())
         .await
         .unwrap_err();
     assert_eq!(
@@ -276,7 +276,7 @@ async fn post_500_is_sent_exactly_once() {
     .await;
     let err = client_for(&server, fast_retries())
         .providers()
-        .invite(&invite())
+        .invite_providers(invite())
         .await
         .unwrap_err();
     assert!(matches!(&err, Error::Api(e) if e.status == 500), "{err:?}");
@@ -292,7 +292,7 @@ async fn post_reset_after_sending_is_not_retried() {
     let server = scripted(vec![Act::Drop, invited()]).await;
     let err = client_for(&server, fast_retries())
         .providers()
-        .invite(&invite())
+        .invite_providers(invite())
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
@@ -308,7 +308,7 @@ async fn post_timeout_after_sending_is_not_retried() {
     let server = scripted(vec![Act::StallHeaders, invited()]).await;
     let err = client_for(&server, fast_retries())
         .providers()
-        .invite(&invite())
+        .invite_providers(invite())
         .await
         .unwrap_err();
     assert!(
@@ -324,7 +324,7 @@ async fn post_opt_in_retries_server_errors() {
     let policy = fast_retries().retry_writes_on_server_errors(true);
     client_for(&server, policy)
         .providers()
-        .invite(&invite())
+        .invite_providers(invite())
         .await
         .unwrap();
     assert_eq!(server.requests.load(Ordering::SeqCst), 2);
@@ -344,7 +344,11 @@ async fn post_connection_refused_is_retried_and_never_reaches_a_server() {
         .build()
         .unwrap();
     let started = Instant::now();
-    let err = client.providers().invite(&invite()).await.unwrap_err();
+    let err = client
+        .providers()
+        .invite_providers(invite())
+        .await
+        .unwrap_err();
     assert!(
         matches!(&err, Error::Transport { source, .. } if source.is_connect()),
         "{err:?}"
@@ -366,7 +370,7 @@ async fn retry_after_in_seconds_and_as_a_date_is_honoured_for_post() {
         let started = Instant::now();
         client_for(&server, fast_retries())
             .providers()
-            .invite(&invite())
+            .invite_providers(invite())
             .await
             .unwrap();
         assert_eq!(server.requests.load(Ordering::SeqCst), 2, "{value}");
@@ -389,7 +393,7 @@ async fn a_retry_after_beyond_the_maximum_is_returned_not_waited() {
     let started = Instant::now();
     let err = client_for(&server, fast_retries())
         .providers()
-        .list(&ListParams::new())
+        .list_providers(&ListProvidersParams::new())
         .await
         .unwrap_err();
     assert!(
@@ -411,7 +415,7 @@ async fn the_deadline_bounds_retries_and_waits() {
     let started = Instant::now();
     client_for(&server, policy)
         .providers()
-        .list(&ListParams::new())
+        .list_providers(&ListProvidersParams::new())
         .await
         .unwrap_err();
     assert!(
@@ -427,7 +431,7 @@ async fn every_attempt_carries_the_key_to_the_same_origin_only() {
     let server = scripted(vec![Act::Reply(503, vec![], String::new()), ok_page()]).await;
     client_for(&server, fast_retries())
         .providers()
-        .list(&ListParams::new())
+        .list_providers(&ListProvidersParams::new())
         .await
         .unwrap();
     assert_eq!(
@@ -448,7 +452,7 @@ async fn a_redirect_to_another_origin_never_receives_the_key() {
     .await;
     let err = client_for(&server, fast_retries())
         .providers()
-        .list(&ListParams::new())
+        .list_providers(&ListProvidersParams::new())
         .await
         .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(302), "{err:?}");
@@ -470,14 +474,22 @@ async fn a_per_call_opt_in_retries_that_write_only() {
     .await;
     let client = client_for(&server, fast_retries());
     let patient = client.with_retry_policy(fast_retries().retry_writes_on_server_errors(true));
-    patient.providers().invite(&invite()).await.unwrap();
+    patient
+        .providers()
+        .invite_providers(invite())
+        .await
+        .unwrap();
     assert_eq!(
         server.requests.load(Ordering::SeqCst),
         2,
         "opted in: retried once"
     );
     // The original client keeps its policy.
-    client.providers().invite(&invite()).await.unwrap_err();
+    client
+        .providers()
+        .invite_providers(invite())
+        .await
+        .unwrap_err();
     assert_eq!(
         server.requests.load(Ordering::SeqCst),
         3,

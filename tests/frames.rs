@@ -27,7 +27,7 @@ async fn providers_frame_has_typed_columns() {
         .await;
     let df = client(&server)
         .providers()
-        .list_df(&Default::default())
+        .list_providers_df(&Default::default())
         .await
         .unwrap();
     assert_eq!(df.height(), 2);
@@ -76,7 +76,7 @@ async fn empty_results_keep_the_columns_and_types() {
     let client = client(&server);
     let df = client
         .providers()
-        .list_df(&Default::default())
+        .list_providers_df(&Default::default())
         .await
         .unwrap();
     assert_eq!((df.height(), df.width()), (0, PROVIDER_COLUMNS.len()));
@@ -89,7 +89,10 @@ async fn empty_results_keep_the_columns_and_types() {
     assert_eq!(df.column("is_active").unwrap().dtype(), &DataType::Boolean);
     let users = client
         .providers()
-        .list_not_in_practice_location_df(LOCATION_ID.parse().unwrap(), &Default::default())
+        .list_providers_not_in_practice_location_df(
+            &assured::ListProvidersNotInPracticeLocationParams::new()
+                .practice_location(LOCATION_ID.parse().unwrap()),
+        )
         .await
         .unwrap();
     let names: Vec<String> = users

@@ -13,7 +13,7 @@ use std::{
 use assured::{
     models::{ImportProviderWithCaqh, InviteProvider, NewCaqhImportRequest},
     sandbox::{Fault, Sandbox},
-    CaqhImportRequestParams, Client, ListParams, RetryPolicy,
+    Client, ListCaqhImportRequestsParams, ListProvidersParams, RetryPolicy,
 };
 
 const KEY: &str = "leak-canary-key-93f1c7";
@@ -72,13 +72,16 @@ async fn no_secret_in_any_log_line_debug_or_display() {
         .build()
         .unwrap();
     let p = client.providers();
-    let mut out = format!("{client:?}\n{client:#?}\n{:?}\n", client.raw());
+    let mut out = format!("{client:?}\n{client:#?}\n");
     let list = "/api/v1/users/providers-list/";
 
-    record(&mut out, p.list(&ListParams::new().limit(3)).await);
     record(
         &mut out,
-        p.walk(&ListParams::new())
+        p.list_providers(&ListProvidersParams::new().limit(3)).await,
+    );
+    record(
+        &mut out,
+        p.walk(&ListProvidersParams::new())
             .collect()
             .await
             .map(|c| c.items.len()),
@@ -87,8 +90,8 @@ async fn no_secret_in_any_log_line_debug_or_display() {
         .email("leak.test@example.com")
         .try_into()
         .unwrap();
-    record(&mut out, p.invite(std::slice::from_ref(&invite)).await);
-    record(&mut out, p.invite(&[invite]).await); // 400, per item
+    record(&mut out, p.invite_providers([invite.clone()]).await);
+    record(&mut out, p.invite_providers([invite]).await); // 400, per item
     let import: ImportProviderWithCaqh = ImportProviderWithCaqh::builder()
         .email("caqh.leak@example.com")
         .caqh_username(CAQH_USER)
@@ -96,27 +99,25 @@ async fn no_secret_in_any_log_line_debug_or_display() {
         .try_into()
         .unwrap();
     out.push_str(&format!("{import:?}\n"));
-    record(&mut out, p.import_with_caqh(&import).await);
-    record(&mut out, p.import_with_caqh(&import).await); // duplicate email: 400
+    record(&mut out, p.import_provider_with_caqh(import.clone()).await);
+    record(&mut out, p.import_provider_with_caqh(import).await); // duplicate email: 400
     let short: ImportProviderWithCaqh = ImportProviderWithCaqh::builder()
         .email("short.leak@example.com")
         .caqh_username(CAQH_USER)
         .caqh_password("x1")
         .try_into()
         .unwrap();
-    record(&mut out, p.import_with_caqh(&short).await); // refused before sending
+    record(&mut out, p.import_provider_with_caqh(short).await); // refused before sending
     let request: NewCaqhImportRequest = NewCaqhImportRequest::builder()
         .caqh_username(CAQH_USER)
         .caqh_password(CAQH_PASS)
         .full_name("Caqh Leak")
         .try_into()
         .unwrap();
-    record(&mut out, p.request_caqh_import(&request).await); // the server echoes the password
+    record(&mut out, p.request_caqh_import(request.clone()).await); // the server echoes the password
     record(
         &mut out,
-        p.walk_caqh_import_requests(&CaqhImportRequestParams::new())
-            .collect()
-            .await,
+        p.walk(&ListCaqhImportRequestsParams::new()).collect().await,
     );
     record(&mut out, p.get_by_npi("1234567890").await);
     record(
@@ -126,19 +127,31 @@ async fn no_secret_in_any_log_line_debug_or_display() {
             .map_err(assured::Error::from),
     );
     let nobody: assured::ProfileId = "nobody".parse().unwrap();
-    record(&mut out, p.get_org_joining_date(&nobody).await);
+    record(&mut out, p.get_provider_org_joining_date(&nobody).await);
 
     // Faults: retried reads, a dropped connection, a malformed body, 429.
     sandbox.fail_next(list, 2, 503, Some(0));
-    record(&mut out, p.list(&ListParams::new()).await);
+    record(
+        &mut out,
+        p.list_providers(&ListProvidersParams::new()).await,
+    );
     sandbox.plan(list, 1, Fault::Drop);
-    record(&mut out, p.list(&ListParams::new()).await);
+    record(
+        &mut out,
+        p.list_providers(&ListProvidersParams::new()).await,
+    );
     sandbox.plan(list, 1, Fault::Malformed);
-    record(&mut out, p.list(&ListParams::new()).await);
+    record(
+        &mut out,
+        p.list_providers(&ListProvidersParams::new()).await,
+    );
     sandbox.fail_next("/api/v1/users/request-caqh-import/", 1, 500, None);
-    record(&mut out, p.request_caqh_import(&request).await);
+    record(&mut out, p.request_caqh_import(request).await);
     sandbox.fail_next(list, 1, 429, Some(3600));
-    record(&mut out, p.list(&ListParams::new()).await);
+    record(
+        &mut out,
+        p.list_providers(&ListProvidersParams::new()).await,
+    );
 
     // Wrong key, bearer token, an unreachable server.
     let wrong = Client::builder()
@@ -148,7 +161,13 @@ async fn no_secret_in_any_log_line_debug_or_display() {
         .build()
         .unwrap();
     out.push_str(&format!("{wrong:?}\n"));
-    record(&mut out, wrong.providers().list(&ListParams::new()).await);
+    record(
+        &mut out,
+        wrong
+            .providers()
+            .list_providers(&ListProvidersParams::new())
+            .await,
+    );
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -160,7 +179,13 @@ async fn no_secret_in_any_log_line_debug_or_display() {
         .retry_policy(RetryPolicy::none())
         .build()
         .unwrap();
-    record(&mut out, nowhere.providers().list(&ListParams::new()).await);
+    record(
+        &mut out,
+        nowhere
+            .providers()
+            .list_providers(&ListProvidersParams::new())
+            .await,
+    );
     out.push_str(&format!("{:?}\n", sandbox.requests()));
 
     drop(_guard);

@@ -5,7 +5,7 @@
 
 mod common;
 
-use assured::{Error, ListParams};
+use assured::{Error, ListProvidersParams};
 use common::*;
 use httpmock::{Method::*, Mock, MockServer};
 use serde_json::{json, Value};
@@ -87,7 +87,7 @@ async fn windows_overlap_by_a_row_and_keep_the_filters() {
     let all = client(&server)
         .providers()
         .walk(
-            &ListParams::new()
+            &ListProvidersParams::new()
                 .last_name("Doe")
                 .ordering("-email")
                 .limit(3),
@@ -140,7 +140,7 @@ async fn a_next_link_to_another_origin_is_never_followed() {
     let rest = serve(&server, LIST, &[], &rows(0..3), 3, 2, 1..3).await;
     let all = client(&server)
         .providers()
-        .walk(&ListParams::new().limit(2))
+        .walk(&ListProvidersParams::new().limit(2))
         .collect()
         .await
         .unwrap();
@@ -167,7 +167,7 @@ async fn a_server_that_ignores_offset_is_a_loop_error() {
     for concurrency in [1, 4] {
         let err = client(&server)
             .providers()
-            .walk(&ListParams::new().limit(2))
+            .walk(&ListProvidersParams::new().limit(2))
             .concurrency(concurrency)
             .collect()
             .await
@@ -184,7 +184,7 @@ async fn pages_that_end_before_count_end_the_walk() {
     let mocks = serve(&server, LIST, &[], &rows(0..3), 100, 2, 0..4).await;
     let all = client(&server)
         .providers()
-        .walk(&ListParams::new().limit(2))
+        .walk(&ListProvidersParams::new().limit(2))
         .concurrency(1)
         .collect()
         .await
@@ -202,7 +202,7 @@ async fn pages_that_run_past_count_are_read_to_the_end() {
     for concurrency in [1, 8] {
         let all = client(&server)
             .providers()
-            .walk(&ListParams::new().limit(2))
+            .walk(&ListProvidersParams::new().limit(2))
             .concurrency(concurrency)
             .collect()
             .await
@@ -231,7 +231,7 @@ async fn a_server_that_caps_limit_is_followed_by_what_it_says() {
     let rest = serve(&server, LIST, &[], &rows(0..5), 5, 2, 1..5).await;
     let all = client(&server)
         .providers()
-        .walk(&ListParams::new().limit(100))
+        .walk(&ListProvidersParams::new().limit(100))
         .concurrency(1)
         .collect()
         .await
@@ -249,7 +249,7 @@ async fn a_huge_count_with_a_small_cap_makes_only_the_requests_it_needs() {
         let all = client(&server)
             .providers()
             // A page of one row cannot overlap: the walk asks for two.
-            .walk(&ListParams::new().limit(1))
+            .walk(&ListProvidersParams::new().limit(1))
             .concurrency(concurrency)
             .max_items(3)
             .collect()
@@ -279,7 +279,7 @@ async fn a_row_that_does_not_decode_names_its_list_page_and_index() {
         .await;
     let err = client(&server)
         .providers()
-        .list(&ListParams::new().limit(50).offset(40))
+        .list_providers(&ListProvidersParams::new().limit(50).offset(40))
         .await
         .unwrap_err();
     match &err {
@@ -309,7 +309,7 @@ async fn the_default_page_size_is_the_clients() {
     let only = serve(&server, LIST, &[], &rows(0..1), 1, 100, 0..1).await;
     let all = client(&server)
         .providers()
-        .walk(&ListParams::new())
+        .walk(&ListProvidersParams::new())
         .collect()
         .await
         .unwrap();
@@ -344,9 +344,10 @@ async fn not_in_practice_location_and_caqh_requests_walk_too() {
     let client = client(&server);
     let found = client
         .providers()
-        .walk_not_in_practice_location(
-            LOCATION_ID.parse().unwrap(),
-            &assured::PracticeLocationParams::new().limit(2),
+        .walk(
+            &assured::ListProvidersNotInPracticeLocationParams::new()
+                .practice_location(LOCATION_ID.parse().unwrap())
+                .limit(2),
         )
         .concurrency(1)
         .collect()
@@ -356,7 +357,7 @@ async fn not_in_practice_location_and_caqh_requests_walk_too() {
     assert_eq!(calls(&user_pages).await, [1, 1, 1]);
     let requests = client
         .providers()
-        .walk_caqh_import_requests(&Default::default())
+        .walk(&assured::ListCaqhImportRequestsParams::new())
         .collect()
         .await
         .unwrap();

@@ -9,7 +9,8 @@ use assured::{
         SourceOfJoining,
     },
     sandbox::{Fault, Sandbox},
-    CaqhImportRequestParams, Error, ListParams, PracticeLocationParams,
+    Error, ListCaqhImportRequestsParams, ListProvidersNotInPracticeLocationParams,
+    ListProvidersParams,
 };
 use chrono::NaiveDate;
 use serde_json::{json, Value};
@@ -53,7 +54,7 @@ async fn starts_fast_and_is_deterministic() {
         async move {
             client
                 .providers()
-                .list(&ListParams::new().limit(5))
+                .list_providers(&ListProvidersParams::new().limit(5))
                 .await
                 .unwrap()
                 .results
@@ -76,7 +77,7 @@ async fn the_seed_data_is_realistic_and_valid() {
         .client()
         .unwrap()
         .providers()
-        .walk(&ListParams::new())
+        .walk(&ListProvidersParams::new())
         .collect()
         .await
         .unwrap();
@@ -119,32 +120,42 @@ async fn the_main_flow_list_invite_find_by_npi_add_to_location() {
     let providers = client.providers();
     let location = sandbox.practice_locations()[0];
 
-    let before = providers.list(&ListParams::new().limit(10)).await.unwrap();
+    let before = providers
+        .list_providers(&ListProvidersParams::new().limit(10))
+        .await
+        .unwrap();
     assert_eq!(before.count, 250);
     let invited = providers
-        .invite(&[invite("new.person@example.com", "New", "Person")])
+        .invite_providers([invite("new.person@example.com", "New", "Person")])
         .await
         .unwrap();
     let id = invited[0].id;
     // Visible everywhere: the list, get, the NPI lookup, not-in-location.
     let listed = providers.get(id.into()).await.unwrap();
     assert_eq!(listed.email, "new.person@example.com");
-    assert_eq!(providers.list(&ListParams::new()).await.unwrap().count, 251);
+    assert_eq!(
+        providers
+            .list_providers(&ListProvidersParams::new())
+            .await
+            .unwrap()
+            .count,
+        251
+    );
     let npi = listed.npi.clone().unwrap();
     let by_npi = providers.get_by_npi(&npi).await.unwrap();
     assert_eq!(by_npi.id, id);
     let missing = providers
-        .walk_not_in_practice_location(location, &PracticeLocationParams::new())
+        .walk(&ListProvidersNotInPracticeLocationParams::new().practice_location(location))
         .collect()
         .await
         .unwrap();
     assert!(missing.items.iter().any(|u| u.id == id));
     providers
-        .add_to_practice_location(location, &[id.into()])
+        .add_practice_location_providers(location, &[id.into()])
         .await
         .unwrap();
     let missing_after = providers
-        .walk_not_in_practice_location(location, &PracticeLocationParams::new())
+        .walk(&ListProvidersNotInPracticeLocationParams::new().practice_location(location))
         .collect()
         .await
         .unwrap();
@@ -154,27 +165,27 @@ async fn the_main_flow_list_invite_find_by_npi_add_to_location() {
     // Profile id, and the joining date by profile id.
     let profile = providers.get_profile_id(id.into()).await.unwrap();
     let set = providers
-        .update_org_joining_date(&profile, NaiveDate::from_ymd_opt(2025, 1, 15))
+        .update_provider_org_joining_date(&profile, NaiveDate::from_ymd_opt(2025, 1, 15))
         .await
         .unwrap();
     assert_eq!(set.org_joining_date, NaiveDate::from_ymd_opt(2025, 1, 15));
     assert_eq!(
         providers
-            .get_org_joining_date(&profile)
+            .get_provider_org_joining_date(&profile)
             .await
             .unwrap()
             .org_joining_date,
         NaiveDate::from_ymd_opt(2025, 1, 15)
     );
     let cleared = providers
-        .update_org_joining_date(&profile, None)
+        .update_provider_org_joining_date(&profile, None)
         .await
         .unwrap();
     assert_eq!(cleared.org_joining_date, None);
 
     // The same email again is refused like DRF does, per item.
     let err = providers
-        .invite(&[
+        .invite_providers([
             invite("other@example.com", "O", "T"),
             invite("NEW.person@example.com", "N", "P"),
         ])
@@ -187,7 +198,11 @@ async fn the_main_flow_list_invite_find_by_npi_add_to_location() {
     );
     assert!(!api.item_errors.contains_key(&0));
     assert_eq!(
-        providers.list(&ListParams::new()).await.unwrap().count,
+        providers
+            .list_providers(&ListProvidersParams::new())
+            .await
+            .unwrap()
+            .count,
         251,
         "nothing half-written"
     );
@@ -205,13 +220,13 @@ async fn create_import_and_caqh_requests_are_kept() {
         .client(Some(sandbox.clients()[1]))
         .try_into()
         .unwrap();
-    let created = providers.create(&new).await.unwrap();
+    let created = providers.create_provider(new).await.unwrap();
     assert_eq!(
         created.source_of_joining,
         Some(SourceOfJoining::ProviderCreateApi)
     );
     let by_client = providers
-        .walk(&ListParams::new().client(sandbox.clients()[1]))
+        .walk(&ListProvidersParams::new().client(sandbox.clients()[1]))
         .collect()
         .await
         .unwrap();
@@ -219,13 +234,13 @@ async fn create_import_and_caqh_requests_are_kept() {
 
     let import: ImportProviderWithCaqh = ImportProviderWithCaqh::builder()
         .email("imported@example.com")
-        .first_name(Some("Im".to_string()))
-        .last_name(Some("Ported".to_string()))
+        .first_name("Im")
+        .last_name("Ported")
         .caqh_username("imported_caqh")
         .caqh_password(CAQH_PASSWORD)
         .try_into()
         .unwrap();
-    let imported = providers.import_with_caqh(&import).await.unwrap();
+    let imported = providers.import_provider_with_caqh(import).await.unwrap();
     assert_eq!(
         providers.get(imported.id.into()).await.unwrap().full_name,
         Some("Im Ported".to_string())
@@ -237,9 +252,9 @@ async fn create_import_and_caqh_requests_are_kept() {
         .full_name("Im Ported")
         .try_into()
         .unwrap();
-    let recorded = providers.request_caqh_import(&request).await.unwrap();
+    let recorded = providers.request_caqh_import(request).await.unwrap();
     let mine = providers
-        .walk_caqh_import_requests(&CaqhImportRequestParams::new().provider(imported.id))
+        .walk(&ListCaqhImportRequestsParams::new().provider(imported.id))
         .collect()
         .await
         .unwrap();
@@ -267,7 +282,7 @@ async fn filters_ordering_and_a_capped_limit() {
     let client = sandbox.client().unwrap();
     let providers = client.providers();
     let all = providers
-        .walk(&ListParams::new().limit(100))
+        .walk(&ListProvidersParams::new().limit(100))
         .collect()
         .await
         .unwrap();
@@ -277,7 +292,7 @@ async fn filters_ordering_and_a_capped_limit() {
         "a server capping limit at 40 is followed"
     );
     let inactive = providers
-        .walk(&ListParams::new().is_active(false))
+        .walk(&ListProvidersParams::new().is_active(false))
         .collect()
         .await
         .unwrap();
@@ -289,7 +304,7 @@ async fn filters_ordering_and_a_capped_limit() {
             .count()
     );
     let sorted = providers
-        .walk(&ListParams::new().ordering("-email"))
+        .walk(&ListProvidersParams::new().ordering("-email"))
         .collect()
         .await
         .unwrap();
@@ -306,19 +321,19 @@ async fn filters_ordering_and_a_capped_limit() {
     );
     let someone = &all.items[17];
     let found = providers
-        .list(&ListParams::new().email(someone.email.to_uppercase()))
+        .list_providers(&ListProvidersParams::new().email(someone.email.to_uppercase()))
         .await
         .unwrap();
     assert_eq!(found.results[0].id, someone.id);
     let search = providers
-        .walk(&ListParams::new().search(someone.last_name.clone().unwrap().to_lowercase()))
+        .walk(&ListProvidersParams::new().search(someone.last_name.clone().unwrap().to_lowercase()))
         .collect()
         .await
         .unwrap();
     assert!(search.items.iter().any(|p| p.id == someone.id));
     let ids = [all.items[1].id, all.items[2].id];
     let by_ids = providers
-        .walk(&ListParams::new().id_in(ids))
+        .walk(&ListProvidersParams::new().id_in(ids))
         .collect()
         .await
         .unwrap();
@@ -342,7 +357,7 @@ async fn faults_on_demand() {
     assert_eq!(
         client
             .providers()
-            .list(&ListParams::new())
+            .list_providers(&ListProvidersParams::new())
             .await
             .unwrap()
             .count,
@@ -352,7 +367,7 @@ async fn faults_on_demand() {
     assert_eq!(
         client
             .providers()
-            .list(&ListParams::new())
+            .list_providers(&ListProvidersParams::new())
             .await
             .unwrap()
             .count,
@@ -360,19 +375,22 @@ async fn faults_on_demand() {
     );
     sandbox.plan(list, 1, Fault::Malformed);
     assert!(matches!(
-        client.providers().list(&ListParams::new()).await,
+        client
+            .providers()
+            .list_providers(&ListProvidersParams::new())
+            .await,
         Err(Error::Decode { .. })
     ));
     sandbox.fail_next("/api/v1/users/invite-providers/", 1, 500, None);
     let err = client
         .providers()
-        .invite(&[invite("x@example.com", "X", "Y")])
+        .invite_providers([invite("x@example.com", "X", "Y")])
         .await
         .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
     sandbox.fail_next(list, 1, 429, Some(3600));
     assert!(matches!(
-        client.providers().list(&ListParams::new()).await,
+        client.providers().list_providers(&ListProvidersParams::new()).await,
         Err(Error::RateLimited { retry_after: Some(d), .. }) if d == Duration::from_secs(3600)
     ));
     let log = sandbox.requests();
@@ -392,7 +410,7 @@ async fn faults_on_demand() {
         .build()
         .unwrap();
     assert!(
-        matches!(wrong.providers().list(&ListParams::new()).await, Err(Error::Auth(e)) if e.status == 403)
+        matches!(wrong.providers().list_providers(&ListProvidersParams::new()).await, Err(Error::Auth(e)) if e.status == 403)
     );
 }
 
@@ -415,7 +433,7 @@ async fn every_response_conforms_to_the_spec() {
         .client()
         .unwrap()
         .providers()
-        .list(&ListParams::new().limit(1))
+        .list_providers(&ListProvidersParams::new().limit(1))
         .await
         .unwrap()
         .results[0]
@@ -600,7 +618,7 @@ async fn the_binary_serves_ten_thousand_providers() {
     let started = Instant::now();
     let page = client
         .providers()
-        .list(&ListParams::new().limit(1000))
+        .list_providers(&ListProvidersParams::new().limit(1000))
         .await;
     let elapsed = started.elapsed();
     child.kill().unwrap();

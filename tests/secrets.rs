@@ -3,7 +3,7 @@
 
 mod common;
 
-use assured::{models::ImportProviderWithCaqh, Client, Credentials, Error, ListParams};
+use assured::{models::ImportProviderWithCaqh, Client, Credentials, Error, ListProvidersParams};
 use common::*;
 use httpmock::{Method::*, MockServer};
 use serde_json::json;
@@ -15,7 +15,7 @@ fn client_and_builder_debug_hide_the_key_and_token() {
         .api_key(KEY);
     assert!(!format!("{builder:?}").contains(KEY));
     let client = builder.build().unwrap();
-    let debug = format!("{client:?} {client:#?} {:?}", client.raw());
+    let debug = format!("{client:?} {client:#?}");
     assert!(!debug.contains(KEY), "{debug}");
     assert!(debug.contains("[REDACTED]"), "{debug}");
 
@@ -86,7 +86,7 @@ async fn a_key_that_cannot_be_a_header_is_refused_without_echoing_it() {
         .unwrap();
     let err = client
         .providers()
-        .list(&ListParams::new())
+        .list_providers(&ListProvidersParams::new())
         .await
         .unwrap_err();
     assert!(matches!(err, Error::InvalidInput(_)), "{err:?}");
@@ -142,7 +142,7 @@ async fn server_errors_that_echo_credentials_do_not_leak_them() {
         .unwrap();
     let err = client
         .providers()
-        .import_with_caqh(&import)
+        .import_provider_with_caqh(import)
         .await
         .unwrap_err();
     let api = err.api_error().unwrap();
@@ -175,25 +175,28 @@ async fn bad_input_is_refused_before_any_request() {
             .unwrap()
     };
     let cases: Vec<(&str, Error)> = vec![
-        ("providers", providers.invite(&[]).await.unwrap_err()),
+        (
+            "providers",
+            providers.invite_providers([]).await.unwrap_err(),
+        ),
         (
             "providers[1].email",
             providers
-                .invite(&[invite("a@example.com", None), invite("not-an-email", None)])
+                .invite_providers([invite("a@example.com", None), invite("not-an-email", None)])
                 .await
                 .unwrap_err(),
         ),
         (
             "providers[1].email",
             providers
-                .invite(&[invite("a@example.com", None), invite("A@example.com", None)])
+                .invite_providers([invite("a@example.com", None), invite("A@example.com", None)])
                 .await
                 .unwrap_err(),
         ),
         (
             "providers[0].first_name",
             providers
-                .invite(&[invite("a@example.com", Some(&"x".repeat(51)))])
+                .invite_providers([invite("a@example.com", Some(&"x".repeat(51)))])
                 .await
                 .unwrap_err(),
         ),
@@ -204,7 +207,10 @@ async fn bad_input_is_refused_before_any_request() {
                 .caqh_password("12345")
                 .try_into()
                 .unwrap();
-            providers.import_with_caqh(&short).await.unwrap_err()
+            providers
+                .import_provider_with_caqh(short)
+                .await
+                .unwrap_err()
         }),
         ("last_name", {
             let long: CreateProvider = CreateProvider::builder()
@@ -213,7 +219,7 @@ async fn bad_input_is_refused_before_any_request() {
                 .last_name("x".repeat(151))
                 .try_into()
                 .unwrap();
-            providers.create(&long).await.unwrap_err()
+            providers.create_provider(long).await.unwrap_err()
         }),
         ("full_name", {
             let long: NewCaqhImportRequest = NewCaqhImportRequest::builder()
@@ -222,12 +228,12 @@ async fn bad_input_is_refused_before_any_request() {
                 .full_name("x".repeat(101))
                 .try_into()
                 .unwrap();
-            providers.request_caqh_import(&long).await.unwrap_err()
+            providers.request_caqh_import(long).await.unwrap_err()
         }),
         (
             "providers",
             providers
-                .add_to_practice_location(LOCATION_ID.parse().unwrap(), &[])
+                .add_practice_location_providers(LOCATION_ID.parse().unwrap(), &[])
                 .await
                 .unwrap_err(),
         ),

@@ -8,7 +8,7 @@ use std::{collections::HashSet, time::Duration};
 
 use assured::{
     sandbox::{Churn, ChurnAt, ChurnOp, Sandbox},
-    Error, ListParams, PracticeLocationParams, WalkReport,
+    Error, ListProvidersNotInPracticeLocationParams, ListProvidersParams, WalkReport,
 };
 use futures::TryStreamExt;
 use uuid::Uuid;
@@ -27,13 +27,13 @@ async fn sandbox(providers: usize) -> Sandbox {
 }
 
 /// Walks once under `churn` and checks the guarantee; returns the report.
-async fn walk_under(sandbox: &Sandbox, churn: Churn, concurrency: usize, limit: u32) -> WalkReport {
+async fn walk_under(sandbox: &Sandbox, churn: Churn, concurrency: usize, limit: u64) -> WalkReport {
     let client = sandbox.client().unwrap();
     let before: HashSet<Uuid> = sandbox.provider_ids().into_iter().collect();
     sandbox.set_churn(Some(churn));
     let walked = client
         .providers()
-        .walk(&ListParams::new().limit(limit))
+        .walk(&ListProvidersParams::new().limit(limit))
         .concurrency(concurrency)
         .collect()
         .await;
@@ -118,7 +118,7 @@ async fn an_unchanging_roster_costs_under_ten_percent_more_requests() {
     for concurrency in [1, 4, 16] {
         let all = client
             .providers()
-            .walk(&ListParams::new())
+            .walk(&ListProvidersParams::new())
             .concurrency(concurrency)
             .collect()
             .await
@@ -150,7 +150,7 @@ async fn truncated_is_exact_on_a_page_boundary() {
         let client = sandbox.client().unwrap();
         let walk = client
             .providers()
-            .walk(&ListParams::new().limit(2))
+            .walk(&ListProvidersParams::new().limit(2))
             .max_items(4);
         let all = walk.collect().await.unwrap();
         assert_eq!(all.items.len(), 4.min(roster));
@@ -160,7 +160,7 @@ async fn truncated_is_exact_on_a_page_boundary() {
     let client = sandbox.client().unwrap();
     let all = client
         .providers()
-        .walk(&ListParams::new().limit(5))
+        .walk(&ListProvidersParams::new().limit(5))
         .max_items(10)
         .collect()
         .await
@@ -168,7 +168,7 @@ async fn truncated_is_exact_on_a_page_boundary() {
     assert_eq!((all.items.len(), all.report.truncated), (10, false));
     let pages = client
         .providers()
-        .walk(&ListParams::new().limit(4))
+        .walk(&ListProvidersParams::new().limit(4))
         .max_pages(2)
         .collect()
         .await
@@ -181,7 +181,11 @@ async fn truncated_is_exact_on_a_page_boundary() {
 async fn the_three_shapes_agree_and_report() {
     let sandbox = sandbox(230).await;
     let client = sandbox.client().unwrap();
-    let walk = || client.providers().walk(&ListParams::new().limit(40));
+    let walk = || {
+        client
+            .providers()
+            .walk(&ListProvidersParams::new().limit(40))
+    };
     let collected = walk().collect().await.unwrap();
     let mut rows = walk().rows();
     let mut streamed = Vec::new();
@@ -212,7 +216,7 @@ async fn nulled_computed_fields_decode_and_lookups_handle_them() {
     let client = sandbox.client().unwrap();
     let all = client
         .providers()
-        .walk(&ListParams::new())
+        .walk(&ListProvidersParams::new())
         .collect()
         .await
         .unwrap();
@@ -239,7 +243,7 @@ async fn nulled_computed_fields_decode_and_lookups_handle_them() {
     let location = sandbox.practice_locations()[0];
     let users = client
         .providers()
-        .walk_not_in_practice_location(location, &PracticeLocationParams::default())
+        .walk(&ListProvidersNotInPracticeLocationParams::default().practice_location(location))
         .collect()
         .await
         .unwrap();
@@ -257,7 +261,11 @@ async fn the_other_lists_walk_under_churn() {
         sandbox.set_churn(Some(Churn::new(ChurnOp::Delete, ChurnAt::Front)));
         let users = client
             .providers()
-            .walk_not_in_practice_location(location, &PracticeLocationParams::default().limit(40))
+            .walk(
+                &ListProvidersNotInPracticeLocationParams::default()
+                    .limit(40)
+                    .practice_location(location),
+            )
             .concurrency(concurrency)
             .collect()
             .await
@@ -270,7 +278,7 @@ async fn the_other_lists_walk_under_churn() {
         // Survivors outside the location are all there.
         let all_outside = client
             .providers()
-            .walk_not_in_practice_location(location, &PracticeLocationParams::default())
+            .walk(&ListProvidersNotInPracticeLocationParams::default().practice_location(location))
             .collect()
             .await
             .unwrap();

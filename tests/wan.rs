@@ -8,7 +8,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use assured::{sandbox::Sandbox, Client, Error, ListParams, RetryPolicy};
+use assured::{sandbox::Sandbox, Client, Error, ListProvidersParams, RetryPolicy};
 use futures::future::join_all;
 
 fn no_retries(sandbox: &Sandbox) -> Client {
@@ -33,7 +33,7 @@ async fn tls_and_http2_carry_a_whole_walk_and_concurrent_pages_on_one_connection
 
     let walk = client
         .providers()
-        .walk(&ListParams::new().limit(25))
+        .walk(&ListProvidersParams::new().limit(25))
         .collect()
         .await
         .unwrap();
@@ -45,8 +45,8 @@ async fn tls_and_http2_carry_a_whole_walk_and_concurrent_pages_on_one_connection
     let pages = join_all((0..8u64).map(|n| {
         let client = client.clone();
         async move {
-            let params = ListParams::new().limit(10).offset(n * 10);
-            client.providers().list(&params).await
+            let params = ListProvidersParams::new().limit(10).offset(n * 10);
+            client.providers().list_providers(&params).await
         }
     }))
     .await;
@@ -70,7 +70,7 @@ async fn bodies_are_compressed_on_the_wire_and_decoded() {
         .start()
         .await
         .unwrap();
-    let params = ListParams::new().limit(100).ordering("last_name");
+    let params = ListProvidersParams::new().limit(100).ordering("last_name");
     let a = compressed
         .client()
         .unwrap()
@@ -124,7 +124,7 @@ async fn an_untrusted_certificate_fails_at_once_as_a_tls_error() {
     let started = Instant::now();
     let error = stranger
         .providers()
-        .list(&ListParams::new())
+        .list_providers(&ListProvidersParams::new())
         .await
         .unwrap_err();
     assert!(error.is_tls(), "{error:?}");
@@ -147,7 +147,7 @@ async fn an_untrusted_certificate_fails_at_once_as_a_tls_error() {
         .build()
         .unwrap()
         .providers()
-        .list(&ListParams::new())
+        .list_providers(&ListProvidersParams::new())
         .await
         .unwrap_err();
     assert!(!refused.is_tls(), "{refused:?}");
@@ -178,7 +178,12 @@ async fn max_in_flight_answers_429_with_retry_after() {
     let client = no_retries(&sandbox);
     let answers = join_all((0..6).map(|_| {
         let client = client.clone();
-        async move { client.providers().list(&ListParams::new()).await }
+        async move {
+            client
+                .providers()
+                .list_providers(&ListProvidersParams::new())
+                .await
+        }
     }))
     .await;
     let served = answers.iter().filter(|a| a.is_ok()).count();
@@ -206,7 +211,11 @@ async fn the_rate_limit_throttles_and_retry_after_is_honoured() {
     let client = no_retries(&sandbox);
     let mut served = 0;
     for _ in 0..6 {
-        match client.providers().list(&ListParams::new()).await {
+        match client
+            .providers()
+            .list_providers(&ListProvidersParams::new())
+            .await
+        {
             Ok(_) => served += 1,
             Err(Error::RateLimited { retry_after, .. }) => {
                 assert_eq!(retry_after, Some(Duration::from_secs(1)))
@@ -223,7 +232,11 @@ async fn the_rate_limit_throttles_and_retry_after_is_honoured() {
     let patient = sandbox.client().unwrap();
     let throttled_before = sandbox.stats().throttled;
     for _ in 0..4 {
-        patient.providers().list(&ListParams::new()).await.unwrap();
+        patient
+            .providers()
+            .list_providers(&ListProvidersParams::new())
+            .await
+            .unwrap();
     }
     assert!(sandbox.stats().throttled > throttled_before);
 }
@@ -293,12 +306,18 @@ async fn the_binary_serves_tls_and_writes_its_certificate() {
         .add_root_certificate_pem(&pem)
         .build()
         .unwrap();
-    let page = client.providers().list(&ListParams::new()).await.unwrap();
+    let page = client
+        .providers()
+        .list_providers(&ListProvidersParams::new())
+        .await
+        .unwrap();
     assert_eq!(page.count, 20);
     let location = locations.split(' ').next().unwrap().parse().unwrap();
     client
         .providers()
-        .list_not_in_practice_location(location, &Default::default())
+        .list_providers_not_in_practice_location(
+            &assured::ListProvidersNotInPracticeLocationParams::new().practice_location(location),
+        )
         .await
         .unwrap();
     drop(child);
@@ -321,7 +340,7 @@ async fn the_controller_settles_under_max_in_flight_without_a_429_storm() {
     for _ in 0..10 {
         let walk = client
             .providers()
-            .walk(&ListParams::new().limit(20))
+            .walk(&ListProvidersParams::new().limit(20))
             .collect()
             .await
             .unwrap();

@@ -8,7 +8,7 @@ use assured::{
         CreateProvider, ImportProviderWithCaqh, InviteProvider, NewCaqhImportRequest,
         SourceOfJoining, UserType,
     },
-    CaqhImportRequestParams, ListParams, PracticeLocationParams,
+    ListCaqhImportRequestsParams, ListProvidersNotInPracticeLocationParams, ListProvidersParams,
 };
 use chrono::NaiveDate;
 use common::*;
@@ -47,7 +47,7 @@ async fn list_sends_every_filter_in_order_and_decodes_the_page() {
             then.status(200).json_body(body.clone());
         })
         .await;
-    let params = ListParams::new()
+    let params = ListProvidersParams::new()
         .client(uuid(CLIENT_ID))
         .client_in([uuid(CLIENT_ID), uuid(LOCATION_ID)])
         .email("jane.doe@example.com")
@@ -61,7 +61,11 @@ async fn list_sends_every_filter_in_order_and_decodes_the_page() {
         .ordering("-last_name")
         .profile_completeness(false)
         .search("jane doe");
-    let page = client(&server).providers().list(&params).await.unwrap();
+    let page = client(&server)
+        .providers()
+        .list_providers(&params)
+        .await
+        .unwrap();
     mock.assert_async().await;
     assert_eq!(page.count, 1023);
     assert_eq!(
@@ -102,7 +106,7 @@ async fn list_without_params_sends_no_query() {
         .await;
     let page = client(&server)
         .providers()
-        .list(&ListParams::new())
+        .list_providers(&ListProvidersParams::new())
         .await
         .unwrap();
     mock.assert_async().await;
@@ -141,8 +145,8 @@ async fn invite_sends_the_array_without_unset_fields() {
         .await;
     let jane: InviteProvider = InviteProvider::builder()
         .email("jane.doe@example.com")
-        .first_name(Some("Jane".to_string()))
-        .last_name(Some("Doe".to_string()))
+        .first_name("Jane")
+        .last_name("Doe")
         .provider_practice_locations(vec![uuid(LOCATION_ID)])
         .client(Some(uuid(CLIENT_ID)))
         .org_joining_date(NaiveDate::from_ymd_opt(2025, 11, 27))
@@ -154,7 +158,7 @@ async fn invite_sends_the_array_without_unset_fields() {
         .unwrap();
     let created = client(&server)
         .providers()
-        .invite(&[jane, sam])
+        .invite_providers([jane, sam])
         .await
         .unwrap();
     mock.assert_async().await;
@@ -194,8 +198,8 @@ async fn import_with_caqh_sends_credentials_only_in_the_body() {
         .await;
     let import: ImportProviderWithCaqh = ImportProviderWithCaqh::builder()
         .email("jane.doe@example.com")
-        .first_name(Some("Jane".to_string()))
-        .last_name(Some("Doe".to_string()))
+        .first_name("Jane")
+        .last_name("Doe")
         .caqh_username(CAQH_USERNAME)
         .caqh_password(CAQH_PASSWORD)
         .provider_practice_locations(vec![uuid(LOCATION_ID)])
@@ -208,7 +212,7 @@ async fn import_with_caqh_sends_credentials_only_in_the_body() {
     );
     let imported = client(&server)
         .providers()
-        .import_with_caqh(&import)
+        .import_provider_with_caqh(import)
         .await
         .unwrap();
     mock.assert_async().await;
@@ -250,11 +254,15 @@ async fn create_decodes_201_and_source_of_joining() {
         .document_url(Some(
             "https://files.example.com/licences/sam-lee.pdf".to_string(),
         ))
-        .document_type(Some("state_license".to_string()))
+        .document_type("state_license")
         .is_associate(Some(false))
         .try_into()
         .unwrap();
-    let created = client(&server).providers().create(&new).await.unwrap();
+    let created = client(&server)
+        .providers()
+        .create_provider(new)
+        .await
+        .unwrap();
     mock.assert_async().await;
     assert_eq!(created.id, uuid(OTHER_ID));
     assert_eq!(
@@ -282,13 +290,13 @@ async fn not_in_practice_location_sends_the_location_and_decodes_users() {
             }));
         })
         .await;
-    let params = PracticeLocationParams::new()
+    let params = ListProvidersNotInPracticeLocationParams::new()
         .limit(20)
         .offset(40)
         .search("doe");
     let page = client(&server)
         .providers()
-        .list_not_in_practice_location(uuid(LOCATION_ID), &params)
+        .list_providers_not_in_practice_location(&params.practice_location(uuid(LOCATION_ID)))
         .await
         .unwrap();
     mock.assert_async().await;
@@ -314,7 +322,7 @@ async fn add_to_practice_location_sends_each_provider_once() {
         .await;
     let recorded = client(&server)
         .providers()
-        .add_to_practice_location(
+        .add_practice_location_providers(
             uuid(LOCATION_ID),
             &[
                 uuid(PROVIDER_ID).into(),
@@ -352,7 +360,7 @@ async fn request_caqh_import_posts_and_redacts_the_echoed_password() {
         .unwrap();
     let recorded = client(&server)
         .providers()
-        .request_caqh_import(&request)
+        .request_caqh_import(request)
         .await
         .unwrap();
     mock.assert_async().await;
@@ -381,7 +389,7 @@ async fn list_caqh_import_requests_filters_by_provider() {
             }));
         })
         .await;
-    let params = CaqhImportRequestParams::new()
+    let params = ListCaqhImportRequestsParams::new()
         .limit(10)
         .provider(uuid(PROVIDER_ID));
     let page = client(&server)
@@ -412,7 +420,7 @@ async fn get_org_joining_date_by_profile_id() {
         .await;
     let date = client(&server)
         .providers()
-        .get_org_joining_date(&PROFILE_ID.parse().unwrap())
+        .get_provider_org_joining_date(&PROFILE_ID.parse().unwrap())
         .await
         .unwrap();
     mock.assert_async().await;
@@ -445,7 +453,7 @@ async fn update_org_joining_date_sets_and_clears() {
     let client = client(&server);
     let updated = client
         .providers()
-        .update_org_joining_date(
+        .update_provider_org_joining_date(
             &PROFILE_ID.parse().unwrap(),
             NaiveDate::from_ymd_opt(2024, 3, 1),
         )
@@ -457,7 +465,7 @@ async fn update_org_joining_date_sets_and_clears() {
     );
     let cleared = client
         .providers()
-        .update_org_joining_date(&PROFILE_ID.parse().unwrap(), None)
+        .update_provider_org_joining_date(&PROFILE_ID.parse().unwrap(), None)
         .await
         .unwrap();
     assert_eq!(cleared.org_joining_date, None);
@@ -483,25 +491,10 @@ async fn bearer_token_goes_in_authorization_and_no_api_key_is_sent() {
         .bearer_token("jwt-abc.def.ghi")
         .build()
         .unwrap();
-    client.providers().list(&ListParams::new()).await.unwrap();
-    mock.assert_async().await;
-}
-
-#[tokio::test]
-async fn raw_client_is_reachable_and_authenticated() {
-    let server = MockServer::start_async().await;
-    let body = page(&server, vec![], 0, None);
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/api/v1/users/providers-list/")
-                .header("x-api-key", KEY)
-                .is_true(exact_query("limit=5"));
-            then.status(200).json_body(body.clone());
-        })
-        .await;
-    let client = client(&server);
-    let page = client.raw().list_providers().limit(5).send().await.unwrap();
-    assert_eq!(page.status(), 200);
+    client
+        .providers()
+        .list_providers(&ListProvidersParams::new())
+        .await
+        .unwrap();
     mock.assert_async().await;
 }

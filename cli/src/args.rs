@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use serde::Serialize;
 use uuid::Uuid;
 
 /// Shown after `--help`: configuration, secrets and exit codes.
@@ -218,25 +219,33 @@ pub enum ProvidersCommand {
     ImportCaqh(ImportCaqhArgs),
 }
 
-/// Paging of one page, or a walk over all of them.
-#[derive(Debug, Args)]
+/// Paging of one page, or a walk over all of them; `limit` and `offset`
+/// are query parameters, and `filter` sets any other by name.
+#[derive(Debug, Args, Serialize)]
 pub struct Paging {
     /// Rows per page (the server caps it).
     #[arg(long)]
-    pub limit: Option<u32>,
+    pub limit: Option<u64>,
     /// Rows to skip.
     #[arg(long)]
     pub offset: Option<u64>,
     /// Every page, not just one.
     #[arg(long)]
+    #[serde(skip)]
     pub all: bool,
     /// With --all: stop after this many rows.
     #[arg(long, requires = "all", value_name = "N")]
+    #[serde(skip)]
     pub max_items: Option<usize>,
+    /// Any query parameter of the list by its name in the API (repeatable),
+    /// e.g. --filter ordering=-last_name; lists comma-separated.
+    #[arg(long, value_name = "NAME=VALUE")]
+    #[serde(skip)]
+    pub filter: Vec<String>,
 }
 
-/// `assured providers list`
-#[derive(Debug, Args)]
+/// `assured providers list`: each flag is the query parameter of its name.
+#[derive(Debug, Args, Serialize)]
 pub struct ListArgs {
     /// Filter by email.
     #[arg(long)]
@@ -273,6 +282,7 @@ pub struct ListArgs {
     pub profile_completeness: Option<bool>,
     /// Paging.
     #[command(flatten)]
+    #[serde(flatten)]
     pub paging: Paging,
 }
 
@@ -393,16 +403,7 @@ pub enum PracticeLocationCommand {
         ids: Vec<Uuid>,
     },
     /// Users who are not members of a practice location.
-    Missing {
-        /// The practice location (UUID).
-        location: Uuid,
-        /// A search term.
-        #[arg(long)]
-        search: Option<String>,
-        /// Paging.
-        #[command(flatten)]
-        paging: Paging,
-    },
+    Missing(MissingArgs),
 }
 
 /// `assured org-joining-date …`
@@ -430,14 +431,7 @@ pub enum OrgJoiningDateCommand {
 #[derive(Debug, Subcommand)]
 pub enum CaqhRequestsCommand {
     /// List CAQH re-import requests (credentials redacted).
-    List {
-        /// Only this provider's requests (account id).
-        #[arg(long, value_name = "ID")]
-        provider: Option<Uuid>,
-        /// Paging.
-        #[command(flatten)]
-        paging: Paging,
-    },
+    List(CaqhListArgs),
     /// Ask Assured to re-import a provider from CAQH ProView; the password
     /// comes from ASSURED_CAQH_PASSWORD or a hidden prompt, never an argument.
     Create {
@@ -496,4 +490,33 @@ mod tests {
         assert_eq!(cli.global.format, Some(Format::Csv));
         assert!(cli.global.raw_csv);
     }
+}
+
+/// `assured practice-location missing`: each flag is the query parameter
+/// of its name.
+#[derive(Debug, Args, Serialize)]
+pub struct MissingArgs {
+    /// The practice location (UUID).
+    #[serde(rename = "practice_location")]
+    pub location: Uuid,
+    /// A search term.
+    #[arg(long)]
+    pub search: Option<String>,
+    /// Paging.
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub paging: Paging,
+}
+
+/// `assured caqh-requests list`: each flag is the query parameter of its
+/// name.
+#[derive(Debug, Args, Serialize)]
+pub struct CaqhListArgs {
+    /// Only this provider's requests (account id).
+    #[arg(long, value_name = "ID")]
+    pub provider: Option<Uuid>,
+    /// Paging.
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub paging: Paging,
 }

@@ -1,119 +1,41 @@
-//! One walk per paginated list, on the one walker in [`crate::pagination`].
+//! The one walk over any paginated list, driven by its generated parameters.
 
 use std::sync::Arc;
 
-use uuid::Uuid;
-
-use super::{CaqhImportRequestParams, ListParams, PracticeLocationParams, Providers};
-use crate::{
-    error::Result,
-    models::{CaqhImportRequest, Provider, UserSlim},
-    pagination::{Fetch, Keyed, Walk},
-    Client,
-};
-
-/// Parameters that carry a page window (`offset`, `limit`).
-trait Window: Clone + Send + Sync + 'static {
-    fn window(&self) -> (Option<u64>, Option<u32>);
-    fn set_window(&mut self, offset: u64, limit: u32);
-}
-
-macro_rules! window {
-    ($($params:ty),+) => {$(
-        impl Window for $params {
-            fn window(&self) -> (Option<u64>, Option<u32>) {
-                (self.offset, self.limit)
-            }
-            fn set_window(&mut self, offset: u64, limit: u32) {
-                self.offset = Some(offset);
-                self.limit = Some(limit);
-            }
-        }
-    )+};
-}
-
-window!(ListParams, PracticeLocationParams, CaqhImportRequestParams);
-
-/// A walk from a one-page call and the caller's parameters: their `offset`
-/// is the start, their `limit` the page size.
-fn walk<T, P, F, Fut>(client: &Client, params: &P, page: F) -> Walk<T>
-where
-    T: Keyed + Send + 'static,
-    P: Window,
-    F: Fn(Client, P) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = Result<crate::Page<T>>> + Send + 'static,
-{
-    let config = client.config();
-    let (start, limit) = params.window();
-    let params = params.clone();
-    let limit = limit.unwrap_or(config.page_size);
-    let pace = config.pace.clone();
-    let client = client.clone();
-    let fetch: Fetch<T> = Arc::new(move |offset, limit| {
-        let mut params = params.clone();
-        params.set_window(offset, limit);
-        Box::pin(page(client.clone(), params))
-    });
-    Walk::new(fetch, start.unwrap_or(0), limit, pace)
-}
+use super::Providers;
+use crate::pagination::{Fetch, Listing, Walk};
 
 impl Providers<'_> {
-    /// A walk over every provider matching `params` (their `offset` is the
-    /// start, their `limit` the page size): take it as pages, rows or a
-    /// collection. Every provider that exists for the whole walk comes
-    /// once, while others are added or removed; see [`Walk`].
+    /// A walk over every row of a list: `params` choose the list (their
+    /// type) and its filters, their `offset` is the start and their `limit`
+    /// the page size. Take it as pages, rows or a collection. Every row that
+    /// exists for the whole walk comes once, while others are added or
+    /// removed; see [`Walk`].
     ///
     /// ```no_run
-    /// # async fn run(client: assured::Client) -> assured::Result<()> {
-    /// use assured::ListParams;
+    /// # async fn run(client: assured::Client, location: assured::Uuid) -> assured::Result<()> {
+    /// use assured::{ListProvidersNotInPracticeLocationParams, ListProvidersParams};
     ///
-    /// let active = client.providers().walk(&ListParams::new().is_active(true)).collect().await?;
-    /// println!("{} active providers", active.items.len());
-    /// # Ok(()) }
-    /// ```
-    pub fn walk(&self, params: &ListParams) -> Walk<Provider> {
-        walk(self.client, params, |client, params| async move {
-            client.providers().list(&params).await
-        })
-    }
-
-    /// A walk over every user not in `practice_location`.
-    ///
-    /// ```no_run
-    /// # async fn run(client: assured::Client, location: uuid::Uuid) -> assured::Result<()> {
-    /// let missing = client
+    /// let active = client
     ///     .providers()
-    ///     .walk_not_in_practice_location(location, &Default::default())
+    ///     .walk(&ListProvidersParams::new().is_active(true))
     ///     .collect()
     ///     .await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn walk_not_in_practice_location(
-        &self,
-        practice_location: Uuid,
-        params: &PracticeLocationParams,
-    ) -> Walk<UserSlim> {
-        walk(self.client, params, move |client, params| async move {
-            let providers = client.providers();
-            providers
-                .list_not_in_practice_location(practice_location, &params)
-                .await
-        })
-    }
-
-    /// A walk over every CAQH import request.
+    /// println!("{} active providers", active.items.len());
     ///
-    /// ```no_run
-    /// # async fn run(client: assured::Client) -> assured::Result<()> {
-    /// let requests = client.providers().walk_caqh_import_requests(&Default::default()).collect().await?;
+    /// let outside = ListProvidersNotInPracticeLocationParams::new().practice_location(location);
+    /// let mut rows = client.providers().walk(&outside).rows();
     /// # Ok(()) }
     /// ```
-    pub fn walk_caqh_import_requests(
-        &self,
-        params: &CaqhImportRequestParams,
-    ) -> Walk<CaqhImportRequest> {
-        walk(self.client, params, |client, params| async move {
-            client.providers().list_caqh_import_requests(&params).await
-        })
+    pub fn walk<P: Listing>(&self, params: &P) -> Walk<P::Item> {
+        let config = self.client.config();
+        let (start, limit) = params.window();
+        let limit = limit.map_or(config.page_size, |l| u32::try_from(l).unwrap_or(u32::MAX));
+        let (client, params) = (self.client.clone(), params.clone());
+        let fetch: Fetch<P::Item> = Arc::new(move |offset, limit| {
+            let params = params.clone().with_window(offset, u64::from(limit));
+            params.fetch(client.clone())
+        });
+        Walk::new(fetch, start.unwrap_or(0), limit, config.pace.clone())
     }
 }

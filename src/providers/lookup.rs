@@ -7,7 +7,10 @@ use std::{
 
 use uuid::Uuid;
 
-use super::{ListParams, Providers, LIST_PATH};
+use super::{
+    operations::{paths, ListProvidersParams},
+    Providers,
+};
 use crate::{
     concurrency::paced,
     error::{ApiError, Error, InvalidInput, Result},
@@ -30,7 +33,7 @@ pub struct Found<K, T> {
 }
 
 fn not_found(detail: String) -> Error {
-    Error::NotFound(Box::new(ApiError::not_found(LIST_PATH, detail)))
+    Error::NotFound(Box::new(ApiError::not_found(paths::LIST_PROVIDERS, detail)))
 }
 
 impl Providers<'_> {
@@ -94,11 +97,11 @@ impl Providers<'_> {
     /// them all (at most 50). A server that ignores `id_in` answers with
     /// everyone; one page of strangers, dropped by the callers, is enough.
     async fn fetch_ids(&self, ids: &[Uuid]) -> Result<Vec<Provider>> {
-        let params = ListParams::new()
+        let params = ListProvidersParams::new()
             .id_in(ids.iter().copied())
-            .limit(ids.len().max(1) as u32)
+            .limit(ids.len().max(1) as u64)
             .offset(0);
-        Ok(self.list(&params).await?.results)
+        Ok(self.list_providers(&params).await?.results)
     }
 
     /// The `provider_profile_id` of a provider (the id the Provider Profile
@@ -109,7 +112,7 @@ impl Providers<'_> {
     /// # async fn run(client: assured::Client) -> assured::Result<()> {
     /// let account = "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse()?;
     /// let profile = client.providers().get_profile_id(account).await?;
-    /// let date = client.providers().get_org_joining_date(&profile).await?;
+    /// let date = client.providers().get_provider_org_joining_date(&profile).await?;
     /// # Ok(()) }
     /// ```
     pub async fn get_profile_id(&self, id: AccountId) -> Result<ProfileId> {
@@ -190,7 +193,9 @@ impl Providers<'_> {
 
     /// One request with the server's `npi` filter, keeping only an exact match.
     async fn ask_server_for_npi(&self, npi: &str) -> Result<Provider> {
-        let page = self.list(&ListParams::new().npi(npi).limit(10)).await?;
+        let page = self
+            .list_providers(&ListProvidersParams::new().npi(npi).limit(10))
+            .await?;
         page.results
             .into_iter()
             .find(|p| p.npi.as_deref() == Some(npi))
@@ -208,7 +213,7 @@ impl Providers<'_> {
         if stale {
             let generation = cache.generation();
             cache.loaded();
-            let everyone = self.walk(&ListParams::new()).collect().await?;
+            let everyone = self.walk(&ListProvidersParams::new()).collect().await?;
             let map = everyone
                 .items
                 .into_iter()

@@ -14,17 +14,17 @@
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! use assured::{sandbox::Sandbox, ListParams};
+//! use assured::{sandbox::Sandbox, ListProvidersParams};
 //!
 //! let sandbox = Sandbox::builder().seed(42).providers(25).start().await?;
 //! let client = sandbox.client()?;
 //!
-//! let page = client.providers().list(&ListParams::new().limit(10)).await?;
+//! let page = client.providers().list_providers(&ListProvidersParams::new().limit(10)).await?;
 //! assert_eq!(page.count, 25);
 //!
 //! // Make the next list request fail, as Assured sometimes does.
 //! sandbox.fail_next("/api/v1/users/providers-list/", 1, 503, None);
-//! let again = client.providers().list(&ListParams::new()).await?; // retried
+//! let again = client.providers().list_providers(&ListProvidersParams::new()).await?; // retried
 //! assert_eq!(again.count, 25);
 //! assert_eq!(sandbox.requests().len(), 3);
 //! # Ok(()) }
@@ -217,7 +217,7 @@ impl SandboxBuilder {
     /// let sandbox = assured::sandbox::Sandbox::builder().tls(true).start().await?;
     /// assert!(sandbox.base_url().starts_with("https://127.0.0.1:"));
     /// assert!(sandbox.certificate_pem().is_some());
-    /// let page = sandbox.client()?.providers().list(&Default::default()).await?;
+    /// let page = sandbox.client()?.providers().list_providers(&Default::default()).await?;
     /// assert_eq!(page.count, 250);
     /// # Ok(()) }
     /// ```
@@ -404,7 +404,7 @@ impl Sandbox {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> assured::Result<()> {
     /// let sandbox = assured::sandbox::Sandbox::builder().start().await?;
-    /// sandbox.client()?.providers().list(&Default::default()).await?;
+    /// sandbox.client()?.providers().list_providers(&Default::default()).await?;
     /// let stats = sandbox.stats();
     /// assert_eq!((stats.connections, stats.requests, stats.throttled), (1, 1, 0));
     /// # Ok(()) }

@@ -21,6 +21,7 @@ mod load;
 pub mod msrv;
 mod operations;
 mod problem;
+pub mod proofs;
 mod refs;
 pub mod regen;
 mod responses;

@@ -6,6 +6,8 @@
 //!                                         compare spec/ with an upstream OpenAPI document
 //! cargo xtask spec regen-check [--base REV | --old PATH] [--new PATH] [--json]
 //!                                         list the public items of the client a spec edit changes
+//! cargo xtask spec added-filter           prove a filter added to the spec reaches the wire, no code edited
+//! cargo xtask api [--bless]               diff the public API with tests/snapshots/public-api.txt
 //! cargo xtask msrv                        check the rust-version claim against the locked dependencies
 //! ```
 //!
@@ -46,6 +48,17 @@ enum Command {
     /// Cargo.toml in $CARGO_HOME/registry/src. Exit 1, naming the packages,
     /// when one needs a newer Rust than the workspace claims.
     Msrv,
+    /// Compare the library's whole public API (generated and handwritten,
+    /// all features) with the committed snapshot, tests/snapshots/public-api.txt.
+    ///
+    /// Exit 1, listing the items removed and added, when they differ; with
+    /// --bless, write the snapshot instead. Every change to the public API
+    /// then shows in review as a change to that file.
+    Api {
+        /// Write the snapshot from the current API.
+        #[arg(long)]
+        bless: bool,
+    },
 }
 
 /// Arguments of `cargo xtask spec`: bare `spec [PATH]` checks the document;
@@ -76,6 +89,10 @@ enum SpecAction {
     /// Types, fields and methods added, removed, or with a changed signature,
     /// and changed length limits: the material for a release note.
     RegenCheck(RegenArgs),
+    /// Prove that a query parameter added to the spec reaches the wire with
+    /// no handwritten edit: generate the crate from the spec plus a
+    /// `specialty` filter on list_providers and run tests/added_filter.rs.
+    AddedFilter,
 }
 
 /// Arguments of `cargo xtask spec drift`.
@@ -132,8 +149,16 @@ fn main() -> ExitCode {
             action: Some(SpecAction::RegenCheck(args)),
             ..
         }) => regen_check(&args),
+        Command::Spec(SpecArgs {
+            action: Some(SpecAction::AddedFilter),
+            ..
+        }) => report(
+            xtask::proofs::added_filter(&workspace_root()),
+            "added-filter",
+        ),
         Command::Spec(args) => spec(&args),
         Command::Msrv => msrv(),
+        Command::Api { bless } => api(bless),
     }
 }
 
@@ -327,6 +352,50 @@ fn spec(args: &SpecArgs) -> ExitCode {
         report.problems.len()
     );
     ExitCode::FAILURE
+}
+
+/// Exit status for a check that passed or says why not.
+fn report(result: Result<(), String>, name: &str) -> ExitCode {
+    match result {
+        Ok(()) => {
+            println!("{name}: ok");
+            ExitCode::SUCCESS
+        }
+        Err(why) => {
+            eprintln!("{name} FAILED: {why}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `cargo xtask api [--bless]`.
+fn api(bless: bool) -> ExitCode {
+    let root = workspace_root();
+    let snapshot = root.join(xtask::proofs::API_SNAPSHOT);
+    let result = xtask::proofs::public_api(&root).and_then(|current| {
+        if bless {
+            return std::fs::write(&snapshot, current).map_err(|e| e.to_string());
+        }
+        let committed = std::fs::read_to_string(&snapshot).unwrap_or_default();
+        let (removed, added) = xtask::proofs::api_diff(&committed, &current);
+        for line in &removed {
+            println!("- {line}");
+        }
+        for line in &added {
+            println!("+ {line}");
+        }
+        if removed.is_empty() && added.is_empty() {
+            Ok(())
+        } else {
+            Err(format!(
+                "the public API differs from {} ({} removed, {} added); review, then `cargo xtask api --bless`",
+                xtask::proofs::API_SNAPSHOT,
+                removed.len(),
+                added.len()
+            ))
+        }
+    });
+    report(result, "api")
 }
 
 /// The workspace root: the parent of this crate's directory.

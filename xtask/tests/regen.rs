@@ -44,7 +44,7 @@ fn a_spec_edit_lists_added_removed_and_changed_items() {
         "2 added, 5 removed, 2 changed signature, 1 length limit(s) changed\n",
         // A property added: the field and its builder method.
         "\nAdded:\n  + field types::Pet.color: ::std::option::Option<::std::string::String> #[serde(skip_serializing_if = \"::std::option::Option::is_none\")]\n",
-        "  + method types::builder::Pet::color: fn color<T>(mut self, value: T) -> Self where T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>, T::Error: ::std::fmt::Display\n",
+        "  + method types::builder::Pet::color: fn color<T>(mut self, value: T) -> Self where T: crate::models::OptionalText\n",
         // An operation removed: its client method and its builder.
         "\nRemoved:\n  - struct builder::DeletePet: struct DeletePet<'a> derive(Debug, Clone)\n",
         "  - method Client::delete_pet: fn delete_pet(&self) -> builder::DeletePet<'_>\n",

@@ -241,7 +241,7 @@ enum Answer {
 async fn request(client: &Client, rows: &[&Row], interrupts: &mut Interrupts) -> Answer {
     let invites: Vec<InviteProvider> = rows.iter().map(|r| r.invite.clone()).collect();
     let providers = client.providers();
-    let call = providers.invite(&invites);
+    let call = providers.invite_providers(invites);
     tokio::pin!(call);
     loop {
         if interrupts.count() >= 2 {

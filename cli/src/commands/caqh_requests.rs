@@ -1,7 +1,7 @@
 //! `assured caqh-requests …`: list and create CAQH re-import requests.
 //! Their credentials are redacted in every output format.
 
-use assured::{models::NewCaqhImportRequest, CaqhImportRequestParams, Client};
+use assured::{models::NewCaqhImportRequest, Client, ListCaqhImportRequestsParams};
 
 use super::{print_all, print_one, print_page};
 use crate::{
@@ -14,20 +14,17 @@ use crate::{
 pub async fn run(command: CaqhRequestsCommand, client: &Client, format: Format) -> Outcome {
     let providers = client.providers();
     match command {
-        CaqhRequestsCommand::List { provider, paging } => {
-            let mut params = CaqhImportRequestParams::new();
-            if let Some(provider) = provider {
-                params = params.provider(provider);
-            }
-            if let Some(limit) = paging.limit {
-                params = params.limit(limit);
-            }
-            if let Some(offset) = paging.offset {
-                params = params.offset(offset);
-            }
+        CaqhRequestsCommand::List(args) => {
+            let paging = &args.paging;
+            let params = super::query(
+                &args,
+                &paging.filter,
+                ListCaqhImportRequestsParams::new(),
+                ListCaqhImportRequestsParams::set,
+            )?;
             let what = "listing CAQH import requests";
             if paging.all {
-                let walk = providers.walk_caqh_import_requests(&params);
+                let walk = providers.walk(&params);
                 print_all(format, what, walk, paging.max_items).await
             } else {
                 print_page(
@@ -50,7 +47,7 @@ pub async fn run(command: CaqhRequestsCommand, client: &Client, format: Format) 
                 signature,
             };
             let what = format!("requesting a CAQH import for {}", request.full_name);
-            print_one(format, &what, providers.request_caqh_import(&request).await)
+            print_one(format, &what, providers.request_caqh_import(request).await)
         }
     }
 }

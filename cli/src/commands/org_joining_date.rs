@@ -16,7 +16,7 @@ pub async fn run(command: OrgJoiningDateCommand, client: &Client, format: Format
         OrgJoiningDateCommand::Get { profile_id } => {
             let what = format!("reading the joining date of profile {profile_id}");
             let date = match profile_id.parse::<ProfileId>() {
-                Ok(profile) => providers.get_org_joining_date(&profile).await,
+                Ok(profile) => providers.get_provider_org_joining_date(&profile).await,
                 Err(e) => Err(e.into()),
             };
             (profile_id, what, date)
@@ -37,7 +37,11 @@ pub async fn run(command: OrgJoiningDateCommand, client: &Client, format: Format
                 ),
             };
             let updated = match profile_id.parse::<ProfileId>() {
-                Ok(profile) => providers.update_org_joining_date(&profile, date).await,
+                Ok(profile) => {
+                    providers
+                        .update_provider_org_joining_date(&profile, date)
+                        .await
+                }
                 Err(e) => Err(e.into()),
             };
             (profile_id, what, updated)

@@ -1,6 +1,6 @@
 //! `assured practice-location …`: add providers, list who is missing.
 
-use assured::{AccountId, Client, PracticeLocationParams};
+use assured::{AccountId, Client, ListProvidersNotInPracticeLocationParams};
 
 use super::{print_all, print_one, print_page};
 use crate::{
@@ -15,31 +15,26 @@ pub async fn run(command: PracticeLocationCommand, client: &Client, format: Form
         PracticeLocationCommand::Add { location, ids } => {
             let what = format!("adding providers to practice location {location}");
             let ids: Vec<AccountId> = ids.into_iter().map(AccountId::from).collect();
-            let added = providers.add_to_practice_location(location, &ids).await;
+            let added = providers
+                .add_practice_location_providers(location, &ids)
+                .await;
             print_one(format, &what, added)
         }
-        PracticeLocationCommand::Missing {
-            location,
-            search,
-            paging,
-        } => {
-            let mut params = PracticeLocationParams::new();
-            if let Some(term) = search {
-                params = params.search(term);
-            }
-            if let Some(limit) = paging.limit {
-                params = params.limit(limit);
-            }
-            if let Some(offset) = paging.offset {
-                params = params.offset(offset);
-            }
+        PracticeLocationCommand::Missing(args) => {
+            let (location, paging) = (args.location, &args.paging);
+            let params = super::query(
+                &args,
+                &paging.filter,
+                ListProvidersNotInPracticeLocationParams::new(),
+                ListProvidersNotInPracticeLocationParams::set,
+            )?;
             let what = format!("listing providers not in practice location {location}");
             if paging.all {
-                let walk = providers.walk_not_in_practice_location(location, &params);
+                let walk = providers.walk(&params);
                 print_all(format, &what, walk, paging.max_items).await
             } else {
                 let page = providers
-                    .list_not_in_practice_location(location, &params)
+                    .list_providers_not_in_practice_location(&params)
                     .await;
                 print_page(format, &what, page)
             }

@@ -3,7 +3,7 @@
 
 use assured::{
     models::{CreateProvider, ImportProviderWithCaqh, InviteProvider},
-    Client, ListParams,
+    Client, ListProvidersParams,
 };
 
 use super::{print_all, print_one, print_page};
@@ -48,59 +48,23 @@ pub async fn run(command: ProvidersCommand, client: &Client, format: Format) -> 
     }
 }
 
-/// The list filters as the library's parameters.
-fn params(args: &ListArgs) -> ListParams {
-    let mut params = ListParams::new();
-    if let Some(email) = &args.email {
-        params = params.email(email);
-    }
-    if let Some(name) = &args.first_name {
-        params = params.first_name(name);
-    }
-    if let Some(name) = &args.last_name {
-        params = params.last_name(name);
-    }
-    if let Some(npi) = &args.npi {
-        params = params.npi(npi);
-    }
-    if let Some(term) = &args.search {
-        params = params.search(term);
-    }
-    if let Some(field) = &args.ordering {
-        params = params.ordering(field);
-    }
-    if !args.id_in.is_empty() {
-        params = params.id_in(args.id_in.iter().copied());
-    }
-    if let Some(client) = args.client {
-        params = params.client(client);
-    }
-    if !args.client_in.is_empty() {
-        params = params.client_in(args.client_in.iter().copied());
-    }
-    if let Some(active) = args.is_active {
-        params = params.is_active(active);
-    }
-    if let Some(complete) = args.profile_completeness {
-        params = params.profile_completeness(complete);
-    }
-    if let Some(limit) = args.paging.limit {
-        params = params.limit(limit);
-    }
-    if let Some(offset) = args.paging.offset {
-        params = params.offset(offset);
-    }
-    params
-}
-
 async fn list(args: ListArgs, client: &Client, format: Format) -> Outcome {
-    let params = params(&args);
+    let params = super::query(
+        &args,
+        &args.paging.filter,
+        ListProvidersParams::new(),
+        ListProvidersParams::set,
+    )?;
     let providers = client.providers();
     if args.paging.all {
         let walk = providers.walk(&params);
         print_all(format, "listing providers", walk, args.paging.max_items).await
     } else {
-        print_page(format, "listing providers", providers.list(&params).await)
+        print_page(
+            format,
+            "listing providers",
+            providers.list_providers(&params).await,
+        )
     }
 }
 
@@ -147,7 +111,7 @@ async fn invite(args: InviteArgs, client: &Client, format: Format) -> Outcome {
     let what = format!("inviting {}", invite.email);
     let invited = client
         .providers()
-        .invite(&[invite])
+        .invite_providers([invite])
         .await
         .map_err(|e| Failure::api(&what, &e))?;
     written(output::many(format, &invited))
@@ -167,7 +131,11 @@ async fn create(args: CreateArgs, client: &Client, format: Format) -> Outcome {
         provider_practice_locations: args.practice_location,
     };
     let what = format!("creating provider {}", provider.email);
-    print_one(format, &what, client.providers().create(&provider).await)
+    print_one(
+        format,
+        &what,
+        client.providers().create_provider(provider).await,
+    )
 }
 
 async fn import_caqh(args: ImportCaqhArgs, client: &Client, format: Format) -> Outcome {
@@ -185,6 +153,6 @@ async fn import_caqh(args: ImportCaqhArgs, client: &Client, format: Format) -> O
     print_one(
         format,
         &what,
-        client.providers().import_with_caqh(&import).await,
+        client.providers().import_provider_with_caqh(import).await,
     )
 }

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use assured::ListParams;
+use assured::ListProvidersParams;
 
 use crate::{
     formats::PROVIDER,
@@ -192,7 +192,10 @@ fn all_walks_every_page_and_max_items_stops_early() {
         .block_on(
             client
                 .providers()
-                .walk_not_in_practice_location(location, &Default::default())
+                .walk(
+                    &assured::ListProvidersNotInPracticeLocationParams::new()
+                        .practice_location(location),
+                )
                 .collect(),
         )
         .unwrap()
@@ -245,7 +248,11 @@ fn lookups_by_id_profile_and_npi() {
     let unknown = "1234567893";
     let client = env.client();
     let taken = env
-        .block_on(client.providers().list(&ListParams::new().npi(unknown)))
+        .block_on(
+            client
+                .providers()
+                .list_providers(&ListProvidersParams::new().npi(unknown)),
+        )
         .unwrap()
         .count;
     assert_eq!(taken, 0);
@@ -441,4 +448,73 @@ fn concurrency_is_a_number_or_auto() {
             out.stderr
         );
     }
+}
+
+#[test]
+fn filter_sets_any_query_parameter_by_its_api_name() {
+    let env = Env::new();
+    let location = env.sandbox.practice_locations()[0];
+    env.sandbox.clear_requests();
+    for args in [
+        vec![
+            "providers",
+            "list",
+            "--filter",
+            "last_name=Lee",
+            "--filter",
+            "ordering=-email",
+        ],
+        vec![
+            "practice-location",
+            "missing",
+            &location.to_string(),
+            "--filter",
+            "search=an",
+        ],
+        vec!["caqh-requests", "list", "--filter", "limit=3"],
+    ] {
+        let out = run(env.cmd().args(&args));
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+    }
+    let queries: Vec<Vec<(String, String)>> = env
+        .sandbox
+        .requests()
+        .iter()
+        .map(|r| url_pairs(&r.query))
+        .collect();
+    let pair = |k: &str, v: &str| (k.to_string(), v.to_string());
+    assert_eq!(queries.len(), 3);
+    assert!(
+        queries[0].contains(&pair("last_name", "Lee")),
+        "{queries:?}"
+    );
+    assert!(
+        queries[0].contains(&pair("ordering", "-email")),
+        "{queries:?}"
+    );
+    assert!(queries[1].contains(&pair("search", "an")), "{queries:?}");
+    assert!(queries[1].contains(&pair("practice_location", &location.to_string())));
+    assert!(queries[2].contains(&pair("limit", "3")), "{queries:?}");
+
+    // An unknown name or a bad value is refused before any request, naming it.
+    env.sandbox.clear_requests();
+    let unknown = run(env
+        .cmd()
+        .args(["providers", "list", "--filter", "speciality=x"]));
+    assert_eq!(unknown.code, 2, "{}", unknown.stderr);
+    assert!(unknown.stderr.contains("speciality"), "{}", unknown.stderr);
+    assert!(unknown.stderr.contains("last_name"), "{}", unknown.stderr);
+    let malformed = run(env
+        .cmd()
+        .args(["providers", "list", "--filter", "is_active"]));
+    assert!(
+        malformed.stderr.contains("NAME=VALUE"),
+        "{}",
+        malformed.stderr
+    );
+    let bad = run(env
+        .cmd()
+        .args(["caqh-requests", "list", "--filter", "provider=nope"]));
+    assert!(bad.stderr.contains("provider"), "{}", bad.stderr);
+    assert!(env.sandbox.requests().is_empty());
 }

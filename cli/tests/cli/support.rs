@@ -7,7 +7,7 @@ use assert_cmd::Command;
 use assured::{
     models::Provider,
     sandbox::{LoggedRequest, Sandbox, SandboxBuilder},
-    Client, ListParams,
+    Client, ListProvidersParams,
 };
 use serde_json::Value;
 
@@ -58,9 +58,13 @@ impl Env {
     /// The first `n` providers, as the server lists them.
     pub fn providers(&self, n: u32) -> Vec<Provider> {
         let client = self.client();
-        self.block_on(client.providers().list(&ListParams::new().limit(n)))
-            .expect("list")
-            .results
+        self.block_on(
+            client
+                .providers()
+                .list_providers(&ListProvidersParams::new().limit(u64::from(n))),
+        )
+        .expect("list")
+        .results
     }
 
     pub fn posts(&self, path: &str) -> Vec<LoggedRequest> {

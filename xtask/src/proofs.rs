@@ -1,0 +1,111 @@
+//! Checks that build the crate itself: the public-API snapshot
+//! (`cargo xtask api`) and the proof that a query parameter added to the
+//! spec reaches the wire with no handwritten edit (`cargo xtask spec
+//! added-filter`).
+
+use std::{
+    collections::BTreeSet,
+    fs,
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+/// The committed snapshot of the library's public API.
+pub const API_SNAPSHOT: &str = "tests/snapshots/public-api.txt";
+
+/// The whole public API of `assured` (all features, generated and
+/// handwritten items alike), one item per line, as `public-api` prints it
+/// from rustdoc's JSON. Blanket impls (`impl<T> From<T> for T`, ...) are
+/// left out: they change with no edit of ours.
+pub fn public_api(root: &Path) -> Result<String, String> {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+        .join("docsrs");
+    // rustdoc's JSON output is unstable; the stable toolchain gives it with
+    // RUSTC_BOOTSTRAP, in the target directory of the docs.rs-style build.
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(root)
+        .env("CARGO_TARGET_DIR", &target)
+        .env("RUSTC_BOOTSTRAP", "1")
+        .args([
+            "rustdoc",
+            "-p",
+            "assured",
+            "--lib",
+            "--all-features",
+            "--quiet",
+            "--",
+        ])
+        .args(["-Z", "unstable-options", "--output-format", "json"])
+        .status()
+        .map_err(|e| format!("cannot run cargo rustdoc: {e}"))?;
+    if !status.success() {
+        return Err(format!("cargo rustdoc failed: {status}"));
+    }
+    let json = target.join("doc").join("assured.json");
+    let api = public_api::Builder::from_rustdoc_json(&json)
+        .omit_blanket_impls(true)
+        .build()
+        .map_err(|e| format!("{}: {e}", json.display()))?;
+    Ok(api.items().map(|item| format!("{item}\n")).collect())
+}
+
+/// The lines only in `old` and the lines only in `new`.
+pub fn api_diff(old: &str, new: &str) -> (Vec<String>, Vec<String>) {
+    let old: BTreeSet<&str> = old.lines().collect();
+    let new: BTreeSet<&str> = new.lines().collect();
+    (
+        old.difference(&new).map(|s| s.to_string()).collect(),
+        new.difference(&old).map(|s| s.to_string()).collect(),
+    )
+}
+
+/// The filter `added-filter` adds to `list_providers`, as the spec writes it.
+pub const ADDED_FILTER: &str = "{name: specialty, in: query, required: false, \
+     description: Filter by specialty (added by cargo xtask spec added-filter)., \
+     schema: {type: string}}";
+
+/// `spec_text` with [`ADDED_FILTER`] among `list_providers`' parameters.
+pub fn with_added_filter(spec_text: &str) -> Result<String, String> {
+    let mut doc: serde_yaml::Value =
+        serde_yaml::from_str(spec_text).map_err(|e| format!("not YAML: {e}"))?;
+    let filter: serde_yaml::Value =
+        serde_yaml::from_str(ADDED_FILTER).map_err(|e| e.to_string())?;
+    let params = doc
+        .get_mut("paths")
+        .and_then(|p| p.get_mut("/api/v1/users/providers-list/"))
+        .and_then(|p| p.get_mut("get"))
+        .and_then(|g| g.get_mut("parameters"))
+        .and_then(|p| p.as_sequence_mut())
+        .ok_or("the spec has no GET /api/v1/users/providers-list/ with parameters")?;
+    params.push(filter);
+    serde_yaml::to_string(&doc).map_err(|e| e.to_string())
+}
+
+/// Generates the crate from the spec plus [`ADDED_FILTER`] and runs
+/// `tests/added_filter.rs` against it; the test must have run and passed.
+pub fn added_filter(root: &Path) -> Result<(), String> {
+    let spec = fs::read_to_string(root.join("spec/assured.yaml"))
+        .map_err(|e| format!("spec/assured.yaml: {e}"))?;
+    let dir = root.join("target").join("added-filter");
+    fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let path = dir.join("assured.yaml");
+    fs::write(&path, with_added_filter(&spec)?).map_err(|e| e.to_string())?;
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(root)
+        .env("ASSURED_SPEC", &path)
+        .args(["test", "-p", "assured", "--test", "added_filter"])
+        .output()
+        .map_err(|e| format!("cannot run cargo test: {e}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    print!("{stdout}");
+    eprint!("{}", String::from_utf8_lossy(&output.stderr));
+    // A test that was compiled out would "pass" with 0 tests: require it.
+    let ran = stdout.contains("test a_filter_added_to_the_spec_reaches_the_wire ... ok");
+    if output.status.success() && ran {
+        Ok(())
+    } else {
+        Err("the added filter did not reach the wire (see the test output above)".into())
+    }
+}
