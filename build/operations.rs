@@ -303,6 +303,7 @@ pub fn operations(spec: &OpenAPI) -> Result<String, String> {
     for list in pages.values() {
         out.push_str(&page_impls(list));
     }
+    out.push_str(&body_fields(spec)?);
     Ok(format!(
         "/// Each operation's path, from the spec.\npub(crate) mod paths {{\n{paths}}}\n\n{out}"
     ))
@@ -517,4 +518,78 @@ impl crate::pagination::Keyed for crate::raw::types::{item} {{
 
 "#
     )
+}
+
+/// For the sandbox, which answers bad bodies as the server does: each
+/// request body schema's fields (`Described`), as the spec types them.
+fn body_fields(spec: &OpenAPI) -> Result<String, String> {
+    let schemas = spec.components.as_ref().map(|c| &c.schemas);
+    let schema = |name: &str| schemas?.get(name)?.as_item();
+    let mut bodies = std::collections::BTreeSet::new();
+    for (_, _, op) in spec.operations() {
+        let body = op.request_body.as_ref().and_then(|b| b.as_item());
+        let Some(json) = body.and_then(|b| b.content.get("application/json")?.schema.as_ref())
+        else {
+            continue;
+        };
+        // A body of an array (inline or named) is checked item by item.
+        let array_item = |s: &Schema| match &s.schema_kind {
+            SchemaKind::Type(Type::Array(a)) => ref_name(a.items.as_ref()?).map(str::to_string),
+            _ => None,
+        };
+        let name = match ref_name(json) {
+            Some(name) => schema(name).and_then(array_item).or(Some(name.to_string())),
+            None => json.as_item().and_then(array_item),
+        };
+        bodies.extend(name);
+    }
+    let mut out = String::new();
+    for name in bodies {
+        let body = schema(&name).ok_or_else(|| format!("no schema {name}"))?;
+        let SchemaKind::Type(Type::Object(object)) = &body.schema_kind else {
+            return Err(format!("request body {name} must be an object"));
+        };
+        let mut fields = String::new();
+        for (field, property) in &object.properties {
+            let property = match property {
+                ReferenceOr::Item(item) => &**item,
+                ReferenceOr::Reference { reference } => {
+                    let target = reference.rsplit('/').next().unwrap_or_default();
+                    schema(target).ok_or_else(|| format!("cannot resolve {reference}"))?
+                }
+            };
+            let kind = field_kind(property).ok_or_else(|| {
+                format!("{name}.{field}: the sandbox checks strings, booleans and lists of strings only")
+            })?;
+            let required = object.required.contains(field);
+            let nullable = property.schema_data.nullable;
+            fields.push_str(&format!(
+                "field({field:?}, {kind}, {required}, {nullable}), "
+            ));
+        }
+        out.push_str(&format!(
+            "#[cfg(feature = \"sandbox\")]\nimpl crate::sandbox::validate::Described for crate::raw::types::{name} {{\n    const SCHEMA: &'static str = {name:?};\n    const FIELDS: &'static [crate::sandbox::validate::Field] = {{\n        use crate::sandbox::validate::{{field, Kind::*}};\n        &[{fields}]\n    }};\n}}\n\n"
+        ));
+    }
+    Ok(out)
+}
+
+/// How the sandbox checks a field of this schema.
+fn field_kind(schema: &Schema) -> Option<&'static str> {
+    use openapiv3::{StringFormat, VariantOrUnknownOrEmpty as V};
+    Some(match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => match &s.format {
+            V::Unknown(f) if f == "uuid" => "Uuid",
+            V::Unknown(f) if f == "email" => "Email",
+            V::Item(StringFormat::Date) => "Date",
+            _ => "Str",
+        },
+        SchemaKind::Type(Type::Boolean(_)) => "Bool",
+        SchemaKind::Type(Type::Array(a)) => match field_kind(a.items.as_ref()?.as_item()?)? {
+            "Uuid" => "UuidList",
+            "Email" => "EmailList",
+            _ => return None,
+        },
+        _ => return None,
+    })
 }

@@ -80,6 +80,11 @@ impl ProfileId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// `template`'s `{id}` filled with this id: the path errors name.
+    pub(crate) fn path(&self, template: &str) -> String {
+        template.replace("{id}", &self.0)
+    }
 }
 
 impl FromStr for ProfileId {

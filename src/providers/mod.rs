@@ -29,6 +29,17 @@ use crate::{
 };
 use operations::paths;
 
+/// Sends a generated call; its answer, or its error mapped onto `path`.
+macro_rules! send {
+    ($call:expr, $path:expr) => {
+        $call
+            .send()
+            .await
+            .map(|answer| answer.into_inner())
+            .map_err(|e| map_error(e, $path))
+    };
+}
+
 /// The provider endpoints; get it from [`Client::providers`].
 #[derive(Debug, Clone, Copy)]
 pub struct Providers<'c> {
@@ -65,15 +76,11 @@ impl<'c> Providers<'c> {
         if let Some(problem) = validate::validate_invites(&providers).into_iter().next() {
             return Err(problem.into());
         }
-        let created = self
-            .client
-            .raw()
-            .invite_providers()
-            .body(providers)
-            .send()
-            .await
-            .map_err(|e| map_error(e, paths::INVITE_PROVIDERS))?;
-        Ok(created.into_inner().0)
+        Ok(send!(
+            self.client.raw().invite_providers().body(providers),
+            paths::INVITE_PROVIDERS
+        )?
+        .0)
     }
 
     /// Imports one provider with their CAQH ProView credentials (at least 6
@@ -97,15 +104,10 @@ impl<'c> Providers<'c> {
         provider: ImportProviderWithCaqh,
     ) -> Result<ImportedProvider> {
         validate::body(&provider)?;
-        let imported = self
-            .client
-            .raw()
-            .import_provider_with_caqh()
-            .body(provider)
-            .send()
-            .await
-            .map_err(|e| map_error(e, paths::IMPORT_PROVIDER_WITH_CAQH))?;
-        Ok(imported.into_inner())
+        send!(
+            self.client.raw().import_provider_with_caqh().body(provider),
+            paths::IMPORT_PROVIDER_WITH_CAQH
+        )
     }
 
     /// Creates a provider without CAQH.
@@ -134,15 +136,10 @@ impl<'c> Providers<'c> {
                 return Err(InvalidInput::new(field, "must not be blank").into());
             }
         }
-        let created = self
-            .client
-            .raw()
-            .create_provider()
-            .body(provider)
-            .send()
-            .await
-            .map_err(|e| map_error(e, paths::CREATE_PROVIDER))?;
-        Ok(created.into_inner())
+        send!(
+            self.client.raw().create_provider().body(provider),
+            paths::CREATE_PROVIDER
+        )
     }
 
     /// Adds providers (account ids) to a practice location. The list must
@@ -171,15 +168,13 @@ impl<'c> Providers<'c> {
             practice_location,
             providers,
         };
-        let recorded = self
-            .client
-            .raw()
-            .add_practice_location_providers()
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| map_error(e, paths::ADD_PRACTICE_LOCATION_PROVIDERS))?;
-        Ok(recorded.into_inner())
+        send!(
+            self.client
+                .raw()
+                .add_practice_location_providers()
+                .body(body),
+            paths::ADD_PRACTICE_LOCATION_PROVIDERS
+        )
     }
 
     /// Asks Assured to re-import a provider from CAQH ProView.
@@ -203,15 +198,10 @@ impl<'c> Providers<'c> {
         request: NewCaqhImportRequest,
     ) -> Result<CaqhImportRequest> {
         validate::body(&request)?;
-        let recorded = self
-            .client
-            .raw()
-            .request_caqh_import()
-            .body(request)
-            .send()
-            .await
-            .map_err(|e| map_error(e, paths::REQUEST_CAQH_IMPORT))?;
-        Ok(recorded.into_inner())
+        send!(
+            self.client.raw().request_caqh_import().body(request),
+            paths::REQUEST_CAQH_IMPORT
+        )
     }
 
     /// A provider's organisation joining date, by **profile** id
@@ -228,21 +218,14 @@ impl<'c> Providers<'c> {
         &self,
         profile_id: &ProfileId,
     ) -> Result<ProviderOrgJoiningDate> {
-        let profile_id = profile_id.as_str();
-        let date = self
-            .client
-            .raw()
-            .get_provider_org_joining_date()
-            .id(profile_id)
-            .send()
-            .await
-            .map_err(|e| {
-                map_error(
-                    e,
-                    &paths::GET_PROVIDER_ORG_JOINING_DATE.replace("{id}", profile_id),
-                )
-            })?;
-        Ok(date.into_inner())
+        let (id, path) = (
+            profile_id.as_str(),
+            profile_id.path(paths::GET_PROVIDER_ORG_JOINING_DATE),
+        );
+        send!(
+            self.client.raw().get_provider_org_joining_date().id(id),
+            &path
+        )
     }
 
     /// Sets (`Some(date)`) or clears (`None`, sent as `null`) a provider's
@@ -262,24 +245,20 @@ impl<'c> Providers<'c> {
         profile_id: &ProfileId,
         date: Option<NaiveDate>,
     ) -> Result<ProviderOrgJoiningDate> {
-        let profile_id = profile_id.as_str();
         let body = crate::raw::types::PatchedProviderOrgJoiningDate {
             org_joining_date: date,
         };
-        let updated = self
-            .client
-            .raw()
-            .update_provider_org_joining_date()
-            .id(profile_id)
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| {
-                map_error(
-                    e,
-                    &paths::UPDATE_PROVIDER_ORG_JOINING_DATE.replace("{id}", profile_id),
-                )
-            })?;
-        Ok(updated.into_inner())
+        let (id, path) = (
+            profile_id.as_str(),
+            profile_id.path(paths::UPDATE_PROVIDER_ORG_JOINING_DATE),
+        );
+        send!(
+            self.client
+                .raw()
+                .update_provider_org_joining_date()
+                .id(id)
+                .body(body),
+            &path
+        )
     }
 }

@@ -47,7 +47,7 @@ mod listener;
 mod routes;
 mod state;
 mod tls;
-mod validate;
+pub(crate) mod validate;
 mod wan;
 
 use std::{

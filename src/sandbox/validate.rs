@@ -1,9 +1,19 @@
 //! Request validation the way DRF answers it: 400 with a list of messages
-//! per field, using the spec's length limits.
+//! per field. Each body's fields (type, required, nullable) and length
+//! limits come from the spec: the build implements [`Described`] for each
+//! request body schema.
 
 use serde_json::{Map, Value};
 
 use crate::validate::LIMITS;
+
+/// A request body's schema, as the spec describes its fields.
+pub(crate) trait Described: serde::de::DeserializeOwned {
+    /// The schema's name (for its length limits).
+    const SCHEMA: &'static str;
+    /// Its fields.
+    const FIELDS: &'static [Field];
+}
 
 #[derive(Clone, Copy, PartialEq)]
 pub(crate) enum Kind {
@@ -40,8 +50,10 @@ fn is_uuid(s: &str) -> bool {
     uuid::Uuid::parse_str(s).is_ok()
 }
 
-/// The DRF error object for `value` against `fields` of `schema`; empty when valid.
-pub(crate) fn check(schema: &str, value: &Value, fields: &[Field]) -> Map<String, Value> {
+/// The DRF error object for `value` as a `T`; empty when valid. A
+/// `partial` body (PATCH) may leave out required fields.
+pub(crate) fn check<T: Described>(value: &Value, partial: bool) -> Map<String, Value> {
+    let (schema, fields) = (T::SCHEMA, T::FIELDS);
     let mut errors = Map::new();
     let Value::Object(object) = value else {
         errors.insert(
@@ -52,7 +64,7 @@ pub(crate) fn check(schema: &str, value: &Value, fields: &[Field]) -> Map<String
     };
     for f in fields {
         let message = match object.get(f.name) {
-            None if f.required => Some("This field is required.".to_string()),
+            None if f.required && !partial => Some("This field is required.".to_string()),
             None => None,
             Some(Value::Null) if !f.nullable => Some("This field may not be null.".into()),
             Some(Value::Null) => None,
@@ -133,53 +145,3 @@ fn type_name(v: &Value) -> &'static str {
         Value::Object(_) => "dict",
     }
 }
-
-use Kind::*;
-
-pub(crate) const INVITE: &[Field] = &[
-    field("email", Email, true, false),
-    field("first_name", Str, false, true),
-    field("last_name", Str, false, true),
-    field("provider_practice_locations", UuidList, false, false),
-    field("primary_practice_location", Uuid, false, true),
-    field("client", Uuid, false, false),
-    field("org_joining_date", Date, false, false),
-    field("cc_emails", EmailList, false, false),
-];
-
-pub(crate) const IMPORT: &[Field] = &[
-    field("email", Email, true, false),
-    field("first_name", Str, false, true),
-    field("last_name", Str, false, true),
-    field("caqh_username", Str, true, false),
-    field("caqh_password", Str, true, false),
-    field("provider_practice_locations", UuidList, false, false),
-    field("primary_practice_location", Uuid, false, true),
-];
-
-pub(crate) const CREATE: &[Field] = &[
-    field("email", Email, true, false),
-    field("first_name", Str, true, false),
-    field("last_name", Str, true, false),
-    field("provider_practice_locations", UuidList, false, false),
-    field("primary_practice_location", Uuid, false, true),
-    field("client", Uuid, false, false),
-    field("org_joining_date", Date, false, false),
-    field("document_url", Str, false, false),
-    field("document_type", Str, false, false),
-    field("is_associate", Bool, false, false),
-];
-
-pub(crate) const LOCATION: &[Field] = &[
-    field("providers", UuidList, true, false),
-    field("practice_location", Uuid, true, false),
-];
-
-pub(crate) const CAQH_REQUEST: &[Field] = &[
-    field("caqh_username", Str, true, false),
-    field("caqh_password", Str, true, false),
-    field("full_name", Str, true, false),
-    field("signature", Str, false, true),
-];
-
-pub(crate) const JOINING_DATE: &[Field] = &[field("org_joining_date", Date, false, true)];

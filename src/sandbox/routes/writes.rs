@@ -25,18 +25,14 @@ use crate::{
     sandbox::{
         data,
         state::CaqhRecord,
-        validate::{self, Field},
+        validate::{self, Described},
         Shared,
     },
 };
 
 /// Field errors, then the checks that need the state.
-fn validated<T: serde::de::DeserializeOwned>(
-    schema: &str,
-    value: &Value,
-    fields: &[Field],
-) -> Result<T, Map<String, Value>> {
-    let errors = validate::check(schema, value, fields);
+fn validated<T: Described>(value: &Value) -> Result<T, Map<String, Value>> {
+    let errors = validate::check::<T>(value, false);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -69,7 +65,7 @@ pub(super) async fn invite(State(shared): State<Shared>, body: Bytes) -> Respons
     let mut invites = Vec::new();
     let mut batch_emails = HashSet::new();
     for item in items {
-        match validated::<InviteProvider>("InviteProvider", item, validate::INVITE) {
+        match validated::<InviteProvider>(item) {
             Ok(invite) => {
                 let mut item_errors = Map::new();
                 let email = invite.email.to_lowercase();
@@ -139,11 +135,7 @@ pub(super) async fn import_with_caqh(State(shared): State<Shared>, body: Bytes) 
         Ok(v) => v,
         Err(r) => return r,
     };
-    let import = match validated::<ImportProviderWithCaqh>(
-        "ImportProviderWithCaqh",
-        &value,
-        validate::IMPORT,
-    ) {
+    let import = match validated::<ImportProviderWithCaqh>(&value) {
         Ok(i) => i,
         Err(e) => return bad_request(e),
     };
@@ -193,7 +185,7 @@ pub(super) async fn create(State(shared): State<Shared>, body: Bytes) -> Respons
         Ok(v) => v,
         Err(r) => return r,
     };
-    let new = match validated::<CreateProvider>("CreateProvider", &value, validate::CREATE) {
+    let new = match validated::<CreateProvider>(&value) {
         Ok(n) => n,
         Err(e) => return bad_request(e),
     };
@@ -240,11 +232,7 @@ pub(super) async fn add_to_location(State(shared): State<Shared>, body: Bytes) -
         Ok(v) => v,
         Err(r) => return r,
     };
-    let body = match validated::<PracticeLocationProviders>(
-        "PracticeLocationProviders",
-        &value,
-        validate::LOCATION,
-    ) {
+    let body = match validated::<PracticeLocationProviders>(&value) {
         Ok(b) => b,
         Err(e) => return bad_request(e),
     };
@@ -274,11 +262,7 @@ pub(super) async fn create_caqh_request(State(shared): State<Shared>, body: Byte
         Ok(v) => v,
         Err(r) => return r,
     };
-    let request = match validated::<crate::models::NewCaqhImportRequest>(
-        "NewCaqhImportRequest",
-        &value,
-        validate::CAQH_REQUEST,
-    ) {
+    let request = match validated::<crate::models::NewCaqhImportRequest>(&value) {
         Ok(r) => r,
         Err(e) => return bad_request(e),
     };
@@ -303,11 +287,7 @@ pub(super) async fn set_joining_date(
         Ok(v) => v,
         Err(r) => return r,
     };
-    let errors = validate::check(
-        "PatchedProviderOrgJoiningDate",
-        &value,
-        validate::JOINING_DATE,
-    );
+    let errors = validate::check::<crate::raw::types::PatchedProviderOrgJoiningDate>(&value, true);
     if !errors.is_empty() {
         return bad_request(errors);
     }
