@@ -2,7 +2,7 @@
 //! one typed column per field, and the same columns when there are no rows
 //! (the Python SDK returned a frame without columns then).
 
-use polars::prelude::{Column, DataFrame, PolarsError};
+use polars::prelude::{Column, DataFrame, NamedFrom, PolarsError, Series};
 
 use crate::{
     error::{Error, Result},
@@ -38,71 +38,53 @@ const USER_NAMES: [&str; 6] = [
     "user_type",
 ];
 
-fn strings<T>(rows: &[T], f: impl Fn(&T) -> Option<String>) -> Vec<Option<String>> {
-    rows.iter().map(f).collect()
+/// A column named `name` of `f` of each row.
+fn column<T, V>(name: &str, rows: &[T], f: impl Fn(&T) -> V) -> Column
+where
+    Series: NamedFrom<Vec<V>, [V]>,
+{
+    Column::new(name.into(), rows.iter().map(f).collect::<Vec<V>>())
 }
 
 fn frame(height: usize, columns: Vec<Column>) -> Result<DataFrame> {
     DataFrame::new(height, columns).map_err(|e: PolarsError| Error::decode("data frame", e, b""))
 }
 
+fn text<T: ToString>(value: &Option<T>) -> Option<String> {
+    value.as_ref().map(ToString::to_string)
+}
+
 /// Providers as a frame: strings, `f64` completeness, `bool` activity.
 pub(crate) fn providers_frame(rows: &[Provider]) -> Result<DataFrame> {
-    let [id, email, first, middle, last, npi, full, profile, complete, active, user_type] =
-        PROVIDER_NAMES.map(|name| name.into());
-    frame(
-        rows.len(),
-        vec![
-            Column::new(id, strings(rows, |p| Some(p.id.to_string()))),
-            Column::new(email, strings(rows, |p| Some(p.email.clone()))),
-            Column::new(first, strings(rows, |p| p.first_name.clone())),
-            Column::new(middle, strings(rows, |p| p.middle_name.clone())),
-            Column::new(last, strings(rows, |p| p.last_name.clone())),
-            Column::new(npi, strings(rows, |p| p.npi.clone())),
-            Column::new(full, strings(rows, |p| p.full_name.clone())),
-            Column::new(profile, strings(rows, |p| p.provider_profile_id.clone())),
-            Column::new(
-                complete,
-                rows.iter()
-                    .map(|p| p.profile_completeness_percentage)
-                    .collect::<Vec<Option<f64>>>(),
-            ),
-            Column::new(
-                active,
-                rows.iter()
-                    .map(|p| p.is_active)
-                    .collect::<Vec<Option<bool>>>(),
-            ),
-            Column::new(
-                user_type,
-                strings(rows, |p| p.user_type.as_ref().map(ToString::to_string)),
-            ),
-        ],
-    )
+    let n = PROVIDER_NAMES;
+    let columns = vec![
+        column(n[0], rows, |p| p.id.to_string()),
+        column(n[1], rows, |p| p.email.clone()),
+        column(n[2], rows, |p| p.first_name.clone()),
+        column(n[3], rows, |p| p.middle_name.clone()),
+        column(n[4], rows, |p| p.last_name.clone()),
+        column(n[5], rows, |p| p.npi.clone()),
+        column(n[6], rows, |p| p.full_name.clone()),
+        column(n[7], rows, |p| p.provider_profile_id.clone()),
+        column(n[8], rows, |p| p.profile_completeness_percentage),
+        column(n[9], rows, |p| p.is_active),
+        column(n[10], rows, |p| text(&p.user_type)),
+    ];
+    frame(rows.len(), columns)
 }
 
 /// Users as a frame.
 pub(crate) fn users_frame(rows: &[UserSlim]) -> Result<DataFrame> {
-    let [id, email, first, last, active, user_type] = USER_NAMES.map(|name| name.into());
-    frame(
-        rows.len(),
-        vec![
-            Column::new(id, strings(rows, |u| Some(u.id.to_string()))),
-            Column::new(email, strings(rows, |u| Some(u.email.clone()))),
-            Column::new(first, strings(rows, |u| u.first_name.clone())),
-            Column::new(last, strings(rows, |u| u.last_name.clone())),
-            Column::new(
-                active,
-                rows.iter()
-                    .map(|u| u.is_active)
-                    .collect::<Vec<Option<bool>>>(),
-            ),
-            Column::new(
-                user_type,
-                strings(rows, |u| u.user_type.as_ref().map(ToString::to_string)),
-            ),
-        ],
-    )
+    let n = USER_NAMES;
+    let columns = vec![
+        column(n[0], rows, |u| u.id.to_string()),
+        column(n[1], rows, |u| u.email.clone()),
+        column(n[2], rows, |u| u.first_name.clone()),
+        column(n[3], rows, |u| u.last_name.clone()),
+        column(n[4], rows, |u| u.is_active),
+        column(n[5], rows, |u| text(&u.user_type)),
+    ];
+    frame(rows.len(), columns)
 }
 
 impl Providers<'_> {

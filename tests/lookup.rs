@@ -349,3 +349,40 @@ async fn full_index_loads_once_and_checks_misses_with_the_server() {
         "{err}"
     );
 }
+
+#[test]
+fn npis_are_checked_by_their_luhn_digit_and_named_rules() {
+    use assured::npi::normalize;
+    let good = [
+        "1234567893",
+        "1993999998",
+        "1558598797",
+        "1295723567",
+        "1134296023",
+        "1245319599",
+    ];
+    for npi in good {
+        assert_eq!(normalize(npi).unwrap(), npi);
+    }
+    assert_eq!(normalize(" 1234-567-893 ").unwrap(), "1234567893");
+    for (npi, rule) in [
+        (
+            "1234567890",
+            "check digit is wrong (Luhn with the 80840 prefix)",
+        ),
+        ("123456789", "must be 10 digits"),
+        ("3234567893", "must start with 1 or 2"),
+        (
+            "12345x7893",
+            "must contain only digits (spaces and dashes are ignored)",
+        ),
+        ("", "must be 10 digits"),
+    ] {
+        let error = normalize(npi).unwrap_err();
+        assert_eq!(
+            (error.field.as_str(), error.rule.as_str()),
+            ("npi", rule),
+            "{npi:?}"
+        );
+    }
+}

@@ -36,6 +36,15 @@ impl Report {
     }
 }
 
+/// A server that refuses beyond `capacity` without a `Retry-After`.
+fn server(capacity: usize, latency: fn(usize) -> Duration) -> Server {
+    Server {
+        capacity,
+        retry_after: None,
+        latency,
+    }
+}
+
 const ROUND_TRIP: Duration = Duration::from_millis(5);
 
 fn flat_50ms(_: usize) -> Duration {
@@ -107,11 +116,7 @@ fn simulate(pace: &Controller, server: &Server, requests: usize, warm_up: usize)
 #[test]
 fn grows_to_the_ceiling_on_a_server_that_keeps_up() {
     let pace = Controller::adaptive(4, 32);
-    let server = Server {
-        capacity: usize::MAX,
-        retry_after: None,
-        latency: flat_50ms,
-    };
+    let server = server(usize::MAX, flat_50ms);
     let report = simulate(&pace, &server, 2_000, 0);
     assert_eq!(report.final_limit, 32);
     assert_eq!(report.max_in_flight, 32, "never above the ceiling");
@@ -123,11 +128,7 @@ fn grows_to_the_ceiling_on_a_server_that_keeps_up() {
 #[test]
 fn settles_near_a_capacity_of_8_with_under_1_percent_throttled() {
     let pace = Controller::adaptive(4, 32);
-    let server = Server {
-        capacity: 8,
-        retry_after: None,
-        latency: flat_50ms,
-    };
+    let server = server(8, flat_50ms);
     let report = simulate(&pace, &server, 10_000, 200);
     let share = report.throttled_share();
     let mean = report.mean_limit();
@@ -144,11 +145,7 @@ fn backs_off_when_latency_inflates() {
         Duration::from_millis(50).mul_f64((in_flight as f64 / 8.0).max(1.0))
     }
     let pace = Controller::adaptive(4, 64);
-    let server = Server {
-        capacity: usize::MAX,
-        retry_after: None,
-        latency: queueing,
-    };
+    let server = server(usize::MAX, queueing);
     let report = simulate(&pace, &server, 10_000, 200);
     assert_eq!(report.throttled, 0);
     let mean = report.mean_limit();
@@ -185,11 +182,7 @@ fn not_before_keeps_the_latest_retry_after() {
 #[test]
 fn fixed_stays_fixed() {
     let pace = Controller::fixed(6);
-    let server = Server {
-        capacity: 4,
-        retry_after: None,
-        latency: flat_50ms,
-    };
+    let server = server(4, flat_50ms);
     let report = simulate(&pace, &server, 500, 0);
     assert!(report.throttled > 0);
     assert!(report.limits.iter().all(|&l| l == 6));

@@ -30,6 +30,21 @@ use crate::{
     },
 };
 
+/// The body as a `T`, or the 400 the server answers.
+fn parsed<T: Described>(body: &Bytes) -> Result<T, Response> {
+    validated::<T>(&parse_json(body)?).map_err(bad_request)
+}
+
+/// The 400 for an email an account already has.
+fn email_taken(state: &crate::sandbox::state::State, email: &str) -> Option<Response> {
+    state.emails.contains(&email.to_lowercase()).then(|| {
+        drf(
+            StatusCode::BAD_REQUEST,
+            json!({"email": ["user with this email already exists."]}),
+        )
+    })
+}
+
 /// Field errors, then the checks that need the state.
 fn validated<T: Described>(value: &Value) -> Result<T, Map<String, Value>> {
     let errors = validate::check::<T>(value, false);
@@ -131,20 +146,13 @@ pub(super) async fn invite(State(shared): State<Shared>, body: Bytes) -> Respons
 }
 
 pub(super) async fn import_with_caqh(State(shared): State<Shared>, body: Bytes) -> Response {
-    let value = match parse_json(&body) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let import = match validated::<ImportProviderWithCaqh>(&value) {
-        Ok(i) => i,
-        Err(e) => return bad_request(e),
+    let import = match parsed::<ImportProviderWithCaqh>(&body) {
+        Ok(body) => body,
+        Err(answer) => return answer,
     };
     let mut state = shared.state.write().unwrap_or_else(|e| e.into_inner());
-    if state.emails.contains(&import.email.to_lowercase()) {
-        return drf(
-            StatusCode::BAD_REQUEST,
-            json!({"email": ["user with this email already exists."]}),
-        );
+    if let Some(taken) = email_taken(&state, &import.email) {
+        return taken;
     }
     if let Some(message) = unknown_location(
         &state.practice_locations,
@@ -181,20 +189,13 @@ pub(super) async fn import_with_caqh(State(shared): State<Shared>, body: Bytes) 
 }
 
 pub(super) async fn create(State(shared): State<Shared>, body: Bytes) -> Response {
-    let value = match parse_json(&body) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let new = match validated::<CreateProvider>(&value) {
-        Ok(n) => n,
-        Err(e) => return bad_request(e),
+    let new = match parsed::<CreateProvider>(&body) {
+        Ok(body) => body,
+        Err(answer) => return answer,
     };
     let mut state = shared.state.write().unwrap_or_else(|e| e.into_inner());
-    if state.emails.contains(&new.email.to_lowercase()) {
-        return drf(
-            StatusCode::BAD_REQUEST,
-            json!({"email": ["user with this email already exists."]}),
-        );
+    if let Some(taken) = email_taken(&state, &new.email) {
+        return taken;
     }
     let mut gen = shared.gen.lock().unwrap_or_else(|e| e.into_inner());
     let mut record = data::new_provider(
@@ -228,13 +229,9 @@ pub(super) async fn create(State(shared): State<Shared>, body: Bytes) -> Respons
 }
 
 pub(super) async fn add_to_location(State(shared): State<Shared>, body: Bytes) -> Response {
-    let value = match parse_json(&body) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let body = match validated::<PracticeLocationProviders>(&value) {
-        Ok(b) => b,
-        Err(e) => return bad_request(e),
+    let body = match parsed::<PracticeLocationProviders>(&body) {
+        Ok(body) => body,
+        Err(answer) => return answer,
     };
     let mut state = shared.state.write().unwrap_or_else(|e| e.into_inner());
     if let Some(message) = unknown_location(&state.practice_locations, &[body.practice_location]) {
@@ -258,13 +255,9 @@ pub(super) async fn add_to_location(State(shared): State<Shared>, body: Bytes) -
 }
 
 pub(super) async fn create_caqh_request(State(shared): State<Shared>, body: Bytes) -> Response {
-    let value = match parse_json(&body) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let request = match validated::<crate::models::NewCaqhImportRequest>(&value) {
-        Ok(r) => r,
-        Err(e) => return bad_request(e),
+    let request = match parsed::<crate::models::NewCaqhImportRequest>(&body) {
+        Ok(body) => body,
+        Err(answer) => return answer,
     };
     let mut state = shared.state.write().unwrap_or_else(|e| e.into_inner());
     let record = CaqhRecord {
