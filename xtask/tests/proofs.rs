@@ -1,0 +1,41 @@
+//! The pieces of `cargo xtask api` and `cargo xtask spec added-filter` that
+//! do not build the crate (CI runs both commands whole).
+
+use xtask::proofs::{api_diff, with_added_filter};
+
+#[test]
+fn the_api_diff_lists_what_was_removed_and_what_was_added() {
+    let old = "pub fn a::x()\npub fn a::y(u32)\npub struct a::S\n";
+    let new = "pub fn a::x()\npub fn a::y(u64)\npub struct a::S\npub struct a::T\n";
+    let (removed, added) = api_diff(old, new);
+    assert_eq!(removed, ["pub fn a::y(u32)"]);
+    assert_eq!(added, ["pub fn a::y(u64)", "pub struct a::T"]);
+    assert_eq!(api_diff(new, new), (vec![], vec![]));
+}
+
+#[test]
+fn the_added_filter_is_one_more_query_parameter_of_list_providers() {
+    let spec =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/assured.yaml"))
+            .unwrap();
+    let before: serde_yaml::Value = serde_yaml::from_str(&spec).unwrap();
+    let after: serde_yaml::Value =
+        serde_yaml::from_str(&with_added_filter(&spec).unwrap()).unwrap();
+    let params = |doc: &serde_yaml::Value| {
+        doc["paths"]["/api/v1/users/providers-list/"]["get"]["parameters"]
+            .as_sequence()
+            .unwrap()
+            .clone()
+    };
+    let (old, new) = (params(&before), params(&after));
+    assert_eq!(new.len(), old.len() + 1);
+    assert_eq!(new[..old.len()], old[..]);
+    assert_eq!(new[old.len()]["name"].as_str(), Some("specialty"));
+    assert_eq!(new[old.len()]["in"].as_str(), Some("query"));
+    // Nothing else changed.
+    let mut rest = after.clone();
+    rest["paths"]["/api/v1/users/providers-list/"]["get"]["parameters"] =
+        before["paths"]["/api/v1/users/providers-list/"]["get"]["parameters"].clone();
+    assert_eq!(rest, before);
+    assert!(with_added_filter("openapi: 3.0.3\npaths: {}\n").is_err());
+}
