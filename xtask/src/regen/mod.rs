@@ -25,7 +25,7 @@ pub use generate::{generate, generation_settings, take_length_limits, Generated}
 pub struct ItemChange {
     /// What sort of item.
     pub kind: ItemKind,
-    /// Its path (see [`public_api`]).
+    /// Its path (see [`public_api()`]).
     pub path: String,
     /// Its signature before the edit; `None` when added.
     pub old: Option<String>,
