@@ -1,4 +1,5 @@
-//! The endpoints of the spec, with DRF's semantics: limit/offset pages with
+//! The endpoints of the spec, at the paths it gives them, with DRF's
+//! semantics: limit/offset pages with
 //! absolute links that carry the filters, the providers-list filters and
 //! ordering, validation errors per field (per item for invites), and
 //! writes that every other endpoint then sees. Reads are in `reads`,
@@ -22,6 +23,7 @@ use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
 use super::Shared;
+use crate::providers::operations::paths;
 use reads::{get_joining_date, list_caqh_requests, list_providers, not_in_location};
 use writes::{
     add_to_location, create, create_caqh_request, import_with_caqh, invite, set_joining_date,
@@ -29,27 +31,27 @@ use writes::{
 
 pub(crate) fn router(shared: Shared) -> Router {
     Router::new()
-        .route("/api/v1/users/providers-list/", get(list_providers))
-        .route("/api/v1/users/invite-providers/", post(invite))
+        .route(paths::LIST_PROVIDERS, get(list_providers))
+        .route(paths::INVITE_PROVIDERS, post(invite))
         .route(
-            "/api/v1/users/import-single-provider-with-caqh/",
+            paths::IMPORT_PROVIDER_WITH_CAQH,
             post(import_with_caqh),
         )
-        .route("/api/v1/users/create-providers/", post(create))
+        .route(paths::CREATE_PROVIDER, post(create))
         .route(
-            "/api/v1/users/providers-not-in-practice-loc/",
+            paths::LIST_PROVIDERS_NOT_IN_PRACTICE_LOCATION,
             get(not_in_location),
         )
         .route(
-            "/api/v1/users/practice-location-providers/",
+            paths::ADD_PRACTICE_LOCATION_PROVIDERS,
             post(add_to_location),
         )
         .route(
-            "/api/v1/users/request-caqh-import/",
+            paths::LIST_CAQH_IMPORT_REQUESTS,
             get(list_caqh_requests).post(create_caqh_request),
         )
         .route(
-            "/api/v1/users/update-provider-org-joining-date/{id}/",
+            paths::GET_PROVIDER_ORG_JOINING_DATE,
             get(get_joining_date).patch(set_joining_date),
         )
         .fallback(|| async { drf(StatusCode::NOT_FOUND, json!({"detail": "Not found."})) })

@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use super::{bool_param, contains_ci, drf, pairs, param, uuid_list};
 use crate::{
+    providers::operations::paths,
     models::{ProviderOrgJoiningDate, UserSlim, UserType},
     sandbox::{
         churn,
@@ -80,7 +81,7 @@ pub(super) async fn list_providers(
                     fields: &churn::COMPUTED,
                 })
                 .collect();
-            page(&shared, "/api/v1/users/providers-list/", &pairs, &rows)
+            page(&shared, paths::LIST_PROVIDERS, &pairs, &rows)
         }
         Err(response) => response,
     }
@@ -252,7 +253,7 @@ pub(super) async fn not_in_location(
         .collect();
     page(
         &shared,
-        "/api/v1/users/providers-not-in-practice-loc/",
+        paths::LIST_PROVIDERS_NOT_IN_PRACTICE_LOCATION,
         &pairs,
         &rows,
     )
@@ -289,7 +290,7 @@ pub(super) async fn list_caqh_requests(
             .map(|(id, r)| caqh_view(*id, r))
             .collect()
     };
-    page(&shared, "/api/v1/users/request-caqh-import/", &pairs, &rows)
+    page(&shared, paths::LIST_CAQH_IMPORT_REQUESTS, &pairs, &rows)
 }
 
 pub(super) fn joining_date_view(
