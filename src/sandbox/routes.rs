@@ -33,10 +33,7 @@ pub(crate) fn router(shared: Shared) -> Router {
     Router::new()
         .route(paths::LIST_PROVIDERS, get(list_providers))
         .route(paths::INVITE_PROVIDERS, post(invite))
-        .route(
-            paths::IMPORT_PROVIDER_WITH_CAQH,
-            post(import_with_caqh),
-        )
+        .route(paths::IMPORT_PROVIDER_WITH_CAQH, post(import_with_caqh))
         .route(paths::CREATE_PROVIDER, post(create))
         .route(
             paths::LIST_PROVIDERS_NOT_IN_PRACTICE_LOCATION,

@@ -15,8 +15,8 @@ use uuid::Uuid;
 
 use super::{bool_param, contains_ci, drf, pairs, param, uuid_list};
 use crate::{
-    providers::operations::paths,
     models::{ProviderOrgJoiningDate, UserSlim, UserType},
+    providers::operations::paths,
     sandbox::{
         churn,
         state::{CaqhRecord, ProviderRecord},
