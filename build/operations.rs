@@ -511,8 +511,10 @@ impl crate::pagination::sealed::Sealed for crate::raw::types::{item} {{}}
 impl crate::pagination::Keyed for crate::raw::types::{item} {{
     type Key = {key};
 
+    // A text id is cloned; a UUID or an integer is copied.
+    #[allow(clippy::clone_on_copy)]
     fn key(&self) -> {key} {{
-        self.id
+        self.id.clone()
     }}
 }}
 

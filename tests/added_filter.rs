@@ -1,7 +1,8 @@
 //! A query parameter added to the spec reaches the wire with no handwritten
 //! edit. `cargo xtask spec added-filter` generates the client from
-//! `spec/assured.yaml` plus a `specialty` filter on `list_providers`
-//! (`ASSURED_SPEC`), which compiles this file, and runs it.
+//! `spec/assured.yaml` plus two filters on `list_providers`, a text
+//! (`specialty`) and a comma-separated list (`taxonomy_in`), through
+//! `ASSURED_SPEC`, which compiles this file, and runs it.
 #![cfg(assured_spec_override)]
 
 use assured::{Client, ListProvidersParams};
@@ -17,6 +18,7 @@ async fn a_filter_added_to_the_spec_reaches_the_wire() {
             when.method(GET)
                 .path("/api/v1/users/providers-list/")
                 .query_param("specialty", "cardiology")
+                .query_param("taxonomy_in", "207RC0000X,208600000X")
                 .query_param("last_name", "Doe");
             then.status(200).json_body(page);
         })
@@ -29,9 +31,11 @@ async fn a_filter_added_to_the_spec_reaches_the_wire() {
     // Its setter, and by name as the command line's --filter sets it.
     let typed = ListProvidersParams::new()
         .specialty("cardiology")
+        .taxonomy_in(["207RC0000X".to_string(), "208600000X".to_string()])
         .last_name("Doe");
     let by_name = ListProvidersParams::new()
         .set("specialty", "cardiology")
+        .and_then(|p| p.set("taxonomy_in", "207RC0000X,208600000X"))
         .and_then(|p| p.set("last_name", "Doe"))
         .unwrap();
     assert_eq!(typed, by_name);

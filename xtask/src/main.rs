@@ -90,8 +90,9 @@ enum SpecAction {
     /// and changed length limits: the material for a release note.
     RegenCheck(RegenArgs),
     /// Prove that a query parameter added to the spec reaches the wire with
-    /// no handwritten edit: generate the crate from the spec plus a
-    /// `specialty` filter on list_providers and run tests/added_filter.rs.
+    /// no handwritten edit: generate the crate from the spec plus two
+    /// filters on list_providers (a text, `specialty`, and a comma-separated
+    /// list, `taxonomy_in`) and run tests/added_filter.rs.
     AddedFilter,
 }
 

@@ -61,17 +61,21 @@ pub fn api_diff(old: &str, new: &str) -> (Vec<String>, Vec<String>) {
     )
 }
 
-/// The filter `added-filter` adds to `list_providers`, as the spec writes it.
-pub const ADDED_FILTER: &str = "{name: specialty, in: query, required: false, \
+/// The filters `added-filter` adds to `list_providers`, as the spec writes
+/// them: a text and a comma-separated list.
+pub const ADDED_FILTERS: &str = "[{name: specialty, in: query, required: false, \
      description: Filter by specialty (added by cargo xtask spec added-filter)., \
-     schema: {type: string}}";
+     schema: {type: string}}, \
+     {name: taxonomy_in, in: query, required: false, style: form, explode: false, \
+     description: Only these taxonomy codes (added by cargo xtask spec added-filter)., \
+     schema: {type: array, items: {type: string}}}]";
 
-/// `spec_text` with [`ADDED_FILTER`] among `list_providers`' parameters.
+/// `spec_text` with [`ADDED_FILTERS`] among `list_providers`' parameters.
 pub fn with_added_filter(spec_text: &str) -> Result<String, String> {
     let mut doc: serde_yaml::Value =
         serde_yaml::from_str(spec_text).map_err(|e| format!("not YAML: {e}"))?;
-    let filter: serde_yaml::Value =
-        serde_yaml::from_str(ADDED_FILTER).map_err(|e| e.to_string())?;
+    let filters: Vec<serde_yaml::Value> =
+        serde_yaml::from_str(ADDED_FILTERS).map_err(|e| e.to_string())?;
     let params = doc
         .get_mut("paths")
         .and_then(|p| p.get_mut("/api/v1/users/providers-list/"))
@@ -79,11 +83,11 @@ pub fn with_added_filter(spec_text: &str) -> Result<String, String> {
         .and_then(|g| g.get_mut("parameters"))
         .and_then(|p| p.as_sequence_mut())
         .ok_or("the spec has no GET /api/v1/users/providers-list/ with parameters")?;
-    params.push(filter);
+    params.extend(filters);
     serde_yaml::to_string(&doc).map_err(|e| e.to_string())
 }
 
-/// Generates the crate from the spec plus [`ADDED_FILTER`] and runs
+/// Generates the crate from the spec plus [`ADDED_FILTERS`] and runs
 /// `tests/added_filter.rs` against it; the test must have run and passed.
 pub fn added_filter(root: &Path) -> Result<(), String> {
     let spec = fs::read_to_string(root.join("spec/assured.yaml"))

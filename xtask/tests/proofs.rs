@@ -14,7 +14,7 @@ fn the_api_diff_lists_what_was_removed_and_what_was_added() {
 }
 
 #[test]
-fn the_added_filter_is_one_more_query_parameter_of_list_providers() {
+fn the_added_filters_are_two_more_query_parameters_of_list_providers() {
     let spec =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/assured.yaml"))
             .unwrap();
@@ -28,10 +28,12 @@ fn the_added_filter_is_one_more_query_parameter_of_list_providers() {
             .clone()
     };
     let (old, new) = (params(&before), params(&after));
-    assert_eq!(new.len(), old.len() + 1);
+    assert_eq!(new.len(), old.len() + 2);
     assert_eq!(new[..old.len()], old[..]);
     assert_eq!(new[old.len()]["name"].as_str(), Some("specialty"));
     assert_eq!(new[old.len()]["in"].as_str(), Some("query"));
+    assert_eq!(new[old.len() + 1]["name"].as_str(), Some("taxonomy_in"));
+    assert_eq!(new[old.len() + 1]["explode"].as_bool(), Some(false));
     // Nothing else changed.
     let mut rest = after.clone();
     rest["paths"]["/api/v1/users/providers-list/"]["get"]["parameters"] =
