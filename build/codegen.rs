@@ -9,7 +9,7 @@ use std::panic;
 #[path = "operations.rs"]
 mod operations;
 
-use operations::{flatten_comma_arrays, operations};
+use operations::{field_types, flatten_comma_arrays, operations};
 
 /// The generated code of one spec, as `build.rs` writes it to `OUT_DIR`.
 #[derive(Debug)]
@@ -29,7 +29,6 @@ pub fn generate(text: &str) -> Result<Generated, String> {
     let limits = take_length_limits(&mut doc);
     let typed: openapiv3::OpenAPI = serde_yaml::from_value(doc.clone())
         .map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
-    let operations = operations(&typed)?;
     flatten_comma_arrays(&mut doc);
     let spec: openapiv3::OpenAPI =
         serde_yaml::from_value(doc).map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
@@ -65,6 +64,8 @@ pub fn generate(text: &str) -> Result<Generated, String> {
     };
     let mut client: syn::File =
         syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    // Typed parameters and list methods take the types progenitor chose.
+    let operations = operations(&typed, &field_types(&client))?;
     optional_text_setters(&mut client)?;
     Ok(Generated {
         client,

@@ -1,19 +1,98 @@
 //! `operations.rs` in `OUT_DIR`, generated from the spec beside progenitor's
 //! client: every operation's path (`paths::OPERATION_ID`), and for each
-//! operation with query parameters its typed parameters
-//! (`OperationIdParams`: a setter per parameter, `set` by name) and its
+//! operation whose only inputs are query parameters, its typed parameters
+//! (`OperationIdParams`: a setter per parameter, `set` by wire name) and its
 //! method on `Providers`. A list (a page of rows with an `id`, read by
-//! `offset` and `limit`) is also walkable (`Listing`). A parameter added to
-//! the spec needs no handwritten code.
+//! `offset` and `limit`) is also walkable (`Listing`). Types are the ones
+//! progenitor gave the same things, read from its output, so the two agree.
+//! A query parameter added to the spec needs no handwritten code.
+
+use std::collections::{BTreeMap, HashMap};
 
 use openapiv3::{OpenAPI, Parameter, ParameterData, ReferenceOr, Schema, SchemaKind, Type};
 
-/// Rewrites the comma-separated array query parameters (`type: array`,
-/// `style: form`, `explode: false`) to the plain strings progenitor sends;
-/// the typed parameters join them with commas.
+/// The Rust types progenitor generated, by (`builder::Struct` or
+/// `types::Struct`, field): a builder field's type is its value's (inside
+/// `Result<Option<..>, String>`).
+pub type FieldTypes = HashMap<(String, String), String>;
+
+/// Reads [`FieldTypes`] from progenitor's output.
+pub fn field_types(file: &syn::File) -> FieldTypes {
+    use quote::ToTokens;
+    fn inner<'a>(ty: &'a syn::Type, wrapper: &str) -> &'a syn::Type {
+        let syn::Type::Path(path) = ty else { return ty };
+        let Some(last) = path.path.segments.last().filter(|s| s.ident == wrapper) else {
+            return ty;
+        };
+        match &last.arguments {
+            syn::PathArguments::AngleBracketed(args) => match args.args.first() {
+                Some(syn::GenericArgument::Type(arg)) => arg,
+                _ => ty,
+            },
+            _ => ty,
+        }
+    }
+    let mut types = FieldTypes::new();
+    let mut visit = |module: &str, items: &[syn::Item]| {
+        for item in items {
+            let syn::Item::Struct(strukt) = item else {
+                continue;
+            };
+            for field in &strukt.fields {
+                let Some(name) = &field.ident else { continue };
+                let ty = inner(inner(&field.ty, "Result"), "Option");
+                let text: String = ty
+                    .to_token_stream()
+                    .to_string()
+                    .split_whitespace()
+                    .collect();
+                types.insert(
+                    (format!("{module}::{}", strukt.ident), name.to_string()),
+                    text,
+                );
+            }
+        }
+    };
+    for item in &file.items {
+        let syn::Item::Mod(module) = item else {
+            continue;
+        };
+        let Some((_, items)) = &module.content else {
+            continue;
+        };
+        match module.ident.to_string().as_str() {
+            "builder" => visit("builder", items),
+            "types" => visit("types", items),
+            _ => {}
+        }
+    }
+    types
+}
+
+/// Whether a query parameter is a comma-separated array: `type: array`
+/// with `explode: false` (style form, the query default).
+fn is_comma_array(param: &serde_yaml::Value) -> bool {
+    let is_array = param
+        .get("schema")
+        .and_then(|s| s.get("type"))
+        .and_then(|t| t.as_str())
+        == Some("array");
+    let exploded = param
+        .get("explode")
+        .and_then(|e| e.as_bool())
+        .unwrap_or(true);
+    let form = param
+        .get("style")
+        .and_then(|s| s.as_str())
+        .unwrap_or("form")
+        == "form";
+    is_array && !exploded && form
+}
+
+/// Rewrites the comma-separated array query parameters to the plain
+/// strings progenitor sends; the typed parameters join them with commas.
 pub fn flatten_comma_arrays(doc: &mut serde_yaml::Value) {
-    use serde_yaml::Value;
-    let mut params: Vec<&mut Value> = Vec::new();
+    let mut params: Vec<&mut serde_yaml::Value> = Vec::new();
     let Some(root) = doc.as_mapping_mut() else {
         return;
     };
@@ -29,11 +108,13 @@ pub fn flatten_comma_arrays(doc: &mut serde_yaml::Value) {
                     .as_mapping_mut()
                     .into_iter()
                     .flat_map(|m| m.iter_mut());
-                for op in items
+                for (_, entry) in items
                     .filter_map(|(_, item)| item.as_mapping_mut())
                     .flatten()
                 {
-                    if let Some(list) = op.1.get_mut("parameters").and_then(|p| p.as_sequence_mut())
+                    if let Some(list) = entry
+                        .get_mut("parameters")
+                        .and_then(|p| p.as_sequence_mut())
                     {
                         params.extend(list.iter_mut());
                     }
@@ -42,123 +123,216 @@ pub fn flatten_comma_arrays(doc: &mut serde_yaml::Value) {
             _ => {}
         }
     }
-    for param in params {
-        let schema_type = param.get("schema").and_then(|s| s.get("type"));
-        if schema_type.and_then(|t| t.as_str()) != Some("array") {
-            continue;
-        }
+    for param in params.into_iter().filter(|p| is_comma_array(p)) {
         if let Some(map) = param.as_mapping_mut() {
             map.remove("explode");
             map.remove("style");
             let string: serde_yaml::Value =
                 serde_yaml::from_str("{type: string}").unwrap_or_default();
-            map.insert(Value::from("schema"), string);
+            map.insert("schema".into(), string);
         }
     }
+}
+
+/// A name as progenitor and typify make it an identifier.
+fn ident(name: &str, pascal: bool) -> String {
+    use heck::{ToPascalCase, ToSnakeCase};
+    let clean: String = name
+        .replace('\'', "")
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let out = if pascal {
+        clean.to_pascal_case()
+    } else {
+        clean.to_snake_case()
+    };
+    let out = match out.chars().next() {
+        None => {
+            if pascal {
+                "X".into()
+            } else {
+                "x".into()
+            }
+        }
+        Some(c) if c.is_alphabetic() || c == '_' => out,
+        Some(_) => format!("_{out}"),
+    };
+    const KEYWORDS: &[&str] = &[
+        "_", "abstract", "as", "async", "await", "become", "box", "break", "const", "continue",
+        "crate", "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if",
+        "impl", "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv",
+        "pub", "ref", "return", "Self", "self", "static", "struct", "super", "trait", "true",
+        "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    ];
+    if KEYWORDS.contains(&out.as_str()) {
+        format!("{out}_")
+    } else {
+        out
+    }
+}
+
+const INTEGERS: &[&str] = &["i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64"];
+const COPY: &[&str] = &[
+    "bool",
+    "f32",
+    "f64",
+    "::uuid::Uuid",
+    "::chrono::naive::NaiveDate",
+];
+
+/// Doc-example values of a type: (a Rust expression, the same as text).
+fn example_of(ty: &str) -> Option<(&'static str, &'static str)> {
+    Some(match ty {
+        "::std::string::String" => ("\"example\"", "example"),
+        "::uuid::Uuid" => (
+            "assured::Uuid::nil()",
+            "00000000-0000-0000-0000-000000000000",
+        ),
+        "bool" => ("true", "true"),
+        "u64" => ("1", "1"),
+        "f64" | "f32" => ("1.5", "1.5"),
+        "::chrono::naive::NaiveDate" => ("assured::NaiveDate::MIN", "2024-01-01"),
+        _ => return None,
+    })
+}
+
+/// The Rust type of a comma-separated array's items.
+fn item_type(schema: &Schema, name: &str) -> Result<&'static str, String> {
+    use openapiv3::{StringFormat, VariantOrUnknownOrEmpty as V};
+    Ok(match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => match &s.format {
+            V::Unknown(f) if f == "uuid" => "::uuid::Uuid",
+            V::Item(StringFormat::Date) => "::chrono::naive::NaiveDate",
+            _ => "::std::string::String",
+        },
+        SchemaKind::Type(Type::Boolean(_)) => "bool",
+        SchemaKind::Type(Type::Integer(_)) => "i64",
+        SchemaKind::Type(Type::Number(_)) => "f64",
+        _ => {
+            return Err(format!(
+                "query parameter `{name}`: list items must be strings, booleans or numbers"
+            ))
+        }
+    })
 }
 
 /// A query parameter's Rust side.
 struct Query<'a> {
     data: &'a ParameterData,
-    /// The field's type (without `Option`).
+    /// Its identifier (the setter, the field, progenitor's builder method).
+    ident: String,
+    /// The field's type (inside `Option`), the setter's argument and how it
+    /// is stored.
     field: String,
-    /// The setter's argument type, and how it becomes the field.
     arg: String,
     store: &'static str,
     /// How `set` turns `text` into the setter's argument.
     parse: String,
     /// How `apply` hands `value` (a `&field`) to progenitor's builder.
-    send: &'static str,
-    /// A value for a doc example.
-    example: String,
+    send: String,
+    example: Option<(&'static str, &'static str)>,
 }
 
-/// A scalar: (type, parse of `text` with `?` when fallible, example).
-fn scalar(schema: &Schema, name: &str) -> Result<(String, String, String), String> {
-    use openapiv3::{StringFormat, VariantOrUnknownOrEmpty as V};
-    let parse = |ty: &str| {
-        format!("text.trim().parse::<{ty}>().map_err(|e| crate::InvalidInput::new(name, e.to_string()))?")
-    };
-    let (ty, example) = match &schema.schema_kind {
-        SchemaKind::Type(Type::String(s)) => match &s.format {
-            V::Unknown(f) if f == "uuid" => ("::uuid::Uuid", "assured::Uuid::nil()"),
-            V::Item(StringFormat::Date) => ("::chrono::NaiveDate", "assured::NaiveDate::MIN"),
-            _ => return Ok(("::std::string::String".into(), "text.to_string()".into(), "\"example\"".into())),
-        },
-        SchemaKind::Type(Type::Boolean(_)) => ("bool", "true"),
-        SchemaKind::Type(Type::Integer(i)) if i.minimum.is_some_and(|m| m >= 0) => ("u64", "1"),
-        SchemaKind::Type(Type::Integer(_)) => ("i64", "1"),
-        SchemaKind::Type(Type::Number(_)) => ("f64", "1.0"),
-        _ => return Err(format!("query parameter `{name}`: only strings, booleans, numbers and arrays of them are supported")),
-    };
-    Ok((ty.into(), parse(ty), example.into()))
+fn parsed(ty: &str) -> String {
+    format!(
+        "text.trim().parse::<{ty}>().map_err(|e| crate::InvalidInput::new(name, e.to_string()))?"
+    )
 }
 
-fn query<'a>(data: &'a ParameterData, schema: &Schema) -> Result<Query<'a>, String> {
+/// `builder` is progenitor's type for this parameter.
+fn query<'a>(data: &'a ParameterData, schema: &Schema, builder: &str) -> Result<Query<'a>, String> {
     let name = &data.name;
+    let ident = ident(name, false);
     if let SchemaKind::Type(Type::Array(array)) = &schema.schema_kind {
-        let Some(ReferenceOr::Item(items)) = &array.items else {
-            return Err(format!(
-                "query parameter `{name}`: array items must be an inline schema"
-            ));
+        let items = match &array.items {
+            Some(ReferenceOr::Item(items)) => items,
+            _ => {
+                return Err(format!(
+                    "query parameter `{name}`: array items must be an inline schema"
+                ))
+            }
         };
-        let (ty, parse, example) = scalar(items, name)?;
-        let items = "text.split(',').filter(|item| !item.trim().is_empty())";
-        let parse = match parse.strip_suffix('?') {
-            Some(fallible) => format!(
-                "{items}.map(|item| {}).collect::<Result<::std::vec::Vec<_>, _>>()?",
-                fallible.replace("text.", "item.")
-            ),
-            None => format!(
-                "{items}.map(|item| {}).collect::<::std::vec::Vec<_>>()",
-                parse.replace("text.", "item.")
-            ),
+        if data.explode != Some(false) {
+            return Err(format!("query parameter `{name}`: an array must be comma-separated (style: form, explode: false)"));
+        }
+        let ty = item_type(items, name)?;
+        let split = "text.split(',').map(str::trim).filter(|item| !item.is_empty())";
+        let parse = if ty == "::std::string::String" {
+            format!("{split}.map(str::to_string).collect::<::std::vec::Vec<_>>()")
+        } else {
+            let one = parsed(ty).replace("text.trim()", "item").replace(")?", ")");
+            format!("{split}.map(|item| {one}).collect::<Result<::std::vec::Vec<_>, _>>()?")
         };
         return Ok(Query {
             data,
+            ident,
             field: format!("::std::vec::Vec<{ty}>"),
             arg: format!("impl IntoIterator<Item = {ty}>"),
             store: "value.into_iter().collect()",
             parse,
-            send: "value.iter().map(|v| v.to_string()).collect::<::std::vec::Vec<_>>().join(\",\")",
-            example: format!("[{example}]"),
+            send: "value.iter().map(|v| v.to_string()).collect::<::std::vec::Vec<_>>().join(\",\")"
+                .into(),
+            // A list has no doc example: a required list is not supported.
+            example: None,
         });
     }
-    let (ty, parse, example) = scalar(schema, name)?;
-    let text = ty == "::std::string::String";
+    let minimum = match &schema.schema_kind {
+        SchemaKind::Type(Type::Integer(i)) => i.minimum,
+        _ => None,
+    };
+    // A count or an offset is a u64 here whatever width the wire has; it
+    // is clamped to the builder's integer type when sent.
+    if INTEGERS.contains(&builder) && minimum.is_some_and(|m| m >= 0) {
+        let send = if builder == "u64" {
+            "*value".to_string()
+        } else {
+            format!("{builder}::try_from(*value).unwrap_or({builder}::MAX)")
+        };
+        return Ok(Query {
+            data,
+            ident,
+            field: "u64".into(),
+            arg: "u64".into(),
+            store: "value",
+            parse: parsed("u64"),
+            send,
+            example: example_of("u64"),
+        });
+    }
+    if builder == "::std::string::String" {
+        return Ok(Query {
+            data,
+            ident,
+            field: builder.into(),
+            arg: "impl Into<::std::string::String>".into(),
+            store: "value.into()",
+            parse: "text.to_string()".into(),
+            send: "value.clone()".into(),
+            example: example_of(builder),
+        });
+    }
+    let copy = INTEGERS.contains(&builder) || COPY.contains(&builder);
     Ok(Query {
         data,
-        arg: if text {
-            "impl Into<::std::string::String>".into()
-        } else {
-            ty.clone()
-        },
-        store: if text { "value.into()" } else { "value" },
-        send: if text { "value.clone()" } else { "*value" },
-        field: ty,
-        parse,
-        example,
+        ident,
+        field: builder.into(),
+        arg: builder.into(),
+        store: "value",
+        parse: parsed(builder),
+        send: if copy { "*value" } else { "value.clone()" }.into(),
+        example: example_of(builder),
     })
 }
 
-/// A doc example's value as `set` takes it, from its Rust expression.
-fn text_example(rust: &str) -> String {
-    let scalar = rust.trim_start_matches('[').trim_end_matches(']');
-    match scalar {
-        "assured::Uuid::nil()" => "00000000-0000-0000-0000-000000000000".into(),
-        "assured::NaiveDate::MIN" => "2024-01-01".into(),
-        other => other.trim_matches('"').into(),
-    }
-}
-
 fn upper_camel(snake: &str) -> String {
-    let word = |w: &str| {
-        let mut c = w.chars();
-        c.next()
-            .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-            .unwrap_or_default()
-    };
-    snake.split('_').map(word).collect()
+    ident(snake, true)
 }
 
 /// `text` as `///` lines, indented by `indent`.
@@ -190,14 +364,8 @@ fn ref_name<T>(item: &ReferenceOr<T>) -> Option<&str> {
     }
 }
 
-fn property<'a>(schema: &'a Schema, name: &str) -> Option<&'a Schema> {
-    match &schema.schema_kind {
-        SchemaKind::Type(Type::Object(o)) => o.properties.get(name)?.as_item().map(|b| &**b),
-        _ => None,
-    }
-}
-
-/// A list's page: its schema's name, its rows' schema and their `id` type.
+/// A list's page: the Rust names of its page and row types, and the rows'
+/// `id` type.
 struct List {
     page: String,
     item: String,
@@ -207,97 +375,125 @@ struct List {
 /// The operation's list, when its answer is a page
 /// (`{count, next, previous, results: [Item]}`) of rows with an `id`, read
 /// by `offset` and `limit`.
-fn list(spec: &OpenAPI, answer: &str, query: &[Query]) -> Result<Option<List>, String> {
+fn list(spec: &OpenAPI, answer: &str, queries: &[Query], types: &FieldTypes) -> Option<List> {
     let schema = |name: &str| spec.components.as_ref()?.schemas.get(name)?.as_item();
-    let has = |name: &str| query.iter().any(|q| q.data.name == name);
-    let results = schema(answer).and_then(|s| match &s.schema_kind {
-        SchemaKind::Type(Type::Object(o)) => o.properties.get("results"),
-        _ => None,
-    });
-    let item = results.and_then(|r| match &r.as_item()?.schema_kind {
-        SchemaKind::Type(Type::Array(a)) => ref_name(a.items.as_ref()?),
-        _ => None,
-    });
-    let id = item.and_then(schema).and_then(|s| property(s, "id"));
-    match (item, id) {
-        (Some(item), Some(id)) if has("offset") && has("limit") => Ok(Some(List {
-            page: answer.to_string(),
-            item: item.to_string(),
-            key: scalar(id, "id")?.0,
-        })),
-        _ => Ok(None),
-    }
+    let has = |name: &str| queries.iter().any(|q| q.data.name == name);
+    let results = match &schema(answer)?.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => o.properties.get("results")?,
+        _ => return None,
+    };
+    let item = match &results.as_item()?.schema_kind {
+        SchemaKind::Type(Type::Array(a)) => ref_name(a.items.as_ref()?)?,
+        _ => return None,
+    };
+    let item = upper_camel(item);
+    let key = types
+        .get(&(format!("types::{item}"), "id".to_string()))?
+        .clone();
+    (has("offset") && has("limit")).then(|| List {
+        page: upper_camel(answer),
+        item,
+        key,
+    })
+}
+
+struct Operation<'a> {
+    id: &'a str,
+    /// progenitor's names: the method (snake case) and the builder (Pascal).
+    method_name: String,
+    builder: String,
+    upper: String,
+    method: String,
+    path: &'a str,
+    summary: Option<&'a str>,
+    description: Option<&'a str>,
 }
 
 /// Every operation's path, and the typed parameters and method of each
-/// operation with query parameters.
-pub fn operations(spec: &OpenAPI) -> Result<String, String> {
+/// operation whose only inputs are query parameters.
+pub fn operations(spec: &OpenAPI, types: &FieldTypes) -> Result<String, String> {
     let components = spec.components.as_ref();
     let mut paths = String::new();
     let mut out = String::new();
-    let mut pages = std::collections::BTreeMap::new();
-    for (path, method, op) in spec.operations() {
-        let method = method.to_uppercase();
-        let Some(id) = op.operation_id.as_deref() else {
-            return Err(format!("{method} {path} has no operationId"));
-        };
-        let upper = id.to_uppercase();
-        paths.push_str(&format!(
-            "    /// `{method} {path}`\n    pub(crate) const {upper}: &str = {path:?};\n"
-        ));
-        let mut queries = Vec::new();
-        for param in &op.parameters {
-            let param = resolve(param, |n| components?.parameters.get(n))?;
-            if let Parameter::Query {
-                parameter_data: data,
-                ..
-            } = param
-            {
-                let openapiv3::ParameterSchemaOrContent::Schema(schema) = &data.format else {
-                    return Err(format!(
-                        "{id}: query parameter `{}` has no schema",
-                        data.name
-                    ));
-                };
-                queries.push(query(
-                    data,
-                    resolve(schema, |n| components?.schemas.get(n))?,
-                )?);
+    let mut pages = BTreeMap::new();
+    for (path, item) in &spec.paths.paths {
+        let Some(item) = item.as_item() else { continue };
+        for (method, op) in item.iter() {
+            let method = method.to_uppercase();
+            let Some(id) = op.operation_id.as_deref() else {
+                return Err(format!("{method} {path} has no operationId"));
+            };
+            let operation = Operation {
+                id,
+                method_name: ident(id, false),
+                builder: ident(id, true),
+                upper: ident(id, false).to_uppercase(),
+                method,
+                path,
+                summary: op.summary.as_deref(),
+                description: op.description.as_deref(),
+            };
+            paths.push_str(&format!(
+                "    /// `{} {path}`\n    pub(crate) const {}: &str = {path:?};\n",
+                operation.method, operation.upper
+            ));
+            let mut queries = Vec::new();
+            let mut other_inputs = op.request_body.is_some() || !item.parameters.is_empty();
+            for param in &op.parameters {
+                match resolve(param, |n| components?.parameters.get(n))? {
+                    Parameter::Query {
+                        parameter_data: data,
+                        ..
+                    } => {
+                        let openapiv3::ParameterSchemaOrContent::Schema(schema) = &data.format
+                        else {
+                            return Err(format!(
+                                "{id}: query parameter `{}` has no schema",
+                                data.name
+                            ));
+                        };
+                        let schema = resolve(schema, |n| components?.schemas.get(n))?;
+                        let key = (
+                            format!("builder::{}", operation.builder),
+                            ident(&data.name, false),
+                        );
+                        let builder = types.get(&key).ok_or_else(|| {
+                            format!("{id}: progenitor's builder has no `{}`", key.1)
+                        })?;
+                        queries.push(query(data, schema, builder)?);
+                    }
+                    _ => other_inputs = true,
+                }
             }
-        }
-        if queries.is_empty() {
-            continue;
-        }
-        let answer = op
-            .responses
-            .responses
-            .get(&openapiv3::StatusCode::Code(200))
-            .and_then(|r| resolve(r, |n| components?.responses.get(n)).ok())
-            .and_then(|r| r.content.get("application/json")?.schema.as_ref())
-            .and_then(ref_name)
-            .ok_or_else(|| {
-                format!(
-                    "{id}: an operation with query parameters must answer 200 with a $ref schema"
-                )
-            })?;
-        let list = list(spec, answer, &queries)?;
-        let operation = Operation {
-            id,
-            upper: &upper,
-            method: &method,
-            path,
-            summary: op.summary.as_deref(),
-            description: op.description.as_deref(),
-        };
-        out.push_str(&params_type(&operation, &queries, list.as_ref()));
-        out.push_str(&method_on_providers(
-            &operation,
-            &queries,
-            answer,
-            list.as_ref(),
-        ));
-        if let Some(list) = list {
-            pages.insert(list.page.clone(), list);
+            if queries.is_empty() {
+                continue;
+            }
+            if other_inputs {
+                return Err(format!(
+                    "{id}: query parameters are generated for operations whose only inputs they are; \
+                     this one also takes path or header parameters or a body, so its method must be handwritten \
+                     (build/operations.rs)"
+                ));
+            }
+            let answer = op
+                .responses
+                .responses
+                .get(&openapiv3::StatusCode::Code(200))
+                .and_then(|r| resolve(r, |n| components?.responses.get(n)).ok())
+                .and_then(|r| r.content.get("application/json")?.schema.as_ref())
+                .and_then(ref_name)
+                .ok_or_else(|| format!("{id}: an operation with query parameters must answer 200 with a $ref schema"))?;
+            let list = list(spec, answer, &queries, types);
+            out.push_str(&params_type(&operation, &queries, list.as_ref()));
+            out.push_str(&method_on_providers(
+                &operation,
+                &queries,
+                &upper_camel(answer),
+                list.as_ref(),
+            ));
+            if let Some(list) = list {
+                pages.insert(list.page.clone(), list);
+            }
         }
     }
     for list in pages.values() {
@@ -309,36 +505,37 @@ pub fn operations(spec: &OpenAPI) -> Result<String, String> {
     ))
 }
 
-struct Operation<'a> {
-    id: &'a str,
-    upper: &'a str,
-    method: &'a str,
-    path: &'a str,
-    summary: Option<&'a str>,
-    description: Option<&'a str>,
-}
-
 /// The chained setters of a doc example: the required parameters.
-fn example(queries: &[Query]) -> String {
+fn example(queries: &[Query]) -> Result<String, String> {
     let required = queries.iter().filter(|q| q.data.required);
     required
-        .map(|q| format!(".{}({})", q.data.name, q.example))
+        .map(|q| match q.example {
+            Some((rust, _)) => Ok(format!(".{}({rust})", q.ident)),
+            None => Err(format!(
+                "required query parameter `{}`: its type has no doc example",
+                q.data.name
+            )),
+        })
         .collect()
 }
 
 fn params_type(op: &Operation, queries: &[Query], list: Option<&List>) -> String {
     let Operation {
-        id, method, path, ..
+        method_name,
+        builder,
+        method,
+        path,
+        ..
     } = op;
-    let params = format!("{}Params", upper_camel(id));
-    let builder = format!("crate::raw::builder::{}<'a>", upper_camel(id));
+    let params = format!("{builder}Params");
+    let builder = format!("crate::raw::builder::{builder}<'a>");
     let names: Vec<&str> = queries.iter().map(|q| q.data.name.as_str()).collect();
-    let example = example(queries);
+    let example = example(queries).unwrap_or_default();
     let (mut fields, mut setters, mut arms, mut apply) =
         (String::new(), String::new(), String::new(), String::new());
     for q in queries {
-        let name = &q.data.name;
-        let (field, arg, store, parse, send) = (&q.field, &q.arg, q.store, &q.parse, q.send);
+        let (wire, name) = (&q.data.name, &q.ident);
+        let (field, arg, store, parse, send) = (&q.field, &q.arg, q.store, &q.parse, &q.send);
         let required = if q.data.required {
             "    ///\n    /// Required.\n"
         } else {
@@ -347,10 +544,10 @@ fn params_type(op: &Operation, queries: &[Query], list: Option<&List>) -> String
         fields.push_str(&format!("    {name}: Option<{field}>,\n"));
         setters.push_str(&format!(
             "{}{required}    pub fn {name}(mut self, value: {arg}) -> Self {{\n        self.{name} = Some({store});\n        self\n    }}\n\n",
-            doc(q.data.description.as_deref().unwrap_or(name), "    ")
+            doc(q.data.description.as_deref().unwrap_or(wire), "    ")
         ));
         arms.push_str(&format!(
-            "            {name:?} => Ok(self.{name}({parse})),\n"
+            "            {wire:?} => Ok(self.{name}({parse})),\n"
         ));
         // An empty list is no filter: it is not sent.
         let filter = if field.starts_with("::std::vec::Vec") {
@@ -359,13 +556,22 @@ fn params_type(op: &Operation, queries: &[Query], list: Option<&List>) -> String
             ""
         };
         apply.push_str(&if q.data.required {
-            format!("        let Some(value) = &self.{name} else {{\n            return Err(crate::InvalidInput::new({name:?}, \"is required\"));\n        }};\n        builder = builder.{name}({send});\n")
+            format!("        let Some(value) = &self.{name} else {{\n            return Err(crate::InvalidInput::new({wire:?}, \"is required\"));\n        }};\n        builder = builder.{name}({send});\n")
         } else {
             format!("        if let Some(value) = self.{name}.as_ref(){filter} {{\n            builder = builder.{name}({send});\n        }}\n")
         });
     }
-    let listing = if let Some(List { item, .. }) = list {
-        format!(
+    let set_example = match queries
+        .iter()
+        .find_map(|q| Some((q.data.name.as_str(), q.example?.1)))
+    {
+        Some((wire, text)) => {
+            format!("    /// let params = {params}::new().set({wire:?}, {text:?})?;\n")
+        }
+        None => String::new(),
+    };
+    let listing = match list {
+        Some(List { item, .. }) => format!(
             r#"
 impl crate::pagination::sealed::Sealed for {params} {{}}
 
@@ -383,16 +589,15 @@ impl crate::pagination::Listing for {params} {{
     }}
 
     fn fetch(self, client: crate::Client) -> ::futures::future::BoxFuture<'static, crate::Result<crate::Page<Self::Item>>> {{
-        Box::pin(async move {{ client.providers().{id}(&self).await }})
+        Box::pin(async move {{ client.providers().{method_name}(&self).await }})
     }}
 }}
 "#
-        )
-    } else {
-        String::new()
+        ),
+        None => String::new(),
     };
     format!(
-        r#"/// The query parameters of [`Providers::{id}`](crate::Providers::{id})
+        r#"/// The query parameters of [`Providers::{method_name}`](crate::Providers::{method_name})
 /// (`{method} {path}`); only what is set is sent. Generated from
 /// `spec/assured.yaml`.
 ///
@@ -405,7 +610,8 @@ pub struct {params} {{
 {fields}}}
 
 impl {params} {{
-    /// The names [`Self::set`] takes: every query parameter of `{id}`.
+    /// The names [`Self::set`] takes: every query parameter, as the API
+    /// names it.
     pub const NAMES: &'static [&'static str] = &{names:?};
 
     /// Nothing set: the server's defaults.
@@ -413,19 +619,18 @@ impl {params} {{
         Self::default()
     }}
 
-{setters}    /// Sets the parameter `name` from text, as a command line or a
-    /// configuration file gives it (lists comma-separated).
+{setters}    /// Sets the parameter the API calls `name` from text, as a command
+    /// line or a configuration file gives it (lists comma-separated).
     ///
     /// ```
     /// use assured::{params};
     ///
-    /// let params = {params}::new().set({first:?}, {first_text:?})?;
-    /// assert!({params}::new().set("no_such_parameter", "1").is_err());
+{set_example}    /// assert!({params}::new().set("no_such_parameter", "1").is_err());
     /// # Ok::<(), assured::InvalidInput>(())
     /// ```
     pub fn set(self, name: &str, text: &str) -> Result<Self, crate::InvalidInput> {{
         match name {{
-{arms}            _ => Err(crate::InvalidInput::new(name, format!("is not a parameter of {id} (one of: {{}})", Self::NAMES.join(", ")))),
+{arms}            _ => Err(crate::InvalidInput::new(name, format!("is not a parameter of {method_name} (one of: {{}})", Self::NAMES.join(", ")))),
         }}
     }}
 
@@ -434,9 +639,7 @@ impl {params} {{
     }}
 }}
 {listing}
-"#,
-        first = names[0],
-        first_text = text_example(&queries[0].example),
+"#
     )
 }
 
@@ -447,36 +650,38 @@ fn method_on_providers(
     list: Option<&List>,
 ) -> String {
     let Operation {
-        id,
+        method_name,
+        builder,
         upper,
         summary,
         description,
+        id,
         ..
     } = op;
-    let params = format!("{}Params", upper_camel(id));
-    let example = example(queries);
+    let params = format!("{builder}Params");
+    let example = example(queries).unwrap_or_default();
     let (returns, map_error, into, after) = match list {
         Some(list) => (
             format!("crate::Page<crate::raw::types::{}>", list.item),
             format!("crate::page::page_error::<crate::raw::types::{}>(e, paths::{upper}, params.offset)", list.item),
             ".into()",
             "    ///\n    /// One page; [`Providers::walk`](crate::Providers::walk) reads them all.\n    ///\n    /// ```no_run\n    /// # async fn run(client: assured::Client) -> assured::Result<()> {\n".to_string()
-                + &format!("    /// let params = assured::{params}::new(){example}.limit(50);\n    /// let page = client.providers().{id}(&params).await?;\n    /// println!(\"{{}} of {{}} rows\", page.results.len(), page.count);\n"),
+                + &format!("    /// let params = assured::{params}::new(){example}.limit(50);\n    /// let page = client.providers().{method_name}(&params).await?;\n    /// println!(\"{{}} of {{}} rows\", page.results.len(), page.count);\n"),
         ),
         None => (
             format!("crate::raw::types::{answer}"),
             format!("crate::transport::map_error(e, paths::{upper})"),
             "",
             "    ///\n    /// ```no_run\n    /// # async fn run(client: assured::Client) -> assured::Result<()> {\n".to_string()
-                + &format!("    /// let answer = client.providers().{id}(&assured::{params}::new(){example}).await?;\n"),
+                + &format!("    /// let answer = client.providers().{method_name}(&assured::{params}::new(){example}).await?;\n"),
         ),
     };
     format!(
         r#"impl crate::Providers<'_> {{
 {summary}{description}{after}    /// # Ok(()) }}
     /// ```
-    pub async fn {id}(&self, params: &{params}) -> crate::Result<{returns}> {{
-        let request = params.apply(self.client.raw().{id}())?;
+    pub async fn {method_name}(&self, params: &{params}) -> crate::Result<{returns}> {{
+        let request = params.apply(self.client.raw().{method_name}())?;
         let answer = request.send().await.map_err(|e| {map_error})?;
         Ok(answer.into_inner(){into})
     }}
@@ -547,36 +752,34 @@ fn body_fields(spec: &OpenAPI) -> Result<String, String> {
     }
     let mut out = String::new();
     for name in bodies {
-        let body = schema(&name).ok_or_else(|| format!("no schema {name}"))?;
-        let SchemaKind::Type(Type::Object(object)) = &body.schema_kind else {
-            return Err(format!("request body {name} must be an object"));
+        let Some(SchemaKind::Type(Type::Object(object))) = schema(&name).map(|s| &s.schema_kind)
+        else {
+            continue;
         };
         let mut fields = String::new();
         for (field, property) in &object.properties {
             let property = match property {
-                ReferenceOr::Item(item) => &**item,
+                ReferenceOr::Item(item) => Some(&**item),
                 ReferenceOr::Reference { reference } => {
-                    let target = reference.rsplit('/').next().unwrap_or_default();
-                    schema(target).ok_or_else(|| format!("cannot resolve {reference}"))?
+                    schema(reference.rsplit('/').next().unwrap_or_default())
                 }
             };
-            let kind = field_kind(property).ok_or_else(|| {
-                format!("{name}.{field}: the sandbox checks strings, booleans and lists of strings only")
-            })?;
+            let kind = property.and_then(field_kind).unwrap_or("Any");
             let required = object.required.contains(field);
-            let nullable = property.schema_data.nullable;
+            let nullable = property.is_some_and(|p| p.schema_data.nullable);
             fields.push_str(&format!(
                 "field({field:?}, {kind}, {required}, {nullable}), "
             ));
         }
         out.push_str(&format!(
-            "#[cfg(feature = \"sandbox\")]\nimpl crate::sandbox::validate::Described for crate::raw::types::{name} {{\n    const SCHEMA: &'static str = {name:?};\n    const FIELDS: &'static [crate::sandbox::validate::Field] = {{\n        use crate::sandbox::validate::{{field, Kind::*}};\n        &[{fields}]\n    }};\n}}\n\n"
+            "#[cfg(feature = \"sandbox\")]\nimpl crate::sandbox::validate::Described for crate::raw::types::{} {{\n    const SCHEMA: &'static str = {name:?};\n    const FIELDS: &'static [crate::sandbox::validate::Field] = {{\n        use crate::sandbox::validate::{{field, Kind::*}};\n        &[{fields}]\n    }};\n}}\n\n",
+            upper_camel(&name)
         ));
     }
     Ok(out)
 }
 
-/// How the sandbox checks a field of this schema.
+/// How the sandbox checks a field of this schema (`Any`: only its presence).
 fn field_kind(schema: &Schema) -> Option<&'static str> {
     use openapiv3::{StringFormat, VariantOrUnknownOrEmpty as V};
     Some(match &schema.schema_kind {

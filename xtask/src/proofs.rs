@@ -10,6 +10,10 @@ use std::{
     process::Command,
 };
 
+/// The rustdoc JSON format the pinned `public-api` reads, and its version.
+const RUSTDOC_FORMAT: u64 = 57;
+const PUBLIC_API: &str = "0.52.1";
+
 /// The committed snapshot of the library's public API.
 pub const API_SNAPSHOT: &str = "tests/snapshots/public-api.txt";
 
@@ -44,6 +48,18 @@ pub fn public_api(root: &Path) -> Result<String, String> {
         return Err(format!("cargo rustdoc failed: {status}"));
     }
     let json = target.join("doc").join("assured.json");
+    // public-api reads one rustdoc JSON format; another toolchain writes
+    // another. Say so, rather than fail to parse.
+    let text = fs::read_to_string(&json).map_err(|e| format!("{}: {e}", json.display()))?;
+    let format = serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|doc| doc.get("format_version")?.as_u64());
+    if format != Some(RUSTDOC_FORMAT) {
+        return Err(format!(
+            "rustdoc wrote JSON format {format:?}; public-api {PUBLIC_API} reads format {RUSTDOC_FORMAT} \
+             (Rust 1.95): pin the public-api release for this toolchain in xtask/Cargo.toml"
+        ));
+    }
     let api = public_api::Builder::from_rustdoc_json(&json)
         .omit_blanket_impls(true)
         .build()

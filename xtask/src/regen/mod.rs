@@ -159,8 +159,16 @@ pub fn regen_check(
 
 /// Compares two generations' public items and length limits.
 pub fn compare_generations(old: &Generated, new: &Generated) -> RegenReport {
-    let before = public_api(&old.client);
-    let after = public_api(&new.client);
+    // The client's items and the typed parameters and list methods
+    // generated beside it (`operations.rs`).
+    let items = |generated: &Generated| {
+        let mut api = public_api(&generated.client);
+        if let Ok(operations) = syn::parse_file(&generated.operations) {
+            api.extend(public_api(&operations));
+        }
+        api
+    };
+    let (before, after) = (items(old), items(new));
     let mut report = RegenReport::default();
     for ((kind, path), signature) in &after {
         match before.get(&(*kind, path.clone())) {
