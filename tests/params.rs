@@ -8,25 +8,19 @@ use assured::{
     ListProvidersParams,
 };
 use common::*;
-use httpmock::{Method::*, MockServer};
+use httpmock::MockServer;
 
 const IDS: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6,5d7e9f10-2a3b-4c5d-8e9f-0a1b2c3d4e5f";
 
 #[tokio::test]
 async fn set_by_name_sends_what_the_setters_send() {
     let server = MockServer::start_async().await;
-    let body = page(&server, vec![], 0, None);
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/api/v1/users/providers-list/")
-                .is_true(exact_query(
-                "id_in=3fa85f64-5717-4562-b3fc-2c963f66afa6%2C5d7e9f10-2a3b-4c5d-8e9f-0a1b2c3d4e5f\
-                     &is_active=false&last_name=O%27Neil&limit=7&offset=3",
-            ));
-            then.status(200).json_body(body.clone());
-        })
-        .await;
+    let mock = empty_list(
+        &server,
+        "id_in=3fa85f64-5717-4562-b3fc-2c963f66afa6%2C5d7e9f10-2a3b-4c5d-8e9f-0a1b2c3d4e5f\
+         &is_active=false&last_name=O%27Neil&limit=7&offset=3",
+    )
+    .await;
     let by_name = [
         ("id_in", IDS),
         ("is_active", "false"),
@@ -56,15 +50,7 @@ async fn set_by_name_sends_what_the_setters_send() {
 #[tokio::test]
 async fn empty_lists_are_not_sent() {
     let server = MockServer::start_async().await;
-    let body = page(&server, vec![], 0, None);
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/api/v1/users/providers-list/")
-                .is_true(exact_query(""));
-            then.status(200).json_body(body.clone());
-        })
-        .await;
+    let mock = empty_list(&server, "").await;
     let params = ListProvidersParams::new()
         .id_in([])
         .client_in([])

@@ -95,15 +95,7 @@ async fn list_sends_every_filter_in_order_and_decodes_the_page() {
 #[tokio::test]
 async fn list_without_params_sends_no_query() {
     let server = MockServer::start_async().await;
-    let body = page(&server, vec![], 0, None);
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/api/v1/users/providers-list/")
-                .is_true(exact_query(""));
-            then.status(200).json_body(body.clone());
-        })
-        .await;
+    let mock = empty_list(&server, "").await;
     let page = client(&server)
         .providers()
         .list_providers(&ListProvidersParams::new())

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use assured::Client;
-use httpmock::{HttpMockRequest, MockServer};
+use httpmock::{HttpMockRequest, Method::GET, Mock, MockServer};
 use serde_json::{json, Value};
 
 pub const KEY: &str = "test-key-7f3a9c1e5b";
@@ -70,4 +70,19 @@ pub fn page(server: &MockServer, results: Vec<Value>, count: usize, next: Option
         "previous": null,
         "results": results,
     })
+}
+
+/// A mock of `providers-list` that answers an empty page to a request whose
+/// query is exactly `query`.
+#[allow(dead_code)]
+pub async fn empty_list<'a>(server: &'a MockServer, query: &'static str) -> Mock<'a> {
+    let body = page(server, vec![], 0, None);
+    server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/api/v1/users/providers-list/")
+                .is_true(exact_query(query));
+            then.status(200).json_body(body);
+        })
+        .await
 }
