@@ -126,12 +126,7 @@ impl crate::raw::Client {
             drop(ticket);
             let wait = match &result {
                 Ok(response) if policy.retry_status(&method, response.status()) => {
-                    let retry_after = response
-                        .headers()
-                        .get(reqwest::header::RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(parse_retry_after);
-                    match retry_after {
+                    match retry_after(response.headers()) {
                         // Too long to wait: the caller gets it, value and all.
                         Some(wait) if wait > policy.max_retry_after => None,
                         Some(wait) => Some(wait),
@@ -180,12 +175,8 @@ fn report_pace(
     } else if matches!(status.as_u16(), 429 | 503) {
         // A wait longer than the policy accepts fails the call anyway;
         // holding every other request back that long would not help it.
-        let retry_after = response
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(parse_retry_after)
-            .map(|wait| wait.min(policy.max_retry_after));
+        let retry_after =
+            retry_after(response.headers()).map(|wait| wait.min(policy.max_retry_after));
         ticket.throttled(retry_after);
     }
 }
@@ -238,10 +229,7 @@ pub(crate) fn map_error(error: progenitor_client::Error<ErrorBody>, path: &str) 
                 .find_map(|h| headers.get(*h))
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string);
-            let retry_after = headers
-                .get(reqwest::header::RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(parse_retry_after);
+            let retry_after = retry_after(headers);
             let body = response.into_inner();
             Error::from_status(
                 ApiError::new(status, path, request_id, &body.0),
@@ -263,6 +251,12 @@ pub(crate) fn map_error(error: progenitor_client::Error<ErrorBody>, path: &str) 
             Error::InvalidInput(crate::InvalidInput::new("request", rule))
         }
     }
+}
+
+/// A response's `Retry-After`, when it sent a readable one.
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let value = headers.get(reqwest::header::RETRY_AFTER)?;
+    parse_retry_after(value.to_str().ok()?)
 }
 
 /// `Retry-After` as delta-seconds or an HTTP date; a date in the past is

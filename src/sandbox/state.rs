@@ -18,14 +18,26 @@ pub(crate) struct ProviderRecord {
     pub(crate) org_joining_date: Option<NaiveDate>,
 }
 
-/// A stored CAQH re-import request.
-#[derive(Debug, Clone)]
+/// A stored CAQH re-import request. Its credentials are redacted in Debug.
+#[derive(Clone)]
 pub(crate) struct CaqhRecord {
     pub(crate) provider: Option<Uuid>,
     pub(crate) username: String,
     pub(crate) password: String,
     pub(crate) full_name: String,
     pub(crate) signature: Option<String>,
+}
+
+impl std::fmt::Debug for CaqhRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CaqhRecord")
+            .field("provider", &self.provider)
+            .field("username", &"[REDACTED]")
+            .field("password", &"[REDACTED]")
+            .field("full_name", &self.full_name)
+            .field("signature", &self.signature)
+            .finish()
+    }
 }
 
 #[derive(Default)]
@@ -118,5 +130,25 @@ impl State {
                     .is_some_and(|n| n.eq_ignore_ascii_case(full_name))
             })
             .map(|p| p.listing.id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn caqh_records_redact_their_credentials_in_debug() {
+        let record = super::CaqhRecord {
+            provider: None,
+            username: "jdoe_caqh".into(),
+            password: "s3cret-pass".into(),
+            full_name: "Jane Doe".into(),
+            signature: None,
+        };
+        let debug = format!("{record:?} {record:#?}");
+        assert!(
+            !debug.contains("jdoe_caqh") && !debug.contains("s3cret-pass"),
+            "{debug}"
+        );
+        assert!(debug.contains("Jane Doe"));
     }
 }

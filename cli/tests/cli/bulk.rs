@@ -479,10 +479,7 @@ fn stop_on_error_sends_nothing_after_a_failed_batch() {
         .arg(&path));
     assert_eq!(out.code, 1);
     let results = ndjson(&out.stdout);
-    let statuses: Vec<&str> = results
-        .iter()
-        .map(|r| r["status"].as_str().unwrap())
-        .collect();
+    let statuses = statuses(&results);
     assert_eq!(
         statuses,
         ["failed", "failed", "skipped", "skipped", "skipped", "skipped"]
@@ -560,10 +557,7 @@ fn ctrl_c_finishes_the_batch_in_flight_and_prints_the_totals() {
     let (env, out, _) = interrupted(1, Duration::from_millis(600));
     assert_eq!(out.code, 130, "{}", out.stderr);
     let results = ndjson(&out.stdout);
-    let statuses: Vec<&str> = results
-        .iter()
-        .map(|r| r["status"].as_str().unwrap())
-        .collect();
+    let statuses = statuses(&results);
     assert_eq!(
         statuses,
         ["invited", "invited", "skipped", "skipped", "skipped", "skipped"]
@@ -591,10 +585,7 @@ fn ctrl_c_twice_stops_waiting_and_says_what_is_unknown() {
     assert_eq!(out.code, 130, "{}", out.stderr);
     assert!(took < latency, "waited {took:?} for the answer");
     let results = ndjson(&out.stdout);
-    let statuses: Vec<&str> = results
-        .iter()
-        .map(|r| r["status"].as_str().unwrap())
-        .collect();
+    let statuses = statuses(&results);
     assert_eq!(
         statuses,
         ["unknown", "unknown", "skipped", "skipped", "skipped", "skipped"]
@@ -643,4 +634,12 @@ fn a_closed_output_does_not_stop_the_sending() {
     );
     assert_eq!(env.posts(INVITE_PATH).len(), 3);
     assert_eq!(env.sandbox.provider_count(), 36);
+}
+
+/// Each result row's `status`, in order.
+fn statuses(results: &[Value]) -> Vec<&str> {
+    results
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect()
 }
