@@ -13,7 +13,8 @@ use openapiv3::{OpenAPI, Parameter, ParameterData, ReferenceOr, Schema, SchemaKi
 
 /// The Rust types progenitor generated, by (`builder::Struct` or
 /// `types::Struct`, field): a builder field's type is its value's (inside
-/// `Result<Option<..>, String>`).
+/// `Result<Option<..>, String>`). A model's field is also kept whole, under
+/// `full::Struct` (an `Option` stays one).
 pub type FieldTypes = HashMap<(String, String), String>;
 
 /// Reads [`FieldTypes`] from progenitor's output.
@@ -38,18 +39,23 @@ pub fn field_types(file: &syn::File) -> FieldTypes {
             let syn::Item::Struct(strukt) = item else {
                 continue;
             };
+            let text = |ty: &syn::Type| -> String {
+                ty.to_token_stream()
+                    .to_string()
+                    .split_whitespace()
+                    .collect()
+            };
             for field in &strukt.fields {
                 let Some(name) = &field.ident else { continue };
                 let ty = inner(inner(&field.ty, "Result"), "Option");
-                let text: String = ty
-                    .to_token_stream()
-                    .to_string()
-                    .split_whitespace()
-                    .collect();
                 types.insert(
                     (format!("{module}::{}", strukt.ident), name.to_string()),
-                    text,
+                    text(ty),
                 );
+                if module == "types" {
+                    let key = (format!("full::{}", strukt.ident), name.to_string());
+                    types.insert(key, text(&field.ty));
+                }
             }
         }
     };
@@ -370,6 +376,27 @@ struct List {
     page: String,
     item: String,
     key: String,
+    /// The rows' fields in the spec's order: (name, how a frame reads it
+    /// from a row `r`).
+    columns: Vec<(String, String)>,
+}
+
+/// How a data frame column reads field `name` of type `ty` from a row `r`:
+/// as it is when polars takes the type, else as its wire text.
+fn column(name: &str, ty: &str) -> String {
+    const AS_IS: &[&str] = &["bool", "f64", "i64"];
+    let field = ident(name, false);
+    let inner = ty
+        .strip_prefix("::std::option::Option<")
+        .and_then(|t| t.strip_suffix('>'))
+        .unwrap_or(ty);
+    if inner == "::std::string::String" {
+        format!("r.{field}.clone()")
+    } else if AS_IS.contains(&inner) {
+        format!("r.{field}")
+    } else {
+        format!("text(&r.{field})")
+    }
 }
 
 /// The operation's list, when its answer is a page
@@ -382,11 +409,23 @@ fn list(spec: &OpenAPI, answer: &str, queries: &[Query], types: &FieldTypes) -> 
         SchemaKind::Type(Type::Object(o)) => o.properties.get("results")?,
         _ => return None,
     };
-    let item = match &results.as_item()?.schema_kind {
+    let schema_name = match &results.as_item()?.schema_kind {
         SchemaKind::Type(Type::Array(a)) => ref_name(a.items.as_ref()?)?,
         _ => return None,
     };
-    let item = upper_camel(item);
+    let item = upper_camel(schema_name);
+    let columns = match &schema(schema_name)?.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => o
+            .properties
+            .keys()
+            .map(|name| {
+                let key = (format!("full::{item}"), ident(name, false));
+                let ty = types.get(&key).map_or("", String::as_str);
+                (name.clone(), column(name, ty))
+            })
+            .collect(),
+        _ => return None,
+    };
     let key = types
         .get(&(format!("types::{item}"), "id".to_string()))?
         .clone();
@@ -394,6 +433,7 @@ fn list(spec: &OpenAPI, answer: &str, queries: &[Query], types: &FieldTypes) -> 
         page: upper_camel(answer),
         item,
         key,
+        columns,
     })
 }
 
@@ -685,9 +725,12 @@ fn method_on_providers(
         let answer = request.send().await.map_err(|e| {map_error})?;
         Ok(answer.into_inner(){into})
     }}
-}}
+{frame}}}
 
 "#,
+        frame = list
+            .map(|list| frame_method(op, &params, &example, list))
+            .unwrap_or_default(),
         summary = doc(summary.unwrap_or(id), "    "),
         description = description
             .map(|d| format!("    ///\n{}", doc(d, "    ")))
@@ -695,9 +738,46 @@ fn method_on_providers(
     )
 }
 
+/// `{operation}_df`: the whole list as a data frame (feature `polars`).
+fn frame_method(op: &Operation, params: &str, example: &str, list: &List) -> String {
+    let (method_name, item) = (&op.method_name, &list.item);
+    format!(
+        r#"
+    /// Every row of this list, walked (see [`Providers::walk`](crate::Providers::walk)), as a
+    /// data frame: a column per field of the rows of
+    /// [`Providers::{method_name}`](crate::Providers::{method_name}), in the spec's order
+    /// ([`Frame::COLUMNS`](crate::frames::Frame::COLUMNS)), and the same columns when there are
+    /// no rows (feature `polars`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: assured::Client) -> assured::Result<()> {{
+    /// let df = client.providers().{method_name}_df(&assured::{params}::new(){example}).await?;
+    /// println!("{{}} rows", df.height());
+    /// # Ok(()) }}
+    /// ```
+    #[cfg(feature = "polars")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "polars")))]
+    pub async fn {method_name}_df(&self, params: &{params}) -> crate::Result<::polars::prelude::DataFrame> {{
+        let rows = self.walk(params).collect().await?.items;
+        <crate::raw::types::{item} as crate::frames::Frame>::frame(&rows)
+    }}
+"#
+    )
+}
+
 /// A list's page into `Page`, and its rows' identity for walks.
 fn page_impls(list: &List) -> String {
-    let List { page, item, key } = list;
+    let List {
+        page,
+        item,
+        key,
+        columns,
+    } = list;
+    let names: Vec<&str> = columns.iter().map(|(name, _)| name.as_str()).collect();
+    let cells: String = columns
+        .iter()
+        .map(|(name, read)| format!("            column({name:?}, rows, |r| {read}),\n"))
+        .collect();
     format!(
         r#"impl From<crate::raw::types::{page}> for crate::Page<crate::raw::types::{item}> {{
     fn from(page: crate::raw::types::{page}) -> Self {{
@@ -720,6 +800,17 @@ impl crate::pagination::Keyed for crate::raw::types::{item} {{
     #[allow(clippy::clone_on_copy)]
     fn key(&self) -> {key} {{
         self.id.clone()
+    }}
+}}
+
+#[cfg(feature = "polars")]
+impl crate::frames::Frame for crate::raw::types::{item} {{
+    const COLUMNS: &'static [&'static str] = &{names:?};
+
+    fn frame(rows: &[Self]) -> crate::Result<::polars::prelude::DataFrame> {{
+        use crate::frames::{{column, text}};
+        crate::frames::frame(rows.len(), vec![
+{cells}        ])
     }}
 }}
 

@@ -265,10 +265,36 @@ impl Default for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// The server, e.g. `https://prod-backend.withassured.com` (the default).
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = url.into();
-        self
+    setters! {
+        /// The server, e.g. `https://prod-backend.withassured.com` (the default).
+        base_url(url: impl Into<String>) => base_url = url.into();
+        /// Authenticate with the given credentials.
+        credentials(credentials: Credentials) => credentials = Some(credentials);
+        /// Time allowed to open a connection (default 10 s).
+        connect_timeout(timeout: Duration) => connect_timeout = timeout;
+        /// Time allowed for one attempt, from sending to the end of the body
+        /// (default 30 s). The retry policy's deadline bounds a whole call.
+        timeout(timeout: Duration) => timeout = timeout;
+        /// Replaces the `User-Agent` (default `assured-rust/<version>`).
+        user_agent(user_agent: impl Into<String>) => user_agent = user_agent.into();
+        /// Rows per page when walking a whole list and the caller set no
+        /// `limit` (default 100; the server may cap it lower).
+        page_size(rows: u32) => page_size = rows.max(1);
+        /// Pins the requests in flight for walks and batch lookups to `pages`
+        /// (1 walks strictly one page after another). By default the client
+        /// adapts: it starts at 4, grows while the server keeps up, halves at
+        /// once on 429/503 or inflating latency, honours `Retry-After`, and
+        /// never exceeds 32 (see [`crate::concurrency::Controller`]).
+        concurrency(pages: usize) => concurrency = Some(pages.max(1));
+        /// How long NPI lookups stay cached (default 300 s).
+        npi_cache_ttl(ttl: Duration) => npi_cache_ttl = ttl;
+        /// The most providers the NPI cache holds (default 10 000); the least
+        /// recently used go first.
+        npi_cache_capacity(providers: u64) => npi_cache_capacity = providers;
+        /// How `get_by_npi` finds providers (default: the server's filter).
+        npi_strategy(strategy: NpiStrategy) => npi_strategy = strategy;
+        /// When to send a request again (default: [`RetryPolicy::default`]).
+        retry_policy(policy: RetryPolicy) => retry = policy;
     }
 
     /// One of the Assured environments.
@@ -286,77 +312,10 @@ impl ClientBuilder {
         self.credentials(Credentials::bearer(token))
     }
 
-    /// Authenticate with the given credentials.
-    pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
-        self
-    }
-
-    /// Time allowed to open a connection (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// Time allowed for one attempt, from sending to the end of the body
-    /// (default 30 s). The retry policy's deadline bounds a whole call.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// Replaces the `User-Agent` (default `assured-rust/<version>`).
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = user_agent.into();
-        self
-    }
-
     /// Allows `http://` to a host that is not loopback. The API key then
     /// travels in clear text: use it only on a network you trust.
     pub fn allow_insecure_http(mut self) -> Self {
         self.allow_insecure_http = true;
-        self
-    }
-
-    /// Rows per page when walking a whole list and the caller set no
-    /// `limit` (default 100; the server may cap it lower).
-    pub fn page_size(mut self, rows: u32) -> Self {
-        self.page_size = rows.max(1);
-        self
-    }
-
-    /// Pins the requests in flight for walks and batch lookups to `pages`
-    /// (1 walks strictly one page after another). By default the client
-    /// adapts: it starts at 4, grows while the server keeps up, halves at
-    /// once on 429/503 or inflating latency, honours `Retry-After`, and
-    /// never exceeds 32 (see [`crate::concurrency::Controller`]).
-    pub fn concurrency(mut self, pages: usize) -> Self {
-        self.concurrency = Some(pages.max(1));
-        self
-    }
-
-    /// How long NPI lookups stay cached (default 300 s).
-    pub fn npi_cache_ttl(mut self, ttl: Duration) -> Self {
-        self.npi_cache_ttl = ttl;
-        self
-    }
-
-    /// The most providers the NPI cache holds (default 10 000); the least
-    /// recently used go first.
-    pub fn npi_cache_capacity(mut self, providers: u64) -> Self {
-        self.npi_cache_capacity = providers;
-        self
-    }
-
-    /// How `get_by_npi` finds providers (default: the server's filter).
-    pub fn npi_strategy(mut self, strategy: NpiStrategy) -> Self {
-        self.npi_strategy = strategy;
-        self
-    }
-
-    /// When to send a request again (default: [`RetryPolicy::default`]).
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
         self
     }
 

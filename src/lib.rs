@@ -24,6 +24,19 @@
 // docs.rs builds with `--cfg docsrs` on nightly: badge feature-gated items.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+/// Builder setters that store their argument, each with its docs:
+/// `name(arg: Type) => field = value;` (or `=> field.inner = value;`). Defined before the modules so every
+/// builder (client, walk, sandbox) writes its setters one way.
+macro_rules! setters {
+    ($($(#[$doc:meta])* $name:ident($arg:ident: $ty:ty) => $($field:ident).+ = $value:expr;)*) => {$(
+        $(#[$doc])*
+        pub fn $name(mut self, $arg: $ty) -> Self {
+            self.$($field).+ = $value;
+            self
+        }
+    )*};
+}
+
 mod client;
 pub mod concurrency;
 mod error;

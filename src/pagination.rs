@@ -203,25 +203,16 @@ impl<T: Keyed + Send + 'static> Walk<T> {
         }
     }
 
-    /// Pins the pages requested at once (1 walks strictly one page after
-    /// another). By default the client's controller decides, adapting to
-    /// the server (see [`crate::ClientBuilder::concurrency`]). The guarantee
-    /// holds at any value.
-    pub fn concurrency(mut self, concurrency: usize) -> Self {
-        self.concurrency = Some(concurrency.max(1));
-        self
-    }
-
-    /// Stop after this many pages with rows.
-    pub fn max_pages(mut self, pages: usize) -> Self {
-        self.max_pages = pages;
-        self
-    }
-
-    /// Stop after this many rows.
-    pub fn max_items(mut self, items: usize) -> Self {
-        self.max_items = items;
-        self
+    setters! {
+        /// Pins the pages requested at once (1 walks strictly one page after
+        /// another). By default the client's controller decides, adapting to
+        /// the server (see [`crate::ClientBuilder::concurrency`]). The guarantee
+        /// holds at any value.
+        concurrency(concurrency: usize) => concurrency = Some(concurrency.max(1));
+        /// Stop after this many pages with rows.
+        max_pages(pages: usize) => max_pages = pages;
+        /// Stop after this many rows.
+        max_items(items: usize) => max_items = items;
     }
 
     fn start(self) -> (walker::Walker<T>, Arc<Mutex<WalkReport>>) {

@@ -56,41 +56,20 @@ impl RetryPolicy {
         Self::default().max_retries(0)
     }
 
-    /// Retries after the first attempt (default 3; 0 disables).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.max_retries = retries;
-        self
-    }
-
-    /// The first backoff ceiling (default 0.5 s); it doubles per retry.
-    pub fn base_delay(mut self, delay: Duration) -> Self {
-        self.base_delay = delay;
-        self
-    }
-
-    /// The largest backoff ceiling (default 8 s).
-    pub fn max_delay(mut self, delay: Duration) -> Self {
-        self.max_delay = delay;
-        self
-    }
-
-    /// The longest `Retry-After` waited for (default 60 s).
-    pub fn max_retry_after(mut self, wait: Duration) -> Self {
-        self.max_retry_after = wait;
-        self
-    }
-
-    /// The overall time for one call, attempts and waits together (default 120 s).
-    pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.deadline = deadline;
-        self
-    }
-
-    /// Also retry POST and PATCH on 5xx and timeouts. Only for writes you
-    /// know to be idempotent: a retried invite may be sent twice.
-    pub fn retry_writes_on_server_errors(mut self, yes: bool) -> Self {
-        self.retry_writes_on_server_errors = yes;
-        self
+    setters! {
+        /// Retries after the first attempt (default 3; 0 disables).
+        max_retries(retries: u32) => max_retries = retries;
+        /// The first backoff ceiling (default 0.5 s); it doubles per retry.
+        base_delay(delay: Duration) => base_delay = delay;
+        /// The largest backoff ceiling (default 8 s).
+        max_delay(delay: Duration) => max_delay = delay;
+        /// The longest `Retry-After` waited for (default 60 s).
+        max_retry_after(wait: Duration) => max_retry_after = wait;
+        /// The overall time for one call, attempts and waits together (default 120 s).
+        deadline(deadline: Duration) => deadline = deadline;
+        /// Also retry POST and PATCH on 5xx and timeouts. Only for writes you
+        /// know to be idempotent: a retried invite may be sent twice.
+        retry_writes_on_server_errors(yes: bool) => retry_writes_on_server_errors = yes;
     }
 
     /// The backoff before retry number `retry` (0-based): a uniformly random

@@ -3,11 +3,42 @@
 
 mod common;
 
-use assured::frames::{PROVIDER_COLUMNS, USER_COLUMNS};
+use assured::{
+    frames::Frame,
+    models::{CaqhImportRequest, Provider, UserSlim},
+};
 use common::*;
 use httpmock::{Method::*, MockServer};
-use polars::prelude::DataType;
+use polars::prelude::{DataFrame, DataType};
 use serde_json::json;
+
+/// A schema's fields in `spec/assured.yaml`, in order.
+fn spec_fields(schema: &str) -> Vec<String> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/spec/assured.yaml");
+    let spec: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let properties = &spec["components"]["schemas"][schema]["properties"];
+    let fields = properties.as_mapping().expect("the schema has properties");
+    fields
+        .keys()
+        .map(|k| k.as_str().unwrap().to_string())
+        .collect()
+}
+
+fn names(df: &DataFrame) -> Vec<String> {
+    df.get_column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .collect()
+}
+
+#[test]
+fn the_columns_are_the_spec_fields_in_order() {
+    assert_eq!(Provider::COLUMNS, spec_fields("ProviderListing"));
+    assert_eq!(UserSlim::COLUMNS, spec_fields("UserSlim"));
+    assert_eq!(CaqhImportRequest::COLUMNS, spec_fields("CaqhImportRequest"));
+    assert_eq!(Provider::COLUMNS.len(), 11);
+}
 
 #[tokio::test]
 async fn providers_frame_has_typed_columns() {
@@ -31,12 +62,7 @@ async fn providers_frame_has_typed_columns() {
         .await
         .unwrap();
     assert_eq!(df.height(), 2);
-    let names: Vec<String> = df
-        .get_column_names()
-        .iter()
-        .map(|n| n.to_string())
-        .collect();
-    assert_eq!(names, PROVIDER_COLUMNS);
+    assert_eq!(names(&df), Provider::COLUMNS);
     assert_eq!(
         df.column("profile_completeness_percentage")
             .unwrap()
@@ -79,7 +105,7 @@ async fn empty_results_keep_the_columns_and_types() {
         .list_providers_df(&Default::default())
         .await
         .unwrap();
-    assert_eq!((df.height(), df.width()), (0, PROVIDER_COLUMNS.len()));
+    assert_eq!((df.height(), df.width()), (0, Provider::COLUMNS.len()));
     assert_eq!(
         df.column("profile_completeness_percentage")
             .unwrap()
@@ -95,12 +121,38 @@ async fn empty_results_keep_the_columns_and_types() {
         )
         .await
         .unwrap();
-    let names: Vec<String> = users
-        .get_column_names()
-        .iter()
-        .map(|n| n.to_string())
-        .collect();
-    assert_eq!(names, USER_COLUMNS);
+    assert_eq!(names(&users), UserSlim::COLUMNS);
     assert_eq!(users.height(), 0);
     assert_eq!(users.column("id").unwrap().dtype(), &DataType::String);
+}
+
+#[tokio::test]
+async fn caqh_request_frames_redact_the_echoed_credentials() {
+    let server = MockServer::start_async().await;
+    let row = json!({"id": 7, "caqh_username": "jdoe_caqh", "caqh_password": "s3cret-pass",
+                     "full_name": "Jane Doe", "signature": null});
+    let list = server.mock_async(|when, then| {
+        let path = "/api/v1/users/request-caqh-import/";
+        when.method(GET)
+            .path(path)
+            .is_true(exact_query("limit=100&offset=0"));
+        then.status(200)
+            .json_body(page(&server, vec![row], 1, None));
+    });
+    let list = list.await;
+    let client = client(&server);
+    let df = client
+        .providers()
+        .list_caqh_import_requests_df(&Default::default())
+        .await;
+    list.assert_async().await;
+    let df = df.unwrap();
+    assert_eq!(names(&df), CaqhImportRequest::COLUMNS);
+    assert_eq!(df.column("id").unwrap().i64().unwrap().get(0), Some(7));
+    for secret in ["caqh_username", "caqh_password"] {
+        let column = df.column(secret).unwrap().str().unwrap().get(0);
+        assert_eq!(column, Some("[REDACTED]"), "{secret}");
+    }
+    assert_eq!(df.column("signature").unwrap().null_count(), 1);
+    assert!(!format!("{df}").contains("s3cret-pass"));
 }

@@ -361,3 +361,54 @@ async fn the_controller_settles_under_max_in_flight_without_a_429_storm() {
         client.concurrency().limit()
     );
 }
+
+/// Batch lookups follow the same controller as walks: against servers that
+/// refuse a third or a ninth request in flight, `get_by_npis` (a request
+/// per NPI) and `get_many` (a request per 50 ids) find every provider,
+/// settle at or under the capacity, and are refused only while finding it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batch_lookups_settle_under_max_in_flight() {
+    for capacity in [2, 8] {
+        let sandbox = Sandbox::builder()
+            .providers(400)
+            .max_in_flight(capacity)
+            .latency(Duration::from_millis(5))
+            .start()
+            .await
+            .unwrap();
+        let reader = sandbox.client().unwrap();
+        let walk = reader.providers().walk(&ListProvidersParams::new());
+        let roster = walk.concurrency(1).collect().await.unwrap().items;
+        let npis: Vec<String> = roster.iter().filter_map(|p| p.npi.clone()).collect();
+        let ids: Vec<assured::AccountId> = roster.iter().map(|p| p.account_id()).collect();
+        assert_eq!((npis.len(), ids.len()), (400, 400));
+        for round in 0..3 {
+            // A new client each round: nothing cached, nothing learned.
+            let client = sandbox.client().unwrap();
+            let before = sandbox.stats();
+            let by_npi = client.providers().get_by_npis(&npis).await.unwrap();
+            let by_id = client.providers().get_many(&ids).await.unwrap();
+            assert_eq!((by_npi.found.len(), by_npi.missing.len()), (400, 0));
+            assert_eq!((by_id.found.len(), by_id.missing.len()), (400, 0));
+            let after = sandbox.stats();
+            let (requests, throttled) = (
+                after.requests - before.requests,
+                after.throttled - before.throttled,
+            );
+            eprintln!(
+                "capacity {capacity}, round {round}: {throttled} of {requests} refused, settled at {}",
+                client.concurrency().limit()
+            );
+            // 408 lookups; unpaced, the NPIs fail outright (retries run out).
+            assert!(
+                throttled * 100 < requests * 3,
+                "capacity {capacity}, round {round}: {throttled} of {requests} refused"
+            );
+            assert!(
+                client.concurrency().limit() <= capacity,
+                "capacity {capacity}, round {round}: settled at {}",
+                client.concurrency().limit()
+            );
+        }
+    }
+}

@@ -30,7 +30,13 @@ use crate::{
 use operations::paths;
 
 /// Sends a generated call; its answer, or its error mapped onto `path`.
+/// With `checked body`, the body is first checked against the spec's
+/// limits (see [`validate::body`]) and then sent.
 macro_rules! send {
+    ($call:expr, checked $body:expr, $path:expr) => {{
+        validate::body(&$body)?;
+        send!($call.body($body), $path)
+    }};
     ($call:expr, $path:expr) => {
         $call
             .send()
@@ -38,6 +44,17 @@ macro_rules! send {
             .map(|answer| answer.into_inner())
             .map_err(|e| map_error(e, $path))
     };
+}
+
+/// Methods whose only input is a body: each checks it against the spec's
+/// limits, sends it, and maps the answer; `name(body: Type) -> Answer = PATH;`.
+macro_rules! checked_bodies {
+    ($($(#[$doc:meta])* $name:ident($body:ident: $ty:ty) -> $answer:ty = $path:ident;)*) => {$(
+        $(#[$doc])*
+        pub async fn $name(&self, $body: $ty) -> Result<$answer> {
+            send!(self.client.raw().$name(), checked $body, paths::$path)
+        }
+    )*};
 }
 
 /// The provider endpoints; get it from [`Client::providers`].
@@ -83,31 +100,41 @@ impl<'c> Providers<'c> {
         .0)
     }
 
-    /// Imports one provider with their CAQH ProView credentials (at least 6
-    /// characters each; redacted in every Debug output).
-    ///
-    /// ```no_run
-    /// # async fn run(client: assured::Client) -> assured::Result<()> {
-    /// use assured::models::ImportProviderWithCaqh;
-    ///
-    /// let import: ImportProviderWithCaqh = ImportProviderWithCaqh::builder()
-    ///     .email("jane.doe@example.com")
-    ///     .caqh_username("jdoe_caqh")
-    ///     .caqh_password(std::env::var("CAQH_PASSWORD").unwrap_or_default())
-    ///     .try_into()
-    ///     .expect("all required fields set");
-    /// let provider = client.providers().import_provider_with_caqh(import).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn import_provider_with_caqh(
-        &self,
-        provider: ImportProviderWithCaqh,
-    ) -> Result<ImportedProvider> {
-        validate::body(&provider)?;
-        send!(
-            self.client.raw().import_provider_with_caqh().body(provider),
-            paths::IMPORT_PROVIDER_WITH_CAQH
-        )
+    checked_bodies! {
+        /// Imports one provider with their CAQH ProView credentials (at least 6
+        /// characters each; redacted in every Debug output).
+        ///
+        /// ```no_run
+        /// # async fn run(client: assured::Client) -> assured::Result<()> {
+        /// use assured::models::ImportProviderWithCaqh;
+        ///
+        /// let import: ImportProviderWithCaqh = ImportProviderWithCaqh::builder()
+        ///     .email("jane.doe@example.com")
+        ///     .caqh_username("jdoe_caqh")
+        ///     .caqh_password(std::env::var("CAQH_PASSWORD").unwrap_or_default())
+        ///     .try_into()
+        ///     .expect("all required fields set");
+        /// let provider = client.providers().import_provider_with_caqh(import).await?;
+        /// # Ok(()) }
+        /// ```
+        import_provider_with_caqh(provider: ImportProviderWithCaqh) -> ImportedProvider = IMPORT_PROVIDER_WITH_CAQH;
+        /// Asks Assured to re-import a provider from CAQH ProView.
+        ///
+        /// ```no_run
+        /// # async fn run(client: assured::Client) -> assured::Result<()> {
+        /// use assured::models::NewCaqhImportRequest;
+        ///
+        /// let request: NewCaqhImportRequest = NewCaqhImportRequest::builder()
+        ///     .caqh_username("jdoe_caqh")
+        ///     .caqh_password(std::env::var("CAQH_PASSWORD").unwrap_or_default())
+        ///     .full_name("Jane Doe")
+        ///     .try_into()
+        ///     .expect("all required fields set");
+        /// let recorded = client.providers().request_caqh_import(request).await?;
+        /// println!("request {}", recorded.id);
+        /// # Ok(()) }
+        /// ```
+        request_caqh_import(request: NewCaqhImportRequest) -> CaqhImportRequest = REQUEST_CAQH_IMPORT;
     }
 
     /// Creates a provider without CAQH.
@@ -127,7 +154,6 @@ impl<'c> Providers<'c> {
     /// # Ok(()) }
     /// ```
     pub async fn create_provider(&self, provider: CreateProvider) -> Result<CreatedProvider> {
-        validate::body(&provider)?;
         for (field, value) in [
             ("first_name", &provider.first_name),
             ("last_name", &provider.last_name),
@@ -136,10 +162,8 @@ impl<'c> Providers<'c> {
                 return Err(InvalidInput::new(field, "must not be blank").into());
             }
         }
-        send!(
-            self.client.raw().create_provider().body(provider),
-            paths::CREATE_PROVIDER
-        )
+        let call = self.client.raw().create_provider();
+        send!(call, checked provider, paths::CREATE_PROVIDER)
     }
 
     /// Adds providers (account ids) to a practice location. The list must
@@ -174,33 +198,6 @@ impl<'c> Providers<'c> {
                 .add_practice_location_providers()
                 .body(body),
             paths::ADD_PRACTICE_LOCATION_PROVIDERS
-        )
-    }
-
-    /// Asks Assured to re-import a provider from CAQH ProView.
-    ///
-    /// ```no_run
-    /// # async fn run(client: assured::Client) -> assured::Result<()> {
-    /// use assured::models::NewCaqhImportRequest;
-    ///
-    /// let request: NewCaqhImportRequest = NewCaqhImportRequest::builder()
-    ///     .caqh_username("jdoe_caqh")
-    ///     .caqh_password(std::env::var("CAQH_PASSWORD").unwrap_or_default())
-    ///     .full_name("Jane Doe")
-    ///     .try_into()
-    ///     .expect("all required fields set");
-    /// let recorded = client.providers().request_caqh_import(request).await?;
-    /// println!("request {}", recorded.id);
-    /// # Ok(()) }
-    /// ```
-    pub async fn request_caqh_import(
-        &self,
-        request: NewCaqhImportRequest,
-    ) -> Result<CaqhImportRequest> {
-        validate::body(&request)?;
-        send!(
-            self.client.raw().request_caqh_import().body(request),
-            paths::REQUEST_CAQH_IMPORT
         )
     }
 

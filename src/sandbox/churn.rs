@@ -104,8 +104,8 @@ pub(crate) fn before_list(shared: &Shared) {
     }
     // State before generator, as the write routes take them: the other
     // order could deadlock against an invite.
-    let mut state = shared.state.write().unwrap_or_else(|e| e.into_inner());
-    let mut gen = shared.gen.lock().unwrap_or_else(|e| e.into_inner());
+    let mut state = shared.write();
+    let mut gen = shared.gen();
     let len = state.providers.len();
     let at = match churn.at {
         ChurnAt::Front => 0,

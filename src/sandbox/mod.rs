@@ -90,6 +90,22 @@ pub(crate) struct Inner {
     list_requests: std::sync::atomic::AtomicUsize,
 }
 
+// A handler that panicked cannot leave the state half-written in a way
+// the next request could not serve, so a poisoned lock is taken as is.
+impl Inner {
+    pub(crate) fn read(&self) -> std::sync::RwLockReadGuard<'_, state::State> {
+        self.state.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn write(&self) -> std::sync::RwLockWriteGuard<'_, state::State> {
+        self.state.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn gen(&self) -> std::sync::MutexGuard<'_, data::Gen> {
+        self.gen.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 /// Configures a [`Sandbox`].
 ///
 /// ```
@@ -139,120 +155,66 @@ impl Default for SandboxBuilder {
 }
 
 impl SandboxBuilder {
-    /// The seed of the generated data (default 42): same seed, same data.
-    pub fn seed(mut self, seed: u64) -> Self {
-        self.seed = seed;
-        self
-    }
-
-    /// How many providers to generate (default 250).
-    pub fn providers(mut self, providers: usize) -> Self {
-        self.providers = providers;
-        self
-    }
-
-    /// Delay before every answer (default none).
-    pub fn latency(mut self, latency: Duration) -> Self {
-        self.latency = latency;
-        self
-    }
-
-    /// Rows per page when the request sets no `limit` (default 100).
-    pub fn default_limit(mut self, limit: usize) -> Self {
-        self.default_limit = limit.max(1);
-        self
-    }
-
-    /// The largest `limit` served; larger ones are silently capped (default 100).
-    pub fn max_limit(mut self, limit: usize) -> Self {
-        self.max_limit = limit.max(1);
-        self
-    }
-
-    /// The API key the sandbox accepts (default [`DEFAULT_API_KEY`]).
-    pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.api_key = key.into();
-        self
-    }
-
-    /// Changes the roster while it is read: providers inserted or deleted
-    /// before list requests (default none; see [`Churn`]).
-    pub fn churn(mut self, churn: Churn) -> Self {
-        self.churn = Some(churn);
-        self
-    }
-
-    /// Up to this much more delay per answer, at random (default none), so
-    /// answers to concurrent requests arrive out of order.
-    pub fn jitter(mut self, jitter: Duration) -> Self {
-        self.jitter = jitter;
-        self
-    }
-
-    /// Nulls the fields the server computes (`full_name`, `npi`,
-    /// `provider_profile_id`, `profile_completeness_percentage`, and
-    /// `user_type` in the not-in-location list) of every `n`th generated
-    /// provider (default 0: none).
-    pub fn null_computed_every(mut self, n: usize) -> Self {
-        self.null_every = n;
-        self
-    }
-
-    /// The port on 127.0.0.1 (default 0: any free port).
-    pub fn port(mut self, port: u16) -> Self {
-        self.port = port;
-        self
-    }
-
-    // WAN behaviour (issue 12): TLS, compression and push-back.
-
-    /// Serve HTTPS with a self-signed certificate for `localhost` and
-    /// `127.0.0.1`, made at start, offering HTTP/2 and HTTP/1.1 by ALPN
-    /// (default off). [`Sandbox::client`] trusts it; other clients can be
-    /// given [`Sandbox::certificate_pem`].
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> assured::Result<()> {
-    /// let sandbox = assured::sandbox::Sandbox::builder().tls(true).start().await?;
-    /// assert!(sandbox.base_url().starts_with("https://127.0.0.1:"));
-    /// assert!(sandbox.certificate_pem().is_some());
-    /// let page = sandbox.client()?.providers().list_providers(&Default::default()).await?;
-    /// assert_eq!(page.count, 250);
-    /// # Ok(()) }
-    /// ```
-    pub fn tls(mut self, on: bool) -> Self {
-        self.wan.tls = on;
-        self
-    }
-
-    /// Compress answers with gzip, brotli or zstd when the request's
-    /// `Accept-Encoding` asks for one (default on).
-    pub fn compression(mut self, on: bool) -> Self {
-        self.wan.compression = on;
-        self
-    }
-
-    /// Answer 429 with `Retry-After: 1` to requests beyond `n` in flight
-    /// at once (default: no limit), as a loaded server does.
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> assured::Result<()> {
-    /// let sandbox = assured::sandbox::Sandbox::builder().max_in_flight(4).start().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn max_in_flight(mut self, n: usize) -> Self {
-        self.wan.max_in_flight = Some(n.max(1));
-        self
-    }
-
-    /// Serve at most `per_second` requests a second (a token bucket that
-    /// holds one second's worth), answering 429 with `Retry-After` when it
-    /// is empty (default: no limit; 0 or less turns it off).
-    pub fn rate_limit(mut self, per_second: f64) -> Self {
-        self.wan.rate_limit = Some(per_second);
-        self
+    setters! {
+        /// The seed of the generated data (default 42): same seed, same data.
+        seed(seed: u64) => seed = seed;
+        /// How many providers to generate (default 250).
+        providers(providers: usize) => providers = providers;
+        /// Delay before every answer (default none).
+        latency(latency: Duration) => latency = latency;
+        /// Rows per page when the request sets no `limit` (default 100).
+        default_limit(limit: usize) => default_limit = limit.max(1);
+        /// The largest `limit` served; larger ones are silently capped (default 100).
+        max_limit(limit: usize) => max_limit = limit.max(1);
+        /// The API key the sandbox accepts (default [`DEFAULT_API_KEY`]).
+        api_key(key: impl Into<String>) => api_key = key.into();
+        /// Changes the roster while it is read: providers inserted or deleted
+        /// before list requests (default none; see [`Churn`]).
+        churn(churn: Churn) => churn = Some(churn);
+        /// Up to this much more delay per answer, at random (default none), so
+        /// answers to concurrent requests arrive out of order.
+        jitter(jitter: Duration) => jitter = jitter;
+        /// Nulls the fields the server computes (`full_name`, `npi`,
+        /// `provider_profile_id`, `profile_completeness_percentage`, and
+        /// `user_type` in the not-in-location list) of every `n`th generated
+        /// provider (default 0: none).
+        null_computed_every(n: usize) => null_every = n;
+        /// The port on 127.0.0.1 (default 0: any free port).
+        port(port: u16) => port = port;
+        // WAN behaviour (issue 12): TLS, compression and push-back.
+        /// Serve HTTPS with a self-signed certificate for `localhost` and
+        /// `127.0.0.1`, made at start, offering HTTP/2 and HTTP/1.1 by ALPN
+        /// (default off). [`Sandbox::client`] trusts it; other clients can be
+        /// given [`Sandbox::certificate_pem`].
+        ///
+        /// ```
+        /// # #[tokio::main(flavor = "current_thread")]
+        /// # async fn main() -> assured::Result<()> {
+        /// let sandbox = assured::sandbox::Sandbox::builder().tls(true).start().await?;
+        /// assert!(sandbox.base_url().starts_with("https://127.0.0.1:"));
+        /// assert!(sandbox.certificate_pem().is_some());
+        /// let page = sandbox.client()?.providers().list_providers(&Default::default()).await?;
+        /// assert_eq!(page.count, 250);
+        /// # Ok(()) }
+        /// ```
+        tls(on: bool) => wan.tls = on;
+        /// Compress answers with gzip, brotli or zstd when the request's
+        /// `Accept-Encoding` asks for one (default on).
+        compression(on: bool) => wan.compression = on;
+        /// Answer 429 with `Retry-After: 1` to requests beyond `n` in flight
+        /// at once (default: no limit), as a loaded server does.
+        ///
+        /// ```
+        /// # #[tokio::main(flavor = "current_thread")]
+        /// # async fn main() -> assured::Result<()> {
+        /// let sandbox = assured::sandbox::Sandbox::builder().max_in_flight(4).start().await?;
+        /// # Ok(()) }
+        /// ```
+        max_in_flight(n: usize) => wan.max_in_flight = std::num::NonZeroUsize::new(n.max(1));
+        /// Serve at most `per_second` requests a second (a token bucket that
+        /// holds one second's worth), answering 429 with `Retry-After` when it
+        /// is empty (default: no limit; 0 or less turns it off).
+        rate_limit(per_second: f64) => wan.rate_limit = Some(per_second);
     }
 
     /// Generates the data, binds, and serves in the background until the
@@ -460,7 +422,7 @@ impl Sandbox {
     }
 
     fn read<T>(&self, f: impl FnOnce(&state::State) -> T) -> T {
-        f(&self.shared.state.read().unwrap_or_else(|e| e.into_inner()))
+        f(&self.shared.read())
     }
 
     /// Delay before every answer from now on.

@@ -11,11 +11,11 @@ use crate::models::Provider;
 /// One provider account and what the list endpoint does not show.
 #[derive(Debug, Clone)]
 pub(crate) struct ProviderRecord {
-    pub(crate) listing: Provider,
+    pub(super) listing: Provider,
     /// Served with its computed fields as explicit nulls.
-    pub(crate) nulled: bool,
-    pub(crate) client: Option<Uuid>,
-    pub(crate) org_joining_date: Option<NaiveDate>,
+    pub(super) nulled: bool,
+    pub(super) client: Option<Uuid>,
+    pub(super) org_joining_date: Option<NaiveDate>,
 }
 
 /// A stored CAQH re-import request. Its credentials are redacted in Debug.

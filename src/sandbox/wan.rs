@@ -21,9 +21,13 @@ use serde_json::json;
 /// The WAN settings of a [`super::SandboxBuilder`].
 #[derive(Debug, Clone)]
 pub(crate) struct Options {
+    /// HTTPS with a self-signed certificate.
     pub(crate) tls: bool,
+    /// Answers compressed as `Accept-Encoding` asks.
     pub(crate) compression: bool,
-    pub(crate) max_in_flight: Option<usize>,
+    /// 429 beyond this many requests in flight.
+    pub(crate) max_in_flight: Option<std::num::NonZeroUsize>,
+    /// 429 beyond this many requests a second.
     pub(crate) rate_limit: Option<f64>,
 }
 
@@ -76,7 +80,7 @@ impl Counters {
 /// The push-back state: requests in flight and the token bucket.
 pub(crate) struct Throttle {
     pub(crate) counters: Arc<Counters>,
-    max_in_flight: Option<usize>,
+    max_in_flight: Option<std::num::NonZeroUsize>,
     in_flight: AtomicUsize,
     bucket: Option<Mutex<Bucket>>,
 }
@@ -148,7 +152,7 @@ pub(crate) async fn throttle(
     let guard = InFlight(&throttle.in_flight);
     if throttle
         .max_in_flight
-        .is_some_and(|max| now_in_flight > max)
+        .is_some_and(|max| now_in_flight > max.get())
     {
         // Slots free up within a request's time: a second is plenty.
         return too_many(

@@ -68,7 +68,7 @@ pub(super) async fn list_providers(
 ) -> Response {
     let pairs = pairs(&query);
     churn::before_list(&shared);
-    let state = shared.state.read().unwrap_or_else(|e| e.into_inner());
+    let state = shared.read();
     // Rows are filtered by reference and only the page is serialised, so a
     // walk over a large roster does not copy it once per page.
     match filtered_providers(&state, &pairs) {
@@ -213,7 +213,7 @@ pub(super) async fn not_in_location(
     let search = param(&pairs, "search").map(str::to_lowercase);
     churn::before_list(&shared);
     let rows: Vec<(UserSlim, bool)> = {
-        let state = shared.state.read().unwrap_or_else(|e| e.into_inner());
+        let state = shared.read();
         if !state.practice_locations.contains(&location) {
             return drf(StatusCode::NOT_FOUND, json!({"detail": "Not found."}));
         }
@@ -282,7 +282,7 @@ pub(super) async fn list_caqh_requests(
         None => None,
     };
     let rows: Vec<Value> = {
-        let state = shared.state.read().unwrap_or_else(|e| e.into_inner());
+        let state = shared.read();
         state
             .caqh
             .iter()
@@ -309,7 +309,7 @@ pub(super) async fn get_joining_date(
     State(shared): State<Shared>,
     Path(profile): Path<String>,
 ) -> Response {
-    let mut state = shared.state.write().unwrap_or_else(|e| e.into_inner());
+    let mut state = shared.write();
     match state
         .by_profile_mut(&profile)
         .map(|r| joining_date_view(&profile, r))

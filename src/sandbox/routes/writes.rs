@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use axum::{
     body::Bytes,
-    extract::{Path, State},
+    extract::{FromRequest, Path, Request, State},
     http::StatusCode,
     response::{IntoResponse, Response},
     Json,
@@ -24,19 +24,65 @@ use crate::{
     },
     sandbox::{
         data,
-        state::CaqhRecord,
+        state::{CaqhRecord, ProviderRecord, State as World},
         validate::{self, Described},
         Shared,
     },
 };
 
-/// The body as a `T`, or the 400 the server answers.
-fn parsed<T: Described>(body: &Bytes) -> Result<T, Response> {
-    validated::<T>(&parse_json(body)?).map_err(bad_request)
+/// A request body that passed the spec's checks as a `T`; otherwise the
+/// handler is not called and the client gets the 400 the server answers.
+pub(super) struct Valid<T>(T);
+
+impl<T: Described, S: Send + Sync> FromRequest<S> for Valid<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
+        let body = Bytes::from_request(request, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        validated::<T>(&parse_json(&body)?)
+            .map(Valid)
+            .map_err(bad_request)
+    }
+}
+
+/// A new provider with these names (first, last) in these practice
+/// locations, taken into the state as the server does, with what `fill`
+/// adds to its record; or the 400 when the email is taken or a location
+/// does not exist.
+fn admit(
+    shared: &Shared,
+    email: &str,
+    (first, last): (Option<String>, Option<String>),
+    locations: &[Uuid],
+    fill: impl FnOnce(&mut ProviderRecord),
+) -> Result<Uuid, Response> {
+    let mut state = shared.write();
+    if let Some(taken) = email_taken(&state, email) {
+        return Err(taken);
+    }
+    let field = "provider_practice_locations";
+    if let Some(refused) = refuse_location(&state, field, locations) {
+        return Err(refused);
+    }
+    let mut record = data::new_provider(&state, &mut shared.gen(), email.into(), first, None, last);
+    fill(&mut record);
+    Ok(enrol(&mut state, record, locations))
+}
+
+/// Takes a new provider into the state, in its practice locations; its id.
+fn enrol(state: &mut World, record: ProviderRecord, locations: &[Uuid]) -> Uuid {
+    let id = record.listing.id;
+    for location in locations {
+        state.members.entry(*location).or_default().insert(id);
+    }
+    state.insert(record);
+    id
 }
 
 /// The 400 for an email an account already has.
-fn email_taken(state: &crate::sandbox::state::State, email: &str) -> Option<Response> {
+fn email_taken(state: &World, email: &str) -> Option<Response> {
     state.emails.contains(&email.to_lowercase()).then(|| {
         drf(
             StatusCode::BAD_REQUEST,
@@ -64,6 +110,12 @@ fn unknown_location(locations: &[Uuid], ids: &[Uuid]) -> Option<String> {
         .map(|id| format!("Invalid pk \"{id}\" - object does not exist."))
 }
 
+/// The 400 for a practice location that does not exist, under `field`.
+fn refuse_location(state: &World, field: &str, ids: &[Uuid]) -> Option<Response> {
+    let message = unknown_location(&state.practice_locations, ids)?;
+    Some(drf(StatusCode::BAD_REQUEST, json!({ field: [message] })))
+}
+
 pub(super) async fn invite(State(shared): State<Shared>, body: Bytes) -> Response {
     let value = match parse_json(&body) {
         Ok(v) => v,
@@ -75,7 +127,7 @@ pub(super) async fn invite(State(shared): State<Shared>, body: Bytes) -> Respons
             json!({"non_field_errors": ["Expected a list of items but got type \"dict\"."]}),
         );
     };
-    let mut state = shared.state.write().unwrap_or_else(|e| e.into_inner());
+    let mut state = shared.write();
     let mut errors = Vec::new();
     let mut invites = Vec::new();
     let mut batch_emails = HashSet::new();
@@ -116,7 +168,7 @@ pub(super) async fn invite(State(shared): State<Shared>, body: Bytes) -> Respons
     {
         return drf(StatusCode::BAD_REQUEST, Value::Array(errors));
     }
-    let mut gen = shared.gen.lock().unwrap_or_else(|e| e.into_inner());
+    let mut gen = shared.gen();
     let mut created = Vec::new();
     for invite in invites {
         let mut record = data::new_provider(
@@ -129,10 +181,7 @@ pub(super) async fn invite(State(shared): State<Shared>, body: Bytes) -> Respons
         );
         record.client = invite.client;
         record.org_joining_date = invite.org_joining_date;
-        let id = record.listing.id;
-        for location in &invite.provider_practice_locations {
-            state.members.entry(*location).or_default().insert(id);
-        }
+        let id = enrol(&mut state, record, &invite.provider_practice_locations);
         created.push(InvitedProvider {
             id,
             email: invite.email,
@@ -140,79 +189,48 @@ pub(super) async fn invite(State(shared): State<Shared>, body: Bytes) -> Respons
             last_name: invite.last_name,
             provider_practice_locations: invite.provider_practice_locations,
         });
-        state.insert(record);
     }
-    (StatusCode::OK, Json(created)).into_response()
+    Json(created).into_response()
 }
 
-pub(super) async fn import_with_caqh(State(shared): State<Shared>, body: Bytes) -> Response {
-    let import = match parsed::<ImportProviderWithCaqh>(&body) {
-        Ok(body) => body,
-        Err(answer) => return answer,
-    };
-    let mut state = shared.state.write().unwrap_or_else(|e| e.into_inner());
-    if let Some(taken) = email_taken(&state, &import.email) {
-        return taken;
+pub(super) async fn import_with_caqh(
+    State(shared): State<Shared>,
+    Valid(import): Valid<ImportProviderWithCaqh>,
+) -> Response {
+    let names = (import.first_name.clone(), import.last_name.clone());
+    let locations = &import.provider_practice_locations;
+    match admit(&shared, &import.email, names, locations, |_| {}) {
+        Err(refused) => refused,
+        Ok(id) => Json(ImportedProvider {
+            id,
+            email: import.email,
+            first_name: import.first_name,
+            last_name: import.last_name,
+            provider_practice_locations: import.provider_practice_locations,
+            primary_practice_location: import.primary_practice_location,
+        })
+        .into_response(),
     }
-    if let Some(message) = unknown_location(
-        &state.practice_locations,
-        &import.provider_practice_locations,
+}
+
+pub(super) async fn create(
+    State(shared): State<Shared>,
+    Valid(new): Valid<CreateProvider>,
+) -> Response {
+    let names = (Some(new.first_name.clone()), Some(new.last_name.clone()));
+    let id = match admit(
+        &shared,
+        &new.email,
+        names,
+        &new.provider_practice_locations,
+        |record| {
+            record.client = new.client;
+            record.org_joining_date = new.org_joining_date;
+        },
     ) {
-        return drf(
-            StatusCode::BAD_REQUEST,
-            json!({"provider_practice_locations": [message]}),
-        );
-    }
-    let mut gen = shared.gen.lock().unwrap_or_else(|e| e.into_inner());
-    let record = data::new_provider(
-        &state,
-        &mut gen,
-        import.email.clone(),
-        import.first_name.clone(),
-        None,
-        import.last_name.clone(),
-    );
-    let id = record.listing.id;
-    for location in &import.provider_practice_locations {
-        state.members.entry(*location).or_default().insert(id);
-    }
-    state.insert(record);
-    Json(ImportedProvider {
-        id,
-        email: import.email,
-        first_name: import.first_name,
-        last_name: import.last_name,
-        provider_practice_locations: import.provider_practice_locations,
-        primary_practice_location: import.primary_practice_location,
-    })
-    .into_response()
-}
-
-pub(super) async fn create(State(shared): State<Shared>, body: Bytes) -> Response {
-    let new = match parsed::<CreateProvider>(&body) {
-        Ok(body) => body,
-        Err(answer) => return answer,
+        Ok(id) => id,
+        Err(refused) => return refused,
     };
-    let mut state = shared.state.write().unwrap_or_else(|e| e.into_inner());
-    if let Some(taken) = email_taken(&state, &new.email) {
-        return taken;
-    }
-    let mut gen = shared.gen.lock().unwrap_or_else(|e| e.into_inner());
-    let mut record = data::new_provider(
-        &state,
-        &mut gen,
-        new.email.clone(),
-        Some(new.first_name.clone()),
-        None,
-        Some(new.last_name.clone()),
-    );
-    record.client = new.client;
-    record.org_joining_date = new.org_joining_date;
-    let id = record.listing.id;
-    for location in &new.provider_practice_locations {
-        state.members.entry(*location).or_default().insert(id);
-    }
-    state.insert(record);
     let created = CreatedProvider {
         id,
         email: new.email,
@@ -228,17 +246,14 @@ pub(super) async fn create(State(shared): State<Shared>, body: Bytes) -> Respons
     (StatusCode::CREATED, Json(created)).into_response()
 }
 
-pub(super) async fn add_to_location(State(shared): State<Shared>, body: Bytes) -> Response {
-    let body = match parsed::<PracticeLocationProviders>(&body) {
-        Ok(body) => body,
-        Err(answer) => return answer,
-    };
-    let mut state = shared.state.write().unwrap_or_else(|e| e.into_inner());
-    if let Some(message) = unknown_location(&state.practice_locations, &[body.practice_location]) {
-        return drf(
-            StatusCode::BAD_REQUEST,
-            json!({"practice_location": [message]}),
-        );
+pub(super) async fn add_to_location(
+    State(shared): State<Shared>,
+    Valid(body): Valid<PracticeLocationProviders>,
+) -> Response {
+    let mut state = shared.write();
+    let location = [body.practice_location];
+    if let Some(refused) = refuse_location(&state, "practice_location", &location) {
+        return refused;
     }
     if let Some(missing) = body.providers.iter().find(|id| !state.contains(id)) {
         return drf(
@@ -254,12 +269,11 @@ pub(super) async fn add_to_location(State(shared): State<Shared>, body: Bytes) -
     (StatusCode::CREATED, Json(body)).into_response()
 }
 
-pub(super) async fn create_caqh_request(State(shared): State<Shared>, body: Bytes) -> Response {
-    let request = match parsed::<crate::models::NewCaqhImportRequest>(&body) {
-        Ok(body) => body,
-        Err(answer) => return answer,
-    };
-    let mut state = shared.state.write().unwrap_or_else(|e| e.into_inner());
+pub(super) async fn create_caqh_request(
+    State(shared): State<Shared>,
+    Valid(request): Valid<crate::models::NewCaqhImportRequest>,
+) -> Response {
+    let mut state = shared.write();
     let record = CaqhRecord {
         provider: state.provider_named(&request.full_name),
         username: request.caqh_username.expose().to_string(),
@@ -284,7 +298,7 @@ pub(super) async fn set_joining_date(
     if !errors.is_empty() {
         return bad_request(errors);
     }
-    let mut state = shared.state.write().unwrap_or_else(|e| e.into_inner());
+    let mut state = shared.write();
     let Some(record) = state.by_profile_mut(&profile) else {
         return drf(StatusCode::NOT_FOUND, json!({"detail": "Not found."}));
     };

@@ -1,0 +1,145 @@
+//! The spec's limits and the email syntax, checked before anything is
+//! sent: each rule at its boundary, with the exact field and message.
+
+mod common;
+
+use assured::{
+    models::{CreateProvider, ImportProviderWithCaqh, InviteProvider, NewCaqhImportRequest},
+    validate_invites, Error, InvalidInput,
+};
+use common::*;
+use httpmock::MockServer;
+
+fn invite(email: &str, first_name: &str) -> InviteProvider {
+    InviteProvider::builder()
+        .email(email)
+        .first_name(first_name)
+        .try_into()
+        .unwrap()
+}
+
+/// Each problem's field and rule.
+fn listed(problems: &[InvalidInput]) -> Vec<(&str, &str)> {
+    problems
+        .iter()
+        .map(|p| (p.field.as_str(), p.rule.as_str()))
+        .collect()
+}
+
+fn refusal(error: Error) -> (String, String) {
+    match error {
+        Error::InvalidInput(InvalidInput { field, rule, .. }) => (field, rule),
+        other => panic!("not refused before sending: {other:?}"),
+    }
+}
+
+/// The limits of `spec/assured.yaml`, one per schema, at and past the
+/// boundary; nothing reaches the server.
+#[tokio::test]
+async fn each_body_is_held_to_its_schema_limits() {
+    let server = MockServer::start_async().await;
+    let any = server.mock_async(|when, then| {
+        when.any_request();
+        then.status(500);
+    });
+    let any = any.await;
+    let providers_client = client(&server);
+    let providers = providers_client.providers();
+
+    // InviteProvider: first_name at most 50, email at most 254.
+    assert!(validate_invites(&[invite("a@example.com", &"x".repeat(50))]).is_empty());
+    let long_email = format!("{}@example.com", "x".repeat(243));
+    let problems = validate_invites(&[
+        invite("a@example.com", &"x".repeat(51)),
+        invite(&long_email, "Jo"),
+    ]);
+    assert_eq!(
+        listed(&problems),
+        [
+            (
+                "providers[0].first_name",
+                "must be at most 50 characters (got 51)"
+            ),
+            (
+                "providers[1].email",
+                "must be at most 254 characters (got 255)"
+            ),
+        ]
+    );
+
+    // CreateProvider: names at most 150, not blank.
+    let create = |first: &str, last: &str| -> CreateProvider {
+        CreateProvider::builder()
+            .email("sam.lee@example.com")
+            .first_name(first)
+            .last_name(last)
+            .try_into()
+            .unwrap()
+    };
+    let long = providers.create_provider(create(&"S".repeat(151), "Lee"));
+    assert_eq!(
+        refusal(long.await.unwrap_err()),
+        (
+            "first_name".into(),
+            "must be at most 150 characters (got 151)".into()
+        )
+    );
+    let blank = providers.create_provider(create("Sam", "  "));
+    assert_eq!(
+        refusal(blank.await.unwrap_err()),
+        ("last_name".into(), "must not be blank".into())
+    );
+
+    // ImportProviderWithCaqh: CAQH credentials at least 6.
+    let import: ImportProviderWithCaqh = ImportProviderWithCaqh::builder()
+        .email("a@example.com")
+        .caqh_username("jdoe_c")
+        .caqh_password("12345")
+        .try_into()
+        .unwrap();
+    assert_eq!(
+        refusal(
+            providers
+                .import_provider_with_caqh(import)
+                .await
+                .unwrap_err()
+        ),
+        (
+            "caqh_password".into(),
+            "must be at least 6 characters".into()
+        )
+    );
+
+    // NewCaqhImportRequest: credentials and full name at most 100.
+    let request: NewCaqhImportRequest = NewCaqhImportRequest::builder()
+        .caqh_username("u".repeat(101))
+        .caqh_password(CAQH_PASSWORD)
+        .full_name("Jane Doe")
+        .try_into()
+        .unwrap();
+    assert_eq!(
+        refusal(providers.request_caqh_import(request).await.unwrap_err()),
+        (
+            "caqh_username".into(),
+            "must be at most 100 characters (got 101)".into()
+        )
+    );
+    any.assert_calls_async(0).await;
+}
+
+#[test]
+fn emails_are_checked_as_drf_would_refuse_them() {
+    for good in ["a@b.co", "jane.doe+x@example.com", "x@sub.example.org"] {
+        assert!(validate_invites(&[invite(good, "Jo")]).is_empty(), "{good}");
+    }
+    for bad in [
+        "", "plain", "@b.co", "a@", "a@b", "a b@c.co", "a@b..co", "a@.b.co", "a@b.co.",
+    ] {
+        let problems = validate_invites(&[invite(bad, "Jo")]);
+        assert_eq!(
+            listed(&problems),
+            [("providers[0].email", "must be a valid email address")],
+            "{bad:?}"
+        );
+    }
+}
