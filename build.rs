@@ -31,6 +31,7 @@ fn main() {
     println!("cargo:rerun-if-changed={spec}");
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=build/codegen.rs");
+    println!("cargo:rerun-if-changed=build/operations.rs");
     if let Err(message) = generate(&spec) {
         eprintln!("error: {spec}: {message}");
         eprintln!("hint: `cargo xtask spec` checks the spec and names the faulty operation");
@@ -54,5 +55,7 @@ fn generate(spec: &str) -> Result<(), String> {
         prettyplease::unparse(&operations),
     )
     .map_err(|e| format!("cannot write: {e}"))?;
+    fs::write(out_dir.join("enums.rs"), generated.enums)
+        .map_err(|e| format!("cannot write: {e}"))?;
     fs::write(out_dir.join("limits.rs"), generated.limits).map_err(|e| format!("cannot write: {e}"))
 }

@@ -9,7 +9,7 @@ use std::panic;
 #[path = "operations.rs"]
 mod operations;
 
-use operations::{field_types, flatten_comma_arrays, operations};
+use operations::{field_types, flatten_comma_arrays, ident, operations};
 
 /// The generated code of one spec, as `build.rs` writes it to `OUT_DIR`.
 #[derive(Debug)]
@@ -20,6 +20,8 @@ pub struct Generated {
     pub limits: String,
     /// `operations.rs`: paths, typed query parameters and list handlers.
     pub operations: String,
+    /// `enums.rs`: the spec's string enums as open enums (`crate::models`).
+    pub enums: String,
 }
 
 /// Generates the client from the text of a spec (YAML or JSON).
@@ -38,7 +40,9 @@ pub fn generate(text: &str) -> Result<Generated, String> {
             spec.openapi
         ));
     }
-    let settings = generation_settings()?;
+    let open_enums = string_enums(&typed);
+    let names: Vec<&str> = open_enums.iter().map(|e| e.name.as_str()).collect();
+    let settings = generation_settings(&names)?;
 
     // progenitor and typify assert on shapes they cannot handle; turn the
     // panic into a message instead of a backtrace.
@@ -71,11 +75,127 @@ pub fn generate(text: &str) -> Result<Generated, String> {
         client,
         limits,
         operations,
+        enums: open_enums.iter().map(StringEnum::rust).collect(),
     })
 }
 
-/// The progenitor settings the client is generated with.
-pub fn generation_settings() -> Result<progenitor::GenerationSettings, String> {
+/// A named string enum of the spec.
+struct StringEnum {
+    name: String,
+    description: String,
+    values: Vec<String>,
+}
+
+/// Every named string enum among the spec's schemas.
+fn string_enums(spec: &openapiv3::OpenAPI) -> Vec<StringEnum> {
+    use openapiv3::{SchemaKind, Type};
+    let schemas = spec.components.iter().flat_map(|c| &c.schemas);
+    schemas
+        .filter_map(|(name, schema)| {
+            let schema = schema.as_item()?;
+            let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else {
+                return None;
+            };
+            let values: Vec<String> = string.enumeration.iter().flatten().cloned().collect();
+            (!values.is_empty()).then(|| StringEnum {
+                name: name.clone(),
+                description: schema.schema_data.description.clone().unwrap_or_default(),
+                values,
+            })
+        })
+        .collect()
+}
+
+impl StringEnum {
+    /// The enum, keeping values it does not know in `Unknown`, with its
+    /// docs and its wire text both ways (`as_str`, `From<&str>`, serde).
+    fn rust(&self) -> String {
+        let name = &self.name;
+        let doc: String = self
+            .description
+            .trim()
+            .lines()
+            .map(|l| format!("/// {l}\n"))
+            .collect();
+        let (mut variants, mut to_wire, mut from_wire) =
+            (String::new(), String::new(), String::new());
+        for value in &self.values {
+            let variant = ident(value, true);
+            variants.push_str(&format!("    /// `{value}`\n    {variant},\n"));
+            to_wire.push_str(&format!("            Self::{variant} => {value:?},\n"));
+            from_wire.push_str(&format!("            {value:?} => Self::{variant},\n"));
+        }
+        let (first, first_variant) = (&self.values[0], ident(&self.values[0], true));
+        format!(
+            r#"{doc}///
+/// ```
+/// use assured::models::{name};
+///
+/// assert_eq!({name}::from({first:?}), {name}::{first_variant});
+/// let later: {name} = serde_json::from_str("\"added-later\"").unwrap();
+/// assert_eq!(later, {name}::Unknown("added-later".into()));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum {name} {{
+{variants}    /// A value this version of the client does not know yet.
+    Unknown(String),
+}}
+
+impl {name} {{
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {{
+        match self {{
+{to_wire}            Self::Unknown(other) => other,
+        }}
+    }}
+}}
+
+impl From<&str> for {name} {{
+    fn from(value: &str) -> Self {{
+        match value {{
+{from_wire}            other => Self::Unknown(other.to_string()),
+        }}
+    }}
+}}
+
+impl std::fmt::Display for {name} {{
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{
+        f.write_str(self.as_str())
+    }}
+}}
+
+impl serde::Serialize for {name} {{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {{
+        s.serialize_str(self.as_str())
+    }}
+}}
+
+impl<'de> serde::Deserialize<'de> for {name} {{
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {{
+        let value = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        Ok(Self::from(value.as_ref()))
+    }}
+}}
+
+impl schemars::JsonSchema for {name} {{
+    fn schema_name() -> String {{
+        {name:?}.into()
+    }}
+
+    fn json_schema(gen: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {{
+        String::json_schema(gen)
+    }}
+}}
+
+"#
+        )
+    }
+}
+
+/// The progenitor settings the client is generated with; `open_enums` are
+/// the spec's string enums, generated as open enums in `crate::models`.
+pub fn generation_settings(open_enums: &[&str]) -> Result<progenitor::GenerationSettings, String> {
     let mut settings = progenitor::GenerationSettings::default();
     settings
         .with_interface(progenitor::InterfaceStyle::Builder)
@@ -83,14 +203,6 @@ pub fn generation_settings() -> Result<progenitor::GenerationSettings, String> {
         .with_derive("schemars::JsonSchema")
         .with_inner_type(tokens("crate::transport::Inner")?)
         .with_hooks(progenitor::HooksMode::Expected)
-        // Closed enums fail a whole decode on a value added server-side;
-        // these open enums keep unknown values instead.
-        .with_replacement(
-            "SourceOfJoining",
-            "crate::models::SourceOfJoining",
-            std::iter::empty(),
-        )
-        .with_replacement("UserType", "crate::models::UserType", std::iter::empty())
         // CAQH credentials are a third party's secrets: redacted in Debug.
         .with_replacement("CaqhLogin", "crate::secret::CaqhSecret", std::iter::empty())
         .with_replacement(
@@ -104,6 +216,12 @@ pub fn generation_settings() -> Result<progenitor::GenerationSettings, String> {
             "crate::secret::CaqhEcho",
             std::iter::empty(),
         );
+    // Closed enums fail a whole decode on a value added server-side; open
+    // enums keep unknown values instead.
+    for name in open_enums {
+        let open = format!("crate::models::{name}");
+        settings.with_replacement(*name, open.as_str(), std::iter::empty());
+    }
     Ok(settings)
 }
 

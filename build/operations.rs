@@ -141,7 +141,7 @@ pub fn flatten_comma_arrays(doc: &mut serde_yaml::Value) {
 }
 
 /// A name as progenitor and typify make it an identifier.
-fn ident(name: &str, pascal: bool) -> String {
+pub fn ident(name: &str, pascal: bool) -> String {
     use heck::{ToPascalCase, ToSnakeCase};
     let clean: String = name
         .replace('\'', "")

@@ -163,8 +163,10 @@ pub fn compare_generations(old: &Generated, new: &Generated) -> RegenReport {
     // generated beside it (`operations.rs`).
     let items = |generated: &Generated| {
         let mut api = public_api(&generated.client);
-        if let Ok(operations) = syn::parse_file(&generated.operations) {
-            api.extend(public_api(&operations));
+        for extra in [&generated.operations, &generated.enums] {
+            if let Ok(file) = syn::parse_file(extra) {
+                api.extend(public_api(&file));
+            }
         }
         api
     };
