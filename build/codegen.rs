@@ -69,7 +69,7 @@ pub fn generate(text: &str) -> Result<Generated, String> {
     let mut client: syn::File =
         syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
     // Typed parameters and list methods take the types progenitor chose.
-    let operations = operations(&typed, &field_types(&client))?;
+    let operations = operations(&typed, &field_types(&client))? + &secret_fields(&typed);
     optional_text_setters(&mut client)?;
     Ok(Generated {
         client,
@@ -193,6 +193,40 @@ impl schemars::JsonSchema for {name} {{
     }
 }
 
+/// The spec's credential schemas and the types that keep them secret: CAQH
+/// credentials are a third party's secrets, redacted in Debug, and when
+/// the server echoes them back in a record, when serialised too.
+const CREDENTIALS: &[(&str, &str)] = &[
+    ("CaqhLogin", "crate::secret::CaqhSecret"),
+    ("CaqhStoredCredential", "crate::secret::CaqhSecret"),
+    ("CaqhEchoedCredential", "crate::secret::CaqhEcho"),
+];
+
+/// `SECRET_FIELDS`: every property typed by a credential schema, whose
+/// value errors and body snippets mask (servers echo submitted values).
+fn secret_fields(spec: &openapiv3::OpenAPI) -> String {
+    let mut fields = std::collections::BTreeSet::new();
+    for (_, schema) in spec.components.iter().flat_map(|c| &c.schemas) {
+        let Some(openapiv3::SchemaKind::Type(openapiv3::Type::Object(object))) =
+            schema.as_item().map(|s| &s.schema_kind)
+        else {
+            continue;
+        };
+        for (field, property) in &object.properties {
+            if let openapiv3::ReferenceOr::Reference { reference } = property {
+                let target = reference.rsplit('/').next().unwrap_or_default();
+                if CREDENTIALS.iter().any(|(schema, _)| *schema == target) {
+                    fields.insert(field.as_str());
+                }
+            }
+        }
+    }
+    format!(
+        "/// The spec's credential fields.\npub(crate) const SECRET_FIELDS: &[&str] = &{:?};\n",
+        Vec::from_iter(fields)
+    )
+}
+
 /// The progenitor settings the client is generated with; `open_enums` are
 /// the spec's string enums, generated as open enums in `crate::models`.
 pub fn generation_settings(open_enums: &[&str]) -> Result<progenitor::GenerationSettings, String> {
@@ -202,20 +236,10 @@ pub fn generation_settings(open_enums: &[&str]) -> Result<progenitor::Generation
         .with_tag(progenitor::TagStyle::Merged)
         .with_derive("schemars::JsonSchema")
         .with_inner_type(tokens("crate::transport::Inner")?)
-        .with_hooks(progenitor::HooksMode::Expected)
-        // CAQH credentials are a third party's secrets: redacted in Debug.
-        .with_replacement("CaqhLogin", "crate::secret::CaqhSecret", std::iter::empty())
-        .with_replacement(
-            "CaqhStoredCredential",
-            "crate::secret::CaqhSecret",
-            std::iter::empty(),
-        )
-        // Echoed back in response records: redacted when serialised too.
-        .with_replacement(
-            "CaqhEchoedCredential",
-            "crate::secret::CaqhEcho",
-            std::iter::empty(),
-        );
+        .with_hooks(progenitor::HooksMode::Expected);
+    for (schema, rust) in CREDENTIALS {
+        settings.with_replacement(*schema, *rust, std::iter::empty());
+    }
     // Closed enums fail a whole decode on a value added server-side; open
     // enums keep unknown values instead.
     for name in open_enums {

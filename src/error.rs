@@ -10,6 +10,8 @@ use std::{collections::BTreeMap, fmt, time::Duration};
 use http::StatusCode;
 use serde_json::Value;
 
+use crate::providers::operations::SECRET_FIELDS;
+
 /// Result alias for this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -375,13 +377,17 @@ fn collect_fields(value: &Value, prefix: &str, out: &mut BTreeMap<String, Vec<St
     }
 }
 
-const SECRET_KEYS: &[&str] = &["caqh_password", "caqh_username", "password"];
+/// Whether a body's field holds a credential: the spec's credential fields
+/// (generated), and any `password`.
+fn is_secret(key: &str) -> bool {
+    key == "password" || SECRET_FIELDS.contains(&key)
+}
 
 pub(crate) fn mask(value: &mut Value) {
     match value {
         Value::Object(map) => {
             for (key, value) in map.iter_mut() {
-                if SECRET_KEYS.contains(&key.as_str()) {
+                if is_secret(key) {
                     *value = Value::String("[REDACTED]".into());
                 } else {
                     mask(value);
@@ -405,7 +411,7 @@ pub(crate) fn snippet(body: &[u8]) -> String {
         Ok(value) => snippet_of_value(&value),
         Err(_) => {
             let text = String::from_utf8_lossy(body);
-            if SECRET_KEYS.iter().any(|k| text.contains(k)) {
+            if text.contains("password") || SECRET_FIELDS.iter().any(|k| text.contains(k)) {
                 "[body withheld: it names a credential field]".into()
             } else {
                 truncate(&text)

@@ -83,3 +83,40 @@ fn query_parameters_beside_a_path_parameter_need_a_handwritten_method() {
         "{error}"
     );
 }
+
+/// A string enum added to the spec is an open enum, and a field typed by a
+/// credential schema is masked in errors, with no handwritten edit.
+#[test]
+fn string_enums_are_open_and_credential_fields_are_secret() {
+    let text = format!(
+        "{HEAD}paths:\n  /things/:\n    post:\n      operationId: makeThing\n\
+         \x20     requestBody:\n        content:\n          application/json:\n            schema: {{$ref: '#/components/schemas/Thing'}}\n\
+         \x20     responses:\n        '201':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Thing'}}\n\
+         components:\n  schemas:\n    CaqhLogin: {{type: string, minLength: 6}}\n\
+         \x20   Status: {{type: string, description: A thing's state., enum: [open, closed_for_now]}}\n\
+         \x20   Thing:\n      type: object\n      properties:\n        state: {{$ref: '#/components/schemas/Status'}}\n        vault_code: {{$ref: '#/components/schemas/CaqhLogin'}}\n"
+    );
+    let generated = generate(&text).unwrap();
+    let enums = &generated.enums;
+    syn::parse_file(enums).expect("the generated enums parse");
+    assert!(enums.contains("/// A thing's state."), "{enums}");
+    assert!(enums.contains("pub enum Status {"), "{enums}");
+    assert!(enums.contains("    ClosedForNow,\n"), "{enums}");
+    assert!(
+        enums.contains("\"closed_for_now\" => Self::ClosedForNow,"),
+        "{enums}"
+    );
+    assert!(enums.contains("    Unknown(String),\n"), "{enums}");
+    let client = prettyplease::unparse(&generated.client);
+    assert!(
+        client.contains("pub state: ::std::option::Option<crate::models::Status>"),
+        "{client}"
+    );
+    assert!(
+        generated
+            .operations
+            .contains("pub(crate) const SECRET_FIELDS: &[&str] = &[\"vault_code\"];"),
+        "{}",
+        generated.operations
+    );
+}
