@@ -368,6 +368,7 @@ impl Drop for Ticket<'_> {
 }
 
 #[cfg(test)]
+#[path = "../tests/unit/concurrency.rs"]
 mod tests;
 
 /// Runs `task` on every item, at most `pace.limit()` at once (read again

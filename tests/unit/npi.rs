@@ -1,0 +1,62 @@
+//! Unit tests of `src/npi.rs`: the NPI cache's bound and what it never caches.
+
+use super::*;
+
+fn provider(n: u64) -> Provider {
+    serde_json::from_value(serde_json::json!({
+        "id": uuid::Uuid::from_u64_pair(0, n),
+        "email": format!("p{n}@example.com"),
+        "npi": format!("{n:010}"),
+    }))
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_hundred_thousand_distinct_lookups_stay_within_the_bound() {
+    let cache = NpiCache::new(Duration::from_secs(300), 1_000, NpiStrategy::ServerFilter);
+    let hot_loads = AtomicU64::new(0);
+    for n in 0..100_000u64 {
+        let npi = format!("{n:010}");
+        let found = cache
+            .get_or_load(&npi, || async { Ok(provider(n)) })
+            .await
+            .unwrap();
+        assert_eq!(found.npi.as_deref(), Some(npi.as_str()));
+        if n % 100 == 0 {
+            // One NPI asked for again and again stays cached.
+            cache
+                .get_or_load("hot", || async {
+                    hot_loads.fetch_add(1, Ordering::Relaxed);
+                    Ok(provider(u64::MAX))
+                })
+                .await
+                .unwrap();
+        }
+    }
+    let held = cache.len().await;
+    assert!(held <= 1_000, "{held} entries");
+    assert!(held > 0);
+    assert!(hot_loads.load(Ordering::Relaxed) <= 10, "{hot_loads:?}");
+    assert_eq!(
+        cache.stats().misses,
+        100_000 + hot_loads.load(Ordering::Relaxed)
+    );
+}
+
+#[tokio::test]
+async fn misses_and_failures_are_not_cached() {
+    let cache = NpiCache::new(Duration::from_secs(300), 10, NpiStrategy::ServerFilter);
+    let missing = cache
+        .get_or_load("1234567893", || async {
+            Err(InvalidInput::new("npi", "not there").into())
+        })
+        .await;
+    assert!(missing.is_err());
+    assert!(cache.is_empty().await);
+    let found = cache
+        .get_or_load("1234567893", || async { Ok(provider(7)) })
+        .await
+        .unwrap();
+    assert_eq!(found.id, uuid::Uuid::from_u64_pair(0, 7));
+    assert_eq!(cache.stats().misses, 2);
+}
