@@ -40,7 +40,7 @@ pub fn generate(text: &str) -> Result<Generated, String> {
             spec.openapi
         ));
     }
-    let open_enums = string_enums(&typed);
+    let open_enums = string_enums(&typed)?;
     let names: Vec<&str> = open_enums.iter().map(|e| e.name.as_str()).collect();
     let settings = generation_settings(&names)?;
 
@@ -86,24 +86,40 @@ struct StringEnum {
     values: Vec<String>,
 }
 
-/// Every named string enum among the spec's schemas.
-fn string_enums(spec: &openapiv3::OpenAPI) -> Vec<StringEnum> {
+/// Every named string enum among the spec's schemas. Two values that
+/// would be one Rust variant, or a value named like the catch-all
+/// `Unknown`, are refused by name.
+fn string_enums(spec: &openapiv3::OpenAPI) -> Result<Vec<StringEnum>, String> {
     use openapiv3::{SchemaKind, Type};
-    let schemas = spec.components.iter().flat_map(|c| &c.schemas);
-    schemas
-        .filter_map(|(name, schema)| {
-            let schema = schema.as_item()?;
-            let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else {
-                return None;
-            };
-            let values: Vec<String> = string.enumeration.iter().flatten().cloned().collect();
-            (!values.is_empty()).then(|| StringEnum {
-                name: name.clone(),
-                description: schema.schema_data.description.clone().unwrap_or_default(),
-                values,
-            })
-        })
-        .collect()
+    let mut enums = Vec::new();
+    for (name, schema) in spec.components.iter().flat_map(|c| &c.schemas) {
+        let Some(schema) = schema.as_item() else {
+            continue;
+        };
+        let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else {
+            continue;
+        };
+        let values: Vec<String> = string.enumeration.iter().flatten().cloned().collect();
+        if values.is_empty() {
+            continue;
+        }
+        let mut variants = std::collections::HashMap::from([("Unknown".to_string(), None)]);
+        for value in &values {
+            if let Some(other) = variants.insert(ident(value, true), Some(value)) {
+                let other =
+                    other.map_or("the catch-all `Unknown`".to_string(), |o| format!("{o:?}"));
+                return Err(format!(
+                    "schema {name}: enum value {value:?} would be the same Rust variant as {other}"
+                ));
+            }
+        }
+        enums.push(StringEnum {
+            name: name.clone(),
+            description: schema.schema_data.description.clone().unwrap_or_default(),
+            values,
+        });
+    }
+    Ok(enums)
 }
 
 impl StringEnum {
@@ -202,22 +218,43 @@ const CREDENTIALS: &[(&str, &str)] = &[
     ("CaqhEchoedCredential", "crate::secret::CaqhEcho"),
 ];
 
-/// `SECRET_FIELDS`: every property typed by a credential schema, whose
-/// value errors and body snippets mask (servers echo submitted values).
+/// `SECRET_FIELDS`: every property typed by a credential schema (directly,
+/// through `allOf`/`oneOf`/`anyOf`, or as array items), whose values errors
+/// and body snippets mask (servers echo submitted values).
 fn secret_fields(spec: &openapiv3::OpenAPI) -> String {
+    use openapiv3::{ReferenceOr, SchemaKind, Type};
+    fn is_credential(schema: &ReferenceOr<Box<openapiv3::Schema>>) -> bool {
+        let schema = match schema {
+            ReferenceOr::Reference { reference } => {
+                let target = reference.rsplit('/').next().unwrap_or_default();
+                return CREDENTIALS.iter().any(|(schema, _)| *schema == target);
+            }
+            ReferenceOr::Item(schema) => schema,
+        };
+        match &schema.schema_kind {
+            SchemaKind::AllOf { all_of: parts }
+            | SchemaKind::OneOf { one_of: parts }
+            | SchemaKind::AnyOf { any_of: parts } => parts.iter().any(|part| match part {
+                ReferenceOr::Reference { reference } => is_credential(&ReferenceOr::Reference {
+                    reference: reference.clone(),
+                }),
+                ReferenceOr::Item(item) => {
+                    is_credential(&ReferenceOr::Item(Box::new(item.clone())))
+                }
+            }),
+            SchemaKind::Type(Type::Array(array)) => array.items.as_ref().is_some_and(is_credential),
+            _ => false,
+        }
+    }
     let mut fields = std::collections::BTreeSet::new();
     for (_, schema) in spec.components.iter().flat_map(|c| &c.schemas) {
-        let Some(openapiv3::SchemaKind::Type(openapiv3::Type::Object(object))) =
-            schema.as_item().map(|s| &s.schema_kind)
+        let Some(SchemaKind::Type(Type::Object(object))) = schema.as_item().map(|s| &s.schema_kind)
         else {
             continue;
         };
         for (field, property) in &object.properties {
-            if let openapiv3::ReferenceOr::Reference { reference } = property {
-                let target = reference.rsplit('/').next().unwrap_or_default();
-                if CREDENTIALS.iter().any(|(schema, _)| *schema == target) {
-                    fields.insert(field.as_str());
-                }
+            if is_credential(property) {
+                fields.insert(field.as_str());
             }
         }
     }

@@ -382,20 +382,24 @@ struct List {
 }
 
 /// How a data frame column reads field `name` of type `ty` from a row `r`:
-/// as it is when polars takes the type, else as its wire text.
+/// as it is when polars takes the type, a credential as `[REDACTED]`, else
+/// as its wire text.
 fn column(name: &str, ty: &str) -> String {
-    const AS_IS: &[&str] = &["bool", "f64", "i64"];
+    // The types polars takes without extra dtype features.
+    const AS_IS: &[&str] = &["bool", "f32", "f64", "i32", "i64", "u32", "u64"];
     let field = ident(name, false);
     let inner = ty
         .strip_prefix("::std::option::Option<")
         .and_then(|t| t.strip_suffix('>'))
         .unwrap_or(ty);
-    if inner == "::std::string::String" {
+    if super::CREDENTIALS.iter().any(|(_, rust)| *rust == inner) {
+        format!("crate::frames::redacted(&r.{field})")
+    } else if inner == "::std::string::String" {
         format!("r.{field}.clone()")
     } else if AS_IS.contains(&inner) {
         format!("r.{field}")
     } else {
-        format!("text(&r.{field})")
+        format!("crate::frames::text(&r.{field})")
     }
 }
 
@@ -808,7 +812,7 @@ impl crate::frames::Frame for crate::raw::types::{item} {{
     const COLUMNS: &'static [&'static str] = &{names:?};
 
     fn frame(rows: &[Self]) -> crate::Result<::polars::prelude::DataFrame> {{
-        use crate::frames::{{column, text}};
+        use crate::frames::column;
         crate::frames::frame(rows.len(), vec![
 {cells}        ])
     }}

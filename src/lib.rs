@@ -25,8 +25,9 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 /// Builder setters that store their argument, each with its docs:
-/// `name(arg: Type) => field = value;` (or `=> field.inner = value;`). Defined before the modules so every
-/// builder (client, walk, sandbox) writes its setters one way.
+/// `name(arg: Type) => field = value;` (or `=> field.inner = value;`).
+/// Defined before the modules so every builder (client, walk, retry
+/// policy, sandbox) writes its setters one way.
 macro_rules! setters {
     ($($(#[$doc:meta])* $name:ident($arg:ident: $ty:ty) => $($field:ident).+ = $value:expr;)*) => {$(
         $(#[$doc])*

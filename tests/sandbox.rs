@@ -225,6 +225,25 @@ async fn create_import_and_caqh_requests_are_kept() {
         created.source_of_joining,
         Some(SourceOfJoining::ProviderCreateApi)
     );
+    // A practice location that does not exist is refused, as the server
+    // does, and nothing is created.
+    let nowhere = assured::Uuid::from_u128(7);
+    let lost: CreateProvider = CreateProvider::builder()
+        .email("lost@example.com")
+        .first_name("Lo")
+        .last_name("St")
+        .provider_practice_locations(vec![nowhere])
+        .try_into()
+        .unwrap();
+    let count = sandbox.provider_count();
+    match providers.create_provider(lost).await.unwrap_err() {
+        assured::Error::Validation(e) => assert_eq!(
+            e.field_errors["provider_practice_locations"],
+            [format!("Invalid pk \"{nowhere}\" - object does not exist.")]
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(sandbox.provider_count(), count);
     let by_client = providers
         .walk(&ListProvidersParams::new().client(sandbox.clients()[1]))
         .collect()

@@ -125,6 +125,29 @@ async fn each_body_is_held_to_its_schema_limits() {
         )
     );
     any.assert_calls_async(0).await;
+
+    // At the limits, each body is sent (the server's 500 is the answer).
+    let sent = |result: assured::Result<()>| match result {
+        Err(Error::Api(e)) => assert_eq!(e.status.as_u16(), 500),
+        other => panic!("not sent: {other:?}"),
+    };
+    let at_limit = providers.create_provider(create(&"S".repeat(150), "Lee"));
+    sent(at_limit.await.map(drop));
+    let import: ImportProviderWithCaqh = ImportProviderWithCaqh::builder()
+        .email("a@example.com")
+        .caqh_username("jdoe_c")
+        .caqh_password("123456")
+        .try_into()
+        .unwrap();
+    sent(providers.import_provider_with_caqh(import).await.map(drop));
+    let request: NewCaqhImportRequest = NewCaqhImportRequest::builder()
+        .caqh_username("u".repeat(100))
+        .caqh_password(CAQH_PASSWORD)
+        .full_name("J".repeat(100))
+        .try_into()
+        .unwrap();
+    sent(providers.request_caqh_import(request).await.map(drop));
+    any.assert_calls_async(3).await;
 }
 
 #[test]

@@ -154,6 +154,9 @@ impl<'c> Providers<'c> {
     /// # Ok(()) }
     /// ```
     pub async fn create_provider(&self, provider: CreateProvider) -> Result<CreatedProvider> {
+        // The spec's limits first, then DRF's blank rule: 151 spaces are
+        // too long before they are blank.
+        validate::body(&provider)?;
         for (field, value) in [
             ("first_name", &provider.first_name),
             ("last_name", &provider.last_name),
@@ -162,8 +165,8 @@ impl<'c> Providers<'c> {
                 return Err(InvalidInput::new(field, "must not be blank").into());
             }
         }
-        let call = self.client.raw().create_provider();
-        send!(call, checked provider, paths::CREATE_PROVIDER)
+        let call = self.client.raw().create_provider().body(provider);
+        send!(call, paths::CREATE_PROVIDER)
     }
 
     /// Adds providers (account ids) to a practice location. The list must

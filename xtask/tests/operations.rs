@@ -94,7 +94,9 @@ fn string_enums_are_open_and_credential_fields_are_secret() {
          \x20     responses:\n        '201':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Thing'}}\n\
          components:\n  schemas:\n    CaqhLogin: {{type: string, minLength: 6}}\n\
          \x20   Status: {{type: string, description: A thing's state., enum: [open, closed_for_now]}}\n\
-         \x20   Thing:\n      type: object\n      properties:\n        state: {{$ref: '#/components/schemas/Status'}}\n        vault_code: {{$ref: '#/components/schemas/CaqhLogin'}}\n"
+         \x20   Thing:\n      type: object\n      properties:\n        state: {{$ref: '#/components/schemas/Status'}}\n        vault_code: {{$ref: '#/components/schemas/CaqhLogin'}}\n\
+         \x20       old_code: {{nullable: true, allOf: [{{$ref: '#/components/schemas/CaqhLogin'}}]}}\n\
+         \x20       codes: {{type: array, items: {{$ref: '#/components/schemas/CaqhLogin'}}}}\n"
     );
     let generated = generate(&text).unwrap();
     let enums = &generated.enums;
@@ -113,10 +115,39 @@ fn string_enums_are_open_and_credential_fields_are_secret() {
         "{client}"
     );
     assert!(
-        generated
-            .operations
-            .contains("pub(crate) const SECRET_FIELDS: &[&str] = &[\"vault_code\"];"),
+        generated.operations.contains(
+            "pub(crate) const SECRET_FIELDS: &[&str] = &[\"codes\", \"old_code\", \"vault_code\"];"
+        ),
         "{}",
         generated.operations
     );
+}
+
+/// Enum values that would be one Rust variant, or the catch-all, are
+/// refused by name instead of generating code that does not compile.
+#[test]
+fn enum_values_that_collide_are_refused_by_name() {
+    for (values, clash) in [
+        (
+            "[open, OPEN]",
+            "\"OPEN\" would be the same Rust variant as \"open\"",
+        ),
+        (
+            "[a-b, a_b]",
+            "\"a_b\" would be the same Rust variant as \"a-b\"",
+        ),
+        (
+            "[open, unknown]",
+            "\"unknown\" would be the same Rust variant as the catch-all `Unknown`",
+        ),
+    ] {
+        let text = format!(
+            "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Status: {{type: string, enum: {values}}}\n"
+        );
+        let error = generate(&text).unwrap_err();
+        assert!(
+            error.contains(&format!("schema Status: enum value {clash}")),
+            "{error}"
+        );
+    }
 }
