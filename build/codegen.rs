@@ -9,7 +9,7 @@ use std::panic;
 #[path = "operations.rs"]
 mod operations;
 
-use operations::{field_types, flatten_comma_arrays, ident, operations};
+use operations::{field_types, flatten_comma_arrays, ident, operations, ref_name};
 
 /// The generated code of one spec, as `build.rs` writes it to `OUT_DIR`.
 #[derive(Debug)]
@@ -41,7 +41,10 @@ pub fn generate(text: &str) -> Result<Generated, String> {
         ));
     }
     let open_enums = string_enums(&typed)?;
-    let names: Vec<&str> = open_enums.iter().map(|e| e.name.as_str()).collect();
+    let names: Vec<(&str, &str)> = open_enums
+        .iter()
+        .map(|e| (e.schema.as_str(), e.name.as_str()))
+        .collect();
     let settings = generation_settings(&names)?;
 
     // progenitor and typify assert on shapes they cannot handle; turn the
@@ -79,11 +82,13 @@ pub fn generate(text: &str) -> Result<Generated, String> {
     })
 }
 
-/// A named string enum of the spec.
+/// A named string enum of the spec: its Rust name, its docs, and each
+/// value with its variant.
 struct StringEnum {
+    schema: String,
     name: String,
     description: String,
-    values: Vec<String>,
+    values: Vec<(String, String)>,
 }
 
 /// Every named string enum among the spec's schemas. Two values that
@@ -99,13 +104,18 @@ fn string_enums(spec: &openapiv3::OpenAPI) -> Result<Vec<StringEnum>, String> {
         let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else {
             continue;
         };
-        let values: Vec<String> = string.enumeration.iter().flatten().cloned().collect();
+        let values: Vec<(String, String)> = string
+            .enumeration
+            .iter()
+            .flatten()
+            .map(|value| (value.clone(), ident(value, true)))
+            .collect();
         if values.is_empty() {
             continue;
         }
-        let mut variants = std::collections::HashMap::from([("Unknown".to_string(), None)]);
-        for value in &values {
-            if let Some(other) = variants.insert(ident(value, true), Some(value)) {
+        let mut seen = std::collections::HashMap::from([("Unknown", None)]);
+        for (value, variant) in &values {
+            if let Some(other) = seen.insert(variant.as_str(), Some(value)) {
                 let other =
                     other.map_or("the catch-all `Unknown`".to_string(), |o| format!("{o:?}"));
                 return Err(format!(
@@ -114,7 +124,8 @@ fn string_enums(spec: &openapiv3::OpenAPI) -> Result<Vec<StringEnum>, String> {
             }
         }
         enums.push(StringEnum {
-            name: name.clone(),
+            schema: name.clone(),
+            name: ident(name, true),
             description: schema.schema_data.description.clone().unwrap_or_default(),
             values,
         });
@@ -135,13 +146,12 @@ impl StringEnum {
             .collect();
         let (mut variants, mut to_wire, mut from_wire) =
             (String::new(), String::new(), String::new());
-        for value in &self.values {
-            let variant = ident(value, true);
+        for (value, variant) in &self.values {
             variants.push_str(&format!("    /// `{value}`\n    {variant},\n"));
             to_wire.push_str(&format!("            Self::{variant} => {value:?},\n"));
             from_wire.push_str(&format!("            {value:?} => Self::{variant},\n"));
         }
-        let (first, first_variant) = (&self.values[0], ident(&self.values[0], true));
+        let (first, first_variant) = &self.values[0];
         format!(
             r#"{doc}///
 /// ```
@@ -222,26 +232,21 @@ const CREDENTIALS: &[(&str, &str)] = &[
 /// through `allOf`/`oneOf`/`anyOf`, or as array items), whose values errors
 /// and body snippets mask (servers echo submitted values).
 fn secret_fields(spec: &openapiv3::OpenAPI) -> String {
-    use openapiv3::{ReferenceOr, SchemaKind, Type};
-    fn is_credential(schema: &ReferenceOr<Box<openapiv3::Schema>>) -> bool {
-        let schema = match schema {
-            ReferenceOr::Reference { reference } => {
-                let target = reference.rsplit('/').next().unwrap_or_default();
-                return CREDENTIALS.iter().any(|(schema, _)| *schema == target);
-            }
-            ReferenceOr::Item(schema) => schema,
+    use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
+    /// Whether `schema` is, or is made of, a credential schema.
+    fn is_credential<T: std::borrow::Borrow<Schema>>(schema: &ReferenceOr<T>) -> bool {
+        if let Some(target) = ref_name(schema) {
+            return CREDENTIALS
+                .iter()
+                .any(|(credential, _)| *credential == target);
+        }
+        let ReferenceOr::Item(schema) = schema else {
+            return false;
         };
-        match &schema.schema_kind {
+        match &schema.borrow().schema_kind {
             SchemaKind::AllOf { all_of: parts }
             | SchemaKind::OneOf { one_of: parts }
-            | SchemaKind::AnyOf { any_of: parts } => parts.iter().any(|part| match part {
-                ReferenceOr::Reference { reference } => is_credential(&ReferenceOr::Reference {
-                    reference: reference.clone(),
-                }),
-                ReferenceOr::Item(item) => {
-                    is_credential(&ReferenceOr::Item(Box::new(item.clone())))
-                }
-            }),
+            | SchemaKind::AnyOf { any_of: parts } => parts.iter().any(is_credential),
             SchemaKind::Type(Type::Array(array)) => array.items.as_ref().is_some_and(is_credential),
             _ => false,
         }
@@ -265,8 +270,11 @@ fn secret_fields(spec: &openapiv3::OpenAPI) -> String {
 }
 
 /// The progenitor settings the client is generated with; `open_enums` are
-/// the spec's string enums, generated as open enums in `crate::models`.
-pub fn generation_settings(open_enums: &[&str]) -> Result<progenitor::GenerationSettings, String> {
+/// the spec's string enums (schema, Rust name), generated as open enums in
+/// `crate::models`.
+pub fn generation_settings(
+    open_enums: &[(&str, &str)],
+) -> Result<progenitor::GenerationSettings, String> {
     let mut settings = progenitor::GenerationSettings::default();
     settings
         .with_interface(progenitor::InterfaceStyle::Builder)
@@ -279,9 +287,9 @@ pub fn generation_settings(open_enums: &[&str]) -> Result<progenitor::Generation
     }
     // Closed enums fail a whole decode on a value added server-side; open
     // enums keep unknown values instead.
-    for name in open_enums {
+    for (schema, name) in open_enums {
         let open = format!("crate::models::{name}");
-        settings.with_replacement(*name, open.as_str(), std::iter::empty());
+        settings.with_replacement(*schema, open.as_str(), std::iter::empty());
     }
     Ok(settings)
 }

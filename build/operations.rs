@@ -363,7 +363,7 @@ fn resolve<'a, T>(
     }
 }
 
-fn ref_name<T>(item: &ReferenceOr<T>) -> Option<&str> {
+pub fn ref_name<T>(item: &ReferenceOr<T>) -> Option<&str> {
     match item {
         ReferenceOr::Reference { reference } => reference.rsplit('/').next(),
         ReferenceOr::Item(_) => None,

@@ -377,17 +377,17 @@ fn collect_fields(value: &Value, prefix: &str, out: &mut BTreeMap<String, Vec<St
     }
 }
 
-/// Whether a body's field holds a credential: the spec's credential fields
-/// (generated), and any `password`.
-fn is_secret(key: &str) -> bool {
-    key == "password" || SECRET_FIELDS.contains(&key)
+/// The names of body fields that hold a credential: the spec's credential
+/// fields (generated), and any `password`.
+fn secret_names() -> impl Iterator<Item = &'static str> {
+    SECRET_FIELDS.iter().copied().chain(["password"])
 }
 
 pub(crate) fn mask(value: &mut Value) {
     match value {
         Value::Object(map) => {
             for (key, value) in map.iter_mut() {
-                if is_secret(key) {
+                if secret_names().any(|name| name == key.as_str()) {
                     *value = Value::String("[REDACTED]".into());
                 } else {
                     mask(value);
@@ -411,7 +411,7 @@ pub(crate) fn snippet(body: &[u8]) -> String {
         Ok(value) => snippet_of_value(&value),
         Err(_) => {
             let text = String::from_utf8_lossy(body);
-            if text.contains("password") || SECRET_FIELDS.iter().any(|k| text.contains(k)) {
+            if secret_names().any(|name| text.contains(name)) {
                 "[body withheld: it names a credential field]".into()
             } else {
                 truncate(&text)

@@ -30,13 +30,7 @@ use crate::{
 use operations::paths;
 
 /// Sends a generated call; its answer, or its error mapped onto `path`.
-/// With `checked body`, the body is first checked against the spec's
-/// limits (see [`validate::body`]) and then sent.
 macro_rules! send {
-    ($call:expr, checked $body:expr, $path:expr) => {{
-        validate::body(&$body)?;
-        send!($call.body($body), $path)
-    }};
     ($call:expr, $path:expr) => {
         $call
             .send()
@@ -52,7 +46,8 @@ macro_rules! checked_bodies {
     ($($(#[$doc:meta])* $name:ident($body:ident: $ty:ty) -> $answer:ty = $path:ident;)*) => {$(
         $(#[$doc])*
         pub async fn $name(&self, $body: $ty) -> Result<$answer> {
-            send!(self.client.raw().$name(), checked $body, paths::$path)
+            validate::body(&$body)?;
+            send!(self.client.raw().$name().body($body), paths::$path)
         }
     )*};
 }
