@@ -161,13 +161,8 @@ async fn no_secret_in_any_log_line_debug_or_display() {
         .build()
         .unwrap();
     out.push_str(&format!("{wrong:?}\n"));
-    record(
-        &mut out,
-        wrong
-            .providers()
-            .list_providers(&ListProvidersParams::new())
-            .await,
-    );
+    let listed = wrong.providers().list_providers(&Default::default()).await;
+    record(&mut out, listed);
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -179,13 +174,11 @@ async fn no_secret_in_any_log_line_debug_or_display() {
         .retry_policy(RetryPolicy::none())
         .build()
         .unwrap();
-    record(
-        &mut out,
-        nowhere
-            .providers()
-            .list_providers(&ListProvidersParams::new())
-            .await,
-    );
+    let listed = nowhere
+        .providers()
+        .list_providers(&Default::default())
+        .await;
+    record(&mut out, listed);
     out.push_str(&format!("{:?}\n", sandbox.requests()));
 
     drop(_guard);

@@ -126,4 +126,22 @@ fn names_list_every_parameter_in_the_spec_order() {
         ["limit", "offset", "provider"]
     );
     assert!(ListProvidersParams::NAMES.contains(&"profile_completeness"));
+    assert_eq!(
+        ListProvidersParams::NAMES,
+        [
+            "client",
+            "client_in",
+            "email",
+            "first_name",
+            "id_in",
+            "is_active",
+            "last_name",
+            "limit",
+            "npi",
+            "offset",
+            "ordering",
+            "profile_completeness",
+            "search"
+        ]
+    );
 }

@@ -74,7 +74,6 @@ pub fn page(server: &MockServer, results: Vec<Value>, count: usize, next: Option
 
 /// A mock of `providers-list` that answers an empty page to a request whose
 /// query is exactly `query`.
-#[allow(dead_code)]
 pub async fn empty_list<'a>(server: &'a MockServer, query: &'static str) -> Mock<'a> {
     let body = page(server, vec![], 0, None);
     server

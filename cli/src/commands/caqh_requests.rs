@@ -16,12 +16,7 @@ pub async fn run(command: CaqhRequestsCommand, client: &Client, format: Format) 
     match command {
         CaqhRequestsCommand::List(args) => {
             let paging = &args.paging;
-            let params = super::query(
-                &args,
-                &paging.filter,
-                ListCaqhImportRequestsParams::new(),
-                ListCaqhImportRequestsParams::set,
-            )?;
+            let params = super::query(&args, &paging.filter, ListCaqhImportRequestsParams::set)?;
             let what = "listing CAQH import requests";
             if paging.all {
                 let walk = providers.walk(&params);

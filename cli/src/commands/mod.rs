@@ -24,44 +24,52 @@ use crate::{
 
 /// The list parameters the flags name: each flag is the query parameter of
 /// its name (`--last-name` sets `last_name`), and each `--filter NAME=VALUE`
-/// any parameter; so a query parameter added to the spec needs at most its
-/// flag here, and none with `--filter`.
-pub fn query<P>(
+/// any parameter no flag or argument set already; so a query parameter
+/// added to the spec needs at most its flag here, and none with `--filter`.
+pub fn query<P: Default>(
     flags: &impl serde::Serialize,
     filters: &[String],
-    mut params: P,
     set: fn(P, &str, &str) -> Result<P, assured::InvalidInput>,
 ) -> Result<P, Failure> {
     use serde_json::Value;
     let invalid = |e: &dyn std::fmt::Display| Failure::invalid(e.to_string());
-    let Value::Object(given) = serde_json::to_value(flags).map_err(|e| invalid(&e))? else {
-        return Err(Failure::invalid("the flags are not a set of named values"));
-    };
-    let mut pairs = Vec::new();
-    for (name, value) in given {
-        let text = match value {
-            Value::Null => continue,
-            Value::Array(items) if items.is_empty() => continue,
-            Value::Array(items) => items
+    // A flag left out (or an empty list) is no parameter.
+    let text = |value: &Value| match value {
+        Value::Null => None,
+        Value::Array(items) if items.is_empty() => None,
+        Value::Array(items) => Some(
+            items
                 .iter()
                 .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
                 .collect::<Vec<_>>()
                 .join(","),
-            Value::String(text) => text,
-            other => other.to_string(),
-        };
-        pairs.push((name, text));
+        ),
+        Value::String(text) => Some(text.clone()),
+        other => Some(other.to_string()),
+    };
+    let given = match serde_json::to_value(flags).map_err(|e| invalid(&e))? {
+        Value::Object(given) => given,
+        _ => serde_json::Map::new(),
+    };
+    let mut params = P::default();
+    for (name, value) in &given {
+        if let Some(text) = text(value) {
+            params = set(params, name, &text).map_err(|e| invalid(&e))?;
+        }
     }
     for filter in filters {
-        let Some((name, text)) = filter.split_once('=') else {
+        let Some((name, value)) = filter.split_once('=') else {
             return Err(Failure::invalid(format!(
                 "--filter {filter}: expected NAME=VALUE"
             )));
         };
-        pairs.push((name.trim().to_string(), text.to_string()));
-    }
-    for (name, text) in pairs {
-        params = set(params, &name, &text).map_err(|e| invalid(&e))?;
+        let name = name.trim();
+        if given.get(name).and_then(text).is_some() {
+            return Err(Failure::invalid(format!(
+                "--filter {name}: already set by its flag or argument"
+            )));
+        }
+        params = set(params, name, value).map_err(|e| invalid(&e))?;
     }
     Ok(params)
 }

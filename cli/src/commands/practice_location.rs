@@ -25,7 +25,6 @@ pub async fn run(command: PracticeLocationCommand, client: &Client, format: Form
             let params = super::query(
                 &args,
                 &paging.filter,
-                ListProvidersNotInPracticeLocationParams::new(),
                 ListProvidersNotInPracticeLocationParams::set,
             )?;
             let what = format!("listing providers not in practice location {location}");

@@ -49,12 +49,7 @@ pub async fn run(command: ProvidersCommand, client: &Client, format: Format) -> 
 }
 
 async fn list(args: ListArgs, client: &Client, format: Format) -> Outcome {
-    let params = super::query(
-        &args,
-        &args.paging.filter,
-        ListProvidersParams::new(),
-        ListProvidersParams::set,
-    )?;
+    let params = super::query(&args, &args.paging.filter, ListProvidersParams::set)?;
     let providers = client.providers();
     if args.paging.all {
         let walk = providers.walk(&params);

@@ -502,11 +502,10 @@ fn a_wrong_key_stops_the_run_with_3() {
         .args(["providers", "invite", "--batch-size", "2", "--csv"])
         .arg(&path));
     assert_eq!(out.code, 3);
-    let statuses: Vec<String> = ndjson(&out.stdout)
-        .iter()
-        .map(|r| r["status"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(statuses, ["failed", "failed", "skipped", "skipped"]);
+    assert_eq!(
+        statuses(&ndjson(&out.stdout)),
+        ["failed", "failed", "skipped", "skipped"]
+    );
     assert_eq!(env.posts(INVITE_PATH).len(), 1);
 }
 

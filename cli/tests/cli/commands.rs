@@ -512,9 +512,28 @@ fn filter_sets_any_query_parameter_by_its_api_name() {
         "{}",
         malformed.stderr
     );
+    assert_eq!(malformed.code, 2, "{}", malformed.stderr);
     let bad = run(env
         .cmd()
         .args(["caqh-requests", "list", "--filter", "provider=nope"]));
     assert!(bad.stderr.contains("provider"), "{}", bad.stderr);
+    assert!(bad.stderr.contains("provider:"), "{}", bad.stderr);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    // A parameter a flag or argument already set is not set again.
+    let twice = run(env.cmd().args([
+        "practice-location",
+        "missing",
+        &assured::Uuid::nil().to_string(),
+        "--filter",
+        &format!("practice_location={}", assured::Uuid::from_u128(1)),
+    ]));
+    assert_eq!(twice.code, 2, "{}", twice.stderr);
+    assert!(
+        twice
+            .stderr
+            .contains("--filter practice_location: already set by its flag or argument"),
+        "{}",
+        twice.stderr
+    );
     assert!(env.sandbox.requests().is_empty());
 }
