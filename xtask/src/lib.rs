@@ -37,3 +37,13 @@ pub use refs::{follow_refs, resolve_ref};
 pub use responses::response_schema_ref;
 pub use schema::to_json_schema;
 pub use validate::SchemaValidator;
+
+/// A file's text, or a message naming the file.
+pub fn read(path: &std::path::Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+/// The cargo that runs this xtask (`$CARGO`), else `cargo` on the PATH.
+pub fn cargo() -> std::process::Command {
+    std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}

@@ -284,11 +284,11 @@ fn regen_check(args: &RegenArgs) -> ExitCode {
 
 fn regen_report(args: &RegenArgs) -> Result<xtask::regen::RegenReport, String> {
     let new_path = spec_path(args.new.as_deref());
-    let new_text = read(&new_path)?;
+    let new_text = xtask::read(&new_path)?;
     let (old_text, old_source) = match &args.old {
         Some(path) => {
             let path = input_path(path);
-            (read(&path)?, path.display().to_string())
+            (xtask::read(&path)?, path.display().to_string())
         }
         None => {
             let object = format!("{}:{DEFAULT_SPEC}", args.base);
@@ -304,10 +304,6 @@ fn regen_report(args: &RegenArgs) -> Result<xtask::regen::RegenReport, String> {
         });
     }
     xtask::regen::regen_check(&old_text, &new_text, &old_source, &new_source)
-}
-
-fn read(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
 /// `git show REV:PATH` in the workspace root (read-only).
@@ -377,7 +373,8 @@ fn api(bless: bool) -> ExitCode {
         if bless {
             return std::fs::write(&snapshot, current).map_err(|e| e.to_string());
         }
-        let committed = std::fs::read_to_string(&snapshot).unwrap_or_default();
+        let committed = xtask::read(&snapshot)
+            .map_err(|e| format!("{e}; `cargo xtask api --bless` writes it"))?;
         let (removed, added) = xtask::proofs::api_diff(&committed, &current);
         for line in &removed {
             println!("- {line}");

@@ -137,11 +137,10 @@ impl Report {
 /// `cargo metadata` of the workspace at `root`, offline, all features, for
 /// this host's platform.
 pub fn metadata(root: &Path) -> Result<Value, String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     // Unfiltered, cargo wants the manifests of every platform's crates
     // (android, windows), which an offline cache need not hold.
     let host = host_triple()?;
-    let output = Command::new(cargo)
+    let output = crate::cargo()
         .current_dir(root)
         .args([
             "metadata",
@@ -299,7 +298,7 @@ pub fn check(
             missing.push(dir);
             continue;
         };
-        let text = read(&manifest)?;
+        let text = crate::read(&manifest)?;
         if let Some(rust_version) = manifest_rust_version(&text) {
             found.push(Found {
                 package: package.clone(),
@@ -342,8 +341,4 @@ pub fn check(
         max,
         offending,
     })
-}
-
-fn read(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }

@@ -7,7 +7,7 @@ use std::{
     collections::BTreeSet,
     fs,
     path::{Path, PathBuf},
-    process::Command,
+    process::Stdio,
 };
 
 /// The rustdoc JSON format the pinned `public-api` reads, and its version.
@@ -28,7 +28,7 @@ pub fn public_api(root: &Path) -> Result<String, String> {
         .join("docsrs");
     // rustdoc's JSON output is unstable; the stable toolchain gives it with
     // RUSTC_BOOTSTRAP, in the target directory of the docs.rs-style build.
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let status = crate::cargo()
         .current_dir(root)
         .env("CARGO_TARGET_DIR", &target)
         .env("RUSTC_BOOTSTRAP", "1")
@@ -50,10 +50,13 @@ pub fn public_api(root: &Path) -> Result<String, String> {
     let json = target.join("doc").join("assured.json");
     // public-api reads one rustdoc JSON format; another toolchain writes
     // another. Say so, rather than fail to parse.
-    let text = fs::read_to_string(&json).map_err(|e| format!("{}: {e}", json.display()))?;
-    let format = serde_json::from_str::<serde_json::Value>(&text)
+    #[derive(serde::Deserialize)]
+    struct Header {
+        format_version: u64,
+    }
+    let format = serde_json::from_str::<Header>(&crate::read(&json)?)
         .ok()
-        .and_then(|doc| doc.get("format_version")?.as_u64());
+        .map(|header| header.format_version);
     if format != Some(RUSTDOC_FORMAT) {
         return Err(format!(
             "rustdoc wrote JSON format {format:?}; public-api {PUBLIC_API} reads format {RUSTDOC_FORMAT} \
@@ -106,21 +109,22 @@ pub fn with_added_filter(spec_text: &str) -> Result<String, String> {
 /// Generates the crate from the spec plus [`ADDED_FILTERS`] and runs
 /// `tests/added_filter.rs` against it; the test must have run and passed.
 pub fn added_filter(root: &Path) -> Result<(), String> {
-    let spec = fs::read_to_string(root.join("spec/assured.yaml"))
-        .map_err(|e| format!("spec/assured.yaml: {e}"))?;
+    let spec = crate::read(&root.join("spec/assured.yaml"))?;
     let dir = root.join("target").join("added-filter");
     fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let path = dir.join("assured.yaml");
     fs::write(&path, with_added_filter(&spec)?).map_err(|e| e.to_string())?;
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    // Cargo's progress goes straight to the terminal; the test's report is
+    // read for the line that proves it ran.
+    let output = crate::cargo()
         .current_dir(root)
         .env("ASSURED_SPEC", &path)
         .args(["test", "-p", "assured", "--test", "added_filter"])
+        .stderr(Stdio::inherit())
         .output()
         .map_err(|e| format!("cannot run cargo test: {e}"))?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     print!("{stdout}");
-    eprint!("{}", String::from_utf8_lossy(&output.stderr));
     // A test that was compiled out would "pass" with 0 tests: require it.
     let ran = stdout.contains("test a_filter_added_to_the_spec_reaches_the_wire ... ok");
     if output.status.success() && ran {

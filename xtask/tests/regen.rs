@@ -41,10 +41,14 @@ fn a_spec_edit_lists_added_removed_and_changed_items() {
     let text = report.to_text();
     let expected = [
         "regen-check: old.yaml -> new.yaml\n",
-        "2 added, 5 removed, 2 changed signature, 1 length limit(s) changed\n",
+        "14 added, 5 removed, 2 changed signature, 1 length limit(s) changed\n",
         // A property added: the field and its builder method.
         "\nAdded:\n  + field types::Pet.color: ::std::option::Option<::std::string::String> #[serde(skip_serializing_if = \"::std::option::Option::is_none\")]\n",
         "  + method types::builder::Pet::color: fn color<T>(mut self, value: T) -> Self where T: crate::models::OptionalText\n",
+        // A query parameter added: its setter on the generated parameters.
+        "  + method ListPetsParams::species: fn species(mut self, value: impl Into<::std::string::String>) -> Self\n",
+        // An enum added: an open enum, with the catch-all.
+        "  + variant Mood::Calm: unit\n  + variant Mood::Playful: unit\n  + variant Mood::Unknown: (String)\n",
         // An operation removed: its client method and its builder.
         "\nRemoved:\n  - struct builder::DeletePet: struct DeletePet<'a> derive(Debug, Clone)\n",
         "  - method Client::delete_pet: fn delete_pet(&self) -> builder::DeletePet<'_>\n",
@@ -152,7 +156,7 @@ fn cli_with_old_and_new_paths() {
         "--json",
     ]);
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(report["added"].as_array().unwrap().len(), 2);
+    assert_eq!(report["added"].as_array().unwrap().len(), 14);
     assert_eq!(report["removed"][1]["path"], "Client::delete_pet");
     assert_eq!(report["removed"][1]["kind"], "method");
     assert_eq!(report["changed"][0]["path"], "types::Pet.age");
