@@ -42,12 +42,14 @@ impl Environment {
 /// let creds = assured::Credentials::api_key("sk_live_123");
 /// assert!(!format!("{creds:?}").contains("sk_live_123"));
 /// ```
-#[derive(Clone)]
+#[derive(Clone, derive_more::Debug)]
 #[non_exhaustive]
 pub enum Credentials {
     /// `x-api-key: <key>`, as issued by Assured support.
+    #[debug("ApiKey([REDACTED])")]
     ApiKey(SecretString),
     /// `Authorization: Bearer <token>`, accepted by some deployments.
+    #[debug("Bearer([REDACTED])")]
     Bearer(SecretString),
 }
 
@@ -60,15 +62,6 @@ impl Credentials {
     /// A bearer token (JWT).
     pub fn bearer(token: impl Into<String>) -> Self {
         Credentials::Bearer(SecretString::from(token.into()))
-    }
-}
-
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Credentials::ApiKey(_) => f.write_str("ApiKey([REDACTED])"),
-            Credentials::Bearer(_) => f.write_str("Bearer([REDACTED])"),
-        }
     }
 }
 
@@ -235,14 +228,9 @@ pub struct ClientBuilder {
 }
 
 /// PEM text of extra trusted roots; Debug shows only its size.
-#[derive(Clone)]
+#[derive(Clone, derive_more::Debug)]
+#[debug("RootPem({} bytes)", _0.len())]
 struct RootPem(Vec<u8>);
-
-impl fmt::Debug for RootPem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "RootPem({} bytes)", self.0.len())
-    }
-}
 
 impl Default for ClientBuilder {
     fn default() -> Self {

@@ -1,9 +1,6 @@
-//! The one error type of the crate, and how HTTP failures map onto it.
-//!
-//! Every API error keeps the status, the request path, the server's request
-//! id, the parsed DRF detail and field errors, and a bounded copy of the body
-//! with CAQH credentials masked. No variant ever holds the API key: it lives
-//! only in the client's credentials and in the header of the request.
+//! The one error type of the crate, and how HTTP failures map onto it:
+//! status, path, request id, DRF's detail and field errors, and a bounded
+//! body with credentials masked. No variant ever holds the API key.
 
 use std::{collections::BTreeMap, fmt, time::Duration};
 
@@ -399,16 +396,13 @@ pub(crate) fn mask(value: &mut Value) {
     }
 }
 
-fn snippet_of_value(value: &Value) -> String {
-    let mut value = value.clone();
-    mask(&mut value);
-    truncate(&value.to_string())
-}
-
 /// A bounded, credential-masked view of a raw body.
 pub(crate) fn snippet(body: &[u8]) -> String {
     match serde_json::from_slice::<Value>(body) {
-        Ok(value) => snippet_of_value(&value),
+        Ok(mut value) => {
+            mask(&mut value);
+            truncate(&value.to_string())
+        }
         Err(_) => {
             let text = String::from_utf8_lossy(body);
             if secret_names().any(|name| text.contains(name)) {
@@ -444,7 +438,9 @@ fn truncate(text: &str) -> String {
 /// }
 /// # }
 /// ```
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+// reqwest's own message; its causes are `source()`'s, not repeated.
+#[error(transparent)]
 pub struct TransportError {
     inner: reqwest::Error,
 }
@@ -489,18 +485,5 @@ impl TransportError {
         } else {
             "request failed"
         }
-    }
-}
-
-impl fmt::Display for TransportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // reqwest's own message only: its causes are `source()`'s.
-        write!(f, "{}", self.inner)
-    }
-}
-
-impl std::error::Error for TransportError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        std::error::Error::source(&self.inner)
     }
 }

@@ -1,10 +1,9 @@
-//! Typed ids. A provider has two: the account id (`Provider::id`), which
-//! every API but Provider Profile takes, and the profile id
-//! (`provider_profile_id`), which the Provider Profile APIs take. Mixing
-//! them up compiles with strings and fails at run time with a bare 404;
-//! with these types it does not compile.
+//! Typed ids: a provider's account id (`Provider::id`), which every API but
+//! Provider Profile takes, and its profile id, which those take. As strings
+//! they mix up and fail at run time with a bare 404; as types they do not
+//! compile.
 
-use std::{fmt, str::FromStr};
+use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -24,24 +23,13 @@ use crate::{error::InvalidInput, models::Provider};
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
+#[derive(derive_more::Display, derive_more::From, derive_more::Into)]
 pub struct AccountId(Uuid);
 
 impl AccountId {
     /// The id as a UUID.
     pub fn as_uuid(&self) -> Uuid {
         self.0
-    }
-}
-
-impl From<Uuid> for AccountId {
-    fn from(id: Uuid) -> Self {
-        Self(id)
-    }
-}
-
-impl From<AccountId> for Uuid {
-    fn from(id: AccountId) -> Self {
-        id.0
     }
 }
 
@@ -52,12 +40,6 @@ impl FromStr for AccountId {
         Uuid::parse_str(id.trim())
             .map(Self)
             .map_err(|_| InvalidInput::new("id", "must be a UUID (the provider's account id)"))
-    }
-}
-
-impl fmt::Display for AccountId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
     }
 }
 
@@ -73,6 +55,8 @@ impl fmt::Display for AccountId {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
+#[derive(derive_more::Display, derive_more::AsRef)]
+#[as_ref(str)]
 pub struct ProfileId(String);
 
 impl ProfileId {
@@ -94,18 +78,6 @@ impl FromStr for ProfileId {
         let id = id.trim();
         crate::validate::path_id("profile_id", id)?;
         Ok(Self(id.to_string()))
-    }
-}
-
-impl fmt::Display for ProfileId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl AsRef<str> for ProfileId {
-    fn as_ref(&self) -> &str {
-        &self.0
     }
 }
 

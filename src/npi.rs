@@ -102,27 +102,20 @@ pub struct NpiCacheStats {
 pub(crate) type Index = (Instant, u64, HashMap<String, Provider>);
 
 /// The NPI lookup cache of a client; see [`crate::Client::npi_cache`].
+#[derive(derive_more::Debug)]
 pub struct NpiCache {
     ttl: Duration,
     capacity: u64,
     pub(crate) strategy: NpiStrategy,
+    #[debug(skip)]
     entries: moka::future::Cache<String, Provider>,
+    #[debug(skip)]
     pub(crate) index: tokio::sync::Mutex<Option<Index>>,
+    #[debug(skip)]
     generation: AtomicU64,
     hits: AtomicU64,
     misses: AtomicU64,
     loads: AtomicU64,
-}
-
-impl std::fmt::Debug for NpiCache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NpiCache")
-            .field("ttl", &self.ttl)
-            .field("capacity", &self.capacity)
-            .field("strategy", &self.strategy)
-            .field("stats", &self.stats())
-            .finish_non_exhaustive()
-    }
 }
 
 impl NpiCache {

@@ -1,25 +1,10 @@
-//! Walks: every row of a limit/offset list, each once, while the list changes.
-//!
-//! One [`Walk`] serves every paginated endpoint, as pages
-//! ([`Walk::pages`]), rows ([`Walk::rows`]) or a collection
-//! ([`Walk::collect`]), all with the same guarantee, deduplication and
-//! [`WalkReport`].
-//!
-//! **The guarantee.** Every row that exists for the whole walk is yielded
-//! exactly once, at any concurrency, while other rows are inserted or
-//! deleted anywhere in the list. Rows inserted or deleted during the walk
-//! may or may not appear. Survivors keep their relative order, so a page
-//! read at any moment holds every survivor between its first and last row.
-//! Consecutive windows therefore overlap by a few rows, and a page is only
-//! trusted once it shares a row with the rows already trusted: a chain of
-//! such pages from the head of the list to a short (last) page covers every
-//! survivor. When a shift breaks the chain (a delete between two reads, or
-//! pages answered out of order), the walk re-reads around the last trusted
-//! page until the chain holds again ("healing"); the report counts it.
-//!
-//! The server's `next` link is never followed (its `limit` tells the page
-//! size a server caps to), and `count` is only a hint: it bounds how far
-//! ahead pages are prefetched, never an allocation or the end of the walk.
+//! Walks: every row of a limit/offset list, each once, while the list
+//! changes; one [`Walk`] for every list, as pages, rows or a collection,
+//! with its [`WalkReport`]. The guarantee and how `walker` keeps it are the
+//! README's "Walking a list": overlapping windows, a page trusted only when
+//! it shares a row with the rows already trusted, re-reads that heal a
+//! broken chain. The `next` link is never followed, and `count` only bounds
+//! prefetching, never an allocation or the end of the walk.
 
 mod walker;
 
@@ -168,31 +153,26 @@ impl<T> IntoIterator for Collected<T> {
 /// ```
 #[must_use = "a walk does nothing until its pages, rows or collection are taken"]
 pub struct Walk<T> {
-    fetch: Fetch<T>,
-    start: u64,
-    limit: u32,
-    pace: Controller,
-    concurrency: Option<usize>,
-    max_pages: usize,
-    max_items: usize,
+    plan: walker::Plan<T>,
 }
 
 impl<T> std::fmt::Debug for Walk<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let plan = &self.plan;
         f.debug_struct("Walk")
-            .field("start", &self.start)
-            .field("limit", &self.limit)
-            .field("concurrency", &self.concurrency)
-            .field("pace", &self.pace)
-            .field("max_pages", &self.max_pages)
-            .field("max_items", &self.max_items)
+            .field("start", &plan.start)
+            .field("limit", &plan.limit)
+            .field("concurrency", &plan.concurrency)
+            .field("pace", &plan.pace)
+            .field("max_pages", &plan.max_pages)
+            .field("max_items", &plan.max_items)
             .finish_non_exhaustive()
     }
 }
 
 impl<T: Keyed + Send + 'static> Walk<T> {
     pub(crate) fn new(fetch: Fetch<T>, start: u64, limit: u32, pace: Controller) -> Self {
-        Self {
+        let plan = walker::Plan {
             fetch,
             start,
             limit,
@@ -200,7 +180,8 @@ impl<T: Keyed + Send + 'static> Walk<T> {
             concurrency: None,
             max_pages: usize::MAX,
             max_items: usize::MAX,
-        }
+        };
+        Self { plan }
     }
 
     setters! {
@@ -208,28 +189,16 @@ impl<T: Keyed + Send + 'static> Walk<T> {
         /// another). By default the client's controller decides, adapting to
         /// the server (see [`crate::ClientBuilder::concurrency`]). The guarantee
         /// holds at any value.
-        concurrency(concurrency: usize) => concurrency = Some(concurrency.max(1));
+        concurrency(concurrency: usize) => plan.concurrency = Some(concurrency.max(1));
         /// Stop after this many pages with rows.
-        max_pages(pages: usize) => max_pages = pages;
+        max_pages(pages: usize) => plan.max_pages = pages;
         /// Stop after this many rows.
-        max_items(items: usize) => max_items = items;
+        max_items(items: usize) => plan.max_items = items;
     }
 
     fn start(self) -> (walker::Walker<T>, Arc<Mutex<WalkReport>>) {
         let report = Arc::new(Mutex::new(WalkReport::default()));
-        let walker = walker::Walker::new(
-            walker::Plan {
-                fetch: self.fetch,
-                start: self.start,
-                limit: self.limit,
-                concurrency: self.concurrency,
-                pace: self.pace,
-                max_pages: self.max_pages,
-                max_items: self.max_items,
-            },
-            report.clone(),
-        );
-        (walker, report)
+        (walker::Walker::new(self.plan, report.clone()), report)
     }
 
     /// Every page with new rows, in the order the walk trusts them; each

@@ -1,21 +1,22 @@
-//! When a request is sent again, and how long to wait first.
-//!
-//! Reads (GET) retry on connection errors, timeouts, 408, 429, 500, 502, 503
-//! and 504. Writes (POST, PATCH) retry only where the server cannot have
-//! acted: a connection that failed before the request was sent, and 429;
-//! never on a 5xx or a timeout after sending, unless
-//! [`RetryPolicy::retry_writes_on_server_errors`] opts in. Waits are
-//! exponential with full jitter; a `Retry-After` is honoured, and one longer
-//! than [`RetryPolicy::max_retry_after`] is not waited for (the caller gets
-//! the rate-limited error carrying it). An overall deadline bounds attempts
-//! and waits together. TLS failures (an untrusted certificate, a failed
-//! handshake) are never retried: they would fail the same way again.
+//! When a request is sent again, and how long to wait first: the
+//! [`RetryPolicy`].
 
 use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
 
-/// The retry settings of a client.
+/// When a client sends a request again.
+///
+/// Reads (GET) retry on connection errors, timeouts, 408, 429, 500, 502, 503
+/// and 504. Writes (POST, PATCH) retry only where the server cannot have
+/// acted: a connection that failed before the request was sent, and 429;
+/// never on a 5xx or a timeout after sending, unless
+/// [`retry_writes_on_server_errors`](Self::retry_writes_on_server_errors)
+/// opts in. Waits are exponential with full jitter; a `Retry-After` is
+/// honoured, and one longer than [`max_retry_after`](Self::max_retry_after)
+/// is not waited for (the caller gets the error carrying it). A deadline
+/// bounds attempts and waits together. TLS failures are never retried: they
+/// would fail the same way again.
 ///
 /// ```
 /// use std::time::Duration;

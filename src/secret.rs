@@ -1,10 +1,6 @@
-//! Secrets that travel in request bodies: CAQH ProView credentials.
-//!
-//! API keys and bearer tokens live in [`crate::Credentials`]; this module owns
-//! the credential type the generated request and response models use, so that
-//! a `{:?}` of any model never shows a CAQH username or password.
-
-use std::fmt;
+//! CAQH ProView credentials, the secrets that travel in request bodies: the
+//! types the generated models use, so a `{:?}` of any model never shows one.
+//! API keys and bearer tokens live in [`crate::Credentials`].
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -21,7 +17,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// assert_eq!(format!("{password:?}"), "[REDACTED]");
 /// assert_eq!(password.expose(), "s3cret-pass");
 /// ```
-#[derive(Clone)]
+#[derive(Clone, derive_more::Debug)]
+#[debug("[REDACTED]")]
 pub struct CaqhSecret(SecretString);
 
 impl CaqhSecret {
@@ -33,12 +30,6 @@ impl CaqhSecret {
     /// Length in characters, for validation without exposing the value.
     pub fn char_len(&self) -> usize {
         self.expose().chars().count()
-    }
-}
-
-impl fmt::Debug for CaqhSecret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[REDACTED]")
     }
 }
 
@@ -66,16 +57,6 @@ impl<'de> Deserialize<'de> for CaqhSecret {
     }
 }
 
-impl schemars::JsonSchema for CaqhSecret {
-    fn schema_name() -> String {
-        "CaqhSecret".into()
-    }
-
-    fn json_schema(gen: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
-        String::json_schema(gen)
-    }
-}
-
 /// A CAQH credential as the server echoes it in a response record.
 ///
 /// Readable with [`CaqhEcho::expose`]; Debug **and** serialisation print
@@ -88,19 +69,14 @@ impl schemars::JsonSchema for CaqhSecret {
 /// assert_eq!(format!("{echoed:?}"), "[REDACTED]");
 /// assert_eq!(serde_json::to_string(&echoed).unwrap(), "\"[REDACTED]\"");
 /// ```
-#[derive(Clone)]
+#[derive(Clone, derive_more::Debug)]
+#[debug("[REDACTED]")]
 pub struct CaqhEcho(CaqhSecret);
 
 impl CaqhEcho {
     /// The secret value.
     pub fn expose(&self) -> &str {
         self.0.expose()
-    }
-}
-
-impl fmt::Debug for CaqhEcho {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[REDACTED]")
     }
 }
 
@@ -122,12 +98,19 @@ impl<'de> Deserialize<'de> for CaqhEcho {
     }
 }
 
-impl schemars::JsonSchema for CaqhEcho {
-    fn schema_name() -> String {
-        "CaqhEcho".into()
-    }
+/// Both are strings in a JSON Schema, under their own names.
+macro_rules! string_schema {
+    ($($name:ident),*) => {$(
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> String {
+                stringify!($name).into()
+            }
 
-    fn json_schema(gen: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
-        String::json_schema(gen)
-    }
+            fn json_schema(gen: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
+                String::json_schema(gen)
+            }
+        }
+    )*};
 }
+
+string_schema!(CaqhSecret, CaqhEcho);

@@ -1,10 +1,7 @@
-//! Recognising TLS failures inside a transport error.
-//!
-//! reqwest reports a failed handshake as a connect error, which the retry
-//! policy would otherwise treat as transient. A certificate the client does
-//! not trust, a name mismatch or a protocol mismatch fails the same way on
-//! every attempt, so they must be told apart from a refused or reset
-//! connection.
+//! Recognising TLS failures inside a transport error: reqwest reports a
+//! failed handshake as a connect error, but an untrusted certificate or a
+//! protocol mismatch fails the same way on every attempt, so the retry
+//! policy must tell it from a refused or reset connection.
 
 use std::error::Error as StdError;
 

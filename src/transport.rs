@@ -1,16 +1,11 @@
-//! What happens to every request on its way out and its response on the way
-//! back, for all operations at once, through progenitor's `ClientHooks`.
-//!
-//! - `pre` adds the credential header, marked sensitive so that reqwest's
-//!   own Debug output redacts it.
-//! - `exec` sends, again while [`crate::retry`] allows, then normalises
-//!   error bodies: progenitor decodes error
-//!   bodies as JSON and, when that fails, drops the status. A DRF server
-//!   also answers HTML or nothing, so a non-JSON error body is handed on as
-//!   a JSON string of its (bounded) text, and every error keeps its status.
+//! Every request on its way out and back, through progenitor's
+//! `ClientHooks`: `pre` adds the credential header (marked sensitive, so
+//! reqwest's Debug redacts it); `exec` sends, again while [`crate::retry`]
+//! allows, and hands a non-JSON error body on as a JSON string of its
+//! bounded text, since progenitor drops the status of a body it cannot
+//! decode and a DRF server also answers HTML or nothing.
 
 use std::{
-    fmt,
     sync::Arc,
     time::{Duration, Instant},
 };
@@ -34,10 +29,10 @@ const API_KEY_HEADER: HeaderName = HeaderName::from_static("x-api-key");
 const REQUEST_ID_HEADERS: [&str; 2] = ["x-request-id", "x-amzn-requestid"];
 
 /// State the generated client carries to the hooks: shared by every clone.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Inner(pub(crate) Arc<Config>);
 
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub(crate) struct Config {
     pub(crate) credentials: Credentials,
     pub(crate) page_size: u32,
@@ -48,14 +43,6 @@ pub(crate) struct Config {
     /// list walks can size their concurrency from it (`limit`,
     /// `not_before`). Shared by clones of the client.
     pub(crate) pace: crate::concurrency::Controller,
-}
-
-impl fmt::Debug for Inner {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Inner")
-            .field("credentials", &self.0.credentials)
-            .finish()
-    }
 }
 
 impl ClientHooks<Inner> for crate::raw::Client {

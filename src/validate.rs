@@ -1,8 +1,6 @@
 //! Checks on request input before anything is sent, each naming the field
-//! (with the item index in a batch) and the rule it broke.
-//!
-//! Length limits come from `spec/assured.yaml`: the build script lifts them
-//! out of the schemas into `LIMITS`, so the spec stays the one source.
+//! (with the item index in a batch) and the rule it broke; the length limits
+//! are lifted from the spec's schemas by the build script (`LIMITS`).
 
 use serde_json::Value;
 

@@ -1,8 +1,6 @@
 //! `client.providers()`: one method per operation, under its `operationId`.
-//!
-//! The list methods and their parameters are generated from the spec
-//! ([`operations`]); the methods here take a request body (by value, as the
-//! generated call does), check it (see [`crate::validate`]), and map the
+//! The list methods and their parameters are generated ([`operations`]);
+//! the methods here take a body, check it ([`crate::validate`]) and map the
 //! result onto [`crate::Error`].
 
 mod lists;
