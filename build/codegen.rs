@@ -295,7 +295,11 @@ pub fn generation_settings(
 }
 
 /// Removes `minLength`/`maxLength` from the component schemas before
-/// generation and returns them as a Rust table for `crate::validate`.
+/// generation and returns the checks `crate::validate` makes on request
+/// bodies as a Rust table: each property's length limits, whether it is an
+/// email address (`format: email`, or a list of them), and whether it must
+/// not be blank (required, not nullable, plain text: DRF trims it and
+/// refuses it empty).
 ///
 /// typify turns every length-limited string into a validating newtype: a
 /// response with a name one character over the limit would then fail to
@@ -306,6 +310,17 @@ pub fn take_length_limits(doc: &mut serde_yaml::Value) -> String {
     use serde_yaml::Value;
     let key = |k: &str| Value::String(k.to_string());
     let as_u64 = |v: Option<Value>| v.and_then(|v| v.as_u64());
+    let text_of = |map: &serde_yaml::Mapping, name: &str| {
+        map.get(key(name))
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    // Text with no format or enum of its own: what DRF's blank rule covers.
+    let plain_text = |map: &serde_yaml::Mapping| {
+        text_of(map, "type").as_deref() == Some("string")
+            && !map.contains_key(key("format"))
+            && !map.contains_key(key("enum"))
+    };
     let Some(schemas) = doc
         .get_mut("components")
         .and_then(|c| c.get_mut("schemas"))
@@ -320,14 +335,24 @@ pub fn take_length_limits(doc: &mut serde_yaml::Value) -> String {
         if let (Some(name), Some(map)) = (name.as_str(), schema.as_mapping_mut()) {
             let min = as_u64(map.remove(key("minLength")));
             let max = as_u64(map.remove(key("maxLength")));
-            if min.is_some() || max.is_some() {
-                named.insert(format!("#/components/schemas/{name}"), (min, max));
-            }
+            named.insert(
+                format!("#/components/schemas/{name}"),
+                (min, max, plain_text(map)),
+            );
         }
     }
     let mut rows = Vec::new();
     let mut rows_schemas = Vec::new();
     for (name, schema) in schemas.iter_mut() {
+        let required: Vec<String> = schema
+            .get("required")
+            .and_then(|r| r.as_sequence())
+            .map(|r| {
+                r.iter()
+                    .filter_map(|f| f.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
         let Some(props) = schema
             .get_mut("properties")
             .and_then(|p| p.as_mapping_mut())
@@ -335,32 +360,38 @@ pub fn take_length_limits(doc: &mut serde_yaml::Value) -> String {
             continue;
         };
         for (field, prop) in props.iter_mut() {
-            let Some(map) = prop.as_mapping_mut() else {
+            let (Some(field), Some(map)) = (field.as_str(), prop.as_mapping_mut()) else {
                 continue;
             };
             let mut min = as_u64(map.remove(key("minLength")));
             let mut max = as_u64(map.remove(key("maxLength")));
-            if let Some(target) = map.get(key("$ref")).and_then(|r| r.as_str()) {
-                if let Some((rmin, rmax)) = named.get(target) {
+            let mut text = plain_text(map);
+            if let Some(target) = text_of(map, "$ref") {
+                if let Some((rmin, rmax, rtext)) = named.get(&target) {
                     min = min.or(*rmin);
                     max = max.or(*rmax);
+                    text = *rtext;
                 }
             }
-            if min.is_some() || max.is_some() {
-                rows_schemas.push(name.as_str().unwrap_or_default().to_string());
+            let items = map.get(key("items")).and_then(|i| i.as_mapping());
+            let email = [Some(&*map), items]
+                .into_iter()
+                .flatten()
+                .any(|m| text_of(m, "format").as_deref() == Some("email"));
+            let nullable = map.get(key("nullable")).and_then(|n| n.as_bool()) == Some(true);
+            let not_blank = text && !nullable && required.iter().any(|r| r == field);
+            if min.is_some() || max.is_some() || email || not_blank {
+                let schema = name.as_str().unwrap_or_default();
+                rows_schemas.push(schema.to_string());
                 rows.push(format!(
-                    "    Limit {{ schema: {:?}, field: {:?}, min: {:?}, max: {:?} }},\n",
-                    name.as_str().unwrap_or_default(),
-                    field.as_str().unwrap_or_default(),
-                    min,
-                    max
+                    "    Limit {{ schema: {schema:?}, field: {field:?}, min: {min:?}, max: {max:?}, email: {email}, not_blank: {not_blank} }},\n",
                 ));
             }
         }
     }
-    // Each schema with limits gets its checks by type, not by a name
-    // string: a renamed or unlimited schema then fails to build where its
-    // body is validated, instead of silently skipping the check.
+    // Each schema with checks gets them by type, not by a name string: a
+    // renamed or unchecked schema then fails to build where its body is
+    // validated, instead of silently skipping the check.
     let mut limited: Vec<&str> = rows_schemas.iter().map(String::as_str).collect();
     limited.dedup();
     let impls: String = limited

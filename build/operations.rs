@@ -5,7 +5,9 @@
 //! method on `Providers`. A list (a page of rows with an `id`, read by
 //! `offset` and `limit`) is also walkable (`Listing`). Types are the ones
 //! progenitor gave the same things, read from its output, so the two agree.
-//! A query parameter added to the spec needs no handwritten code.
+//! A query parameter added to the spec needs no handwritten code. The
+//! spec's `servers` become `Environment`, and its API key scheme names the
+//! header the key travels in (`API_KEY_HEADER`).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -544,6 +546,7 @@ pub fn operations(spec: &OpenAPI, types: &FieldTypes) -> Result<String, String> 
         out.push_str(&page_impls(list));
     }
     out.push_str(&body_fields(spec)?);
+    out.push_str(&servers_and_auth(spec)?);
     Ok(format!(
         "/// Each operation's path, from the spec.\npub(crate) mod paths {{\n{paths}}}\n\n{out}"
     ))
@@ -892,4 +895,80 @@ fn field_kind(schema: &Schema) -> Option<&'static str> {
         },
         _ => return None,
     })
+}
+
+/// `Environment` from the spec's `servers` (a variant per server, named by
+/// the first word of its description) and `API_KEY_HEADER` from its
+/// `apiKey` security scheme; nothing for a spec without them.
+fn servers_and_auth(spec: &OpenAPI) -> Result<String, String> {
+    let mut out = String::new();
+    let schemes = spec.components.as_ref().map(|c| &c.security_schemes);
+    for scheme in schemes
+        .into_iter()
+        .flatten()
+        .filter_map(|(_, s)| s.as_item())
+    {
+        if let openapiv3::SecurityScheme::APIKey {
+            location: openapiv3::APIKeyLocation::Header,
+            name,
+            ..
+        } = scheme
+        {
+            // Checked here: the client builds it with `HeaderName::from_static`.
+            let name = name.to_ascii_lowercase();
+            let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+            if name.is_empty() || !name.chars().all(token) {
+                return Err(format!(
+                    "the API key header {name:?} is not a valid header name"
+                ));
+            }
+            out.push_str(&format!(
+                "/// The header the API key travels in, from the spec.\n\
+                 pub(crate) const API_KEY_HEADER: &str = {name:?};\n"
+            ));
+        }
+    }
+    if spec.servers.is_empty() {
+        return Ok(out);
+    }
+    let (mut variants, mut arms, mut names) = (String::new(), String::new(), Vec::new());
+    for server in &spec.servers {
+        let description = server.description.as_deref().unwrap_or_default();
+        let word = description.split_whitespace().next().unwrap_or_default();
+        let name = upper_camel(word);
+        if !word.starts_with(|c: char| c.is_ascii_alphabetic()) || names.contains(&name) {
+            return Err(format!(
+                "server {}: its description must start with a word that names it, once ({description:?})",
+                server.url
+            ));
+        }
+        variants.push_str(&doc(&format!("`{}`: {description}", server.url), "    "));
+        variants.push_str(&format!("    {name},\n"));
+        arms.push_str(&format!(
+            "            Environment::{name} => {:?},\n",
+            server.url
+        ));
+        names.push(name);
+    }
+    let first = &names[0];
+    out.push_str(&format!(
+        "/// The Assured environments: the spec's `servers`.\n\
+         ///\n\
+         /// ```\n\
+         /// let client = assured::Client::builder()\n\
+         ///     .environment(assured::Environment::{first})\n\
+         ///     .api_key(\"my-key\")\n\
+         ///     .build()?;\n\
+         /// assert_eq!(client.base_url(), assured::Environment::{first}.base_url());\n\
+         /// # Ok::<(), assured::Error>(())\n\
+         /// ```\n\
+         #[derive(Debug, Clone, Copy, PartialEq, Eq)]\n\
+         #[non_exhaustive]\n\
+         pub enum Environment {{\n{variants}}}\n\n\
+         impl Environment {{\n\
+         \x20   /// The environment's base URL.\n\
+         \x20   pub fn base_url(self) -> &'static str {{\n\
+         \x20       match self {{\n{arms}        }}\n    }}\n}}\n"
+    ));
+    Ok(out)
 }

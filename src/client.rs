@@ -8,33 +8,10 @@ use secrecy::SecretString;
 use crate::{
     error::{Error, InvalidInput, Result},
     npi::{NpiCache, NpiStrategy},
-    providers::Providers,
+    providers::{operations::Environment, Providers},
     retry::RetryPolicy,
     transport::{Config, Inner},
 };
-
-/// The Assured environments.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Environment {
-    /// `https://prod-backend.withassured.com`
-    Production,
-    /// `https://staging-backend.withassured.com`
-    Staging,
-    /// `https://demo-backend.withassured.com` (the Python SDK's default).
-    Demo,
-}
-
-impl Environment {
-    /// The environment's base URL.
-    pub fn base_url(self) -> &'static str {
-        match self {
-            Environment::Production => "https://prod-backend.withassured.com",
-            Environment::Staging => "https://staging-backend.withassured.com",
-            Environment::Demo => "https://demo-backend.withassured.com",
-        }
-    }
-}
 
 /// How requests authenticate. Debug never shows the secret.
 ///
@@ -334,23 +311,16 @@ impl ClientBuilder {
         let base_url = self.base_url.trim().trim_end_matches('/').to_string();
         let origin = url::Url::parse(&base_url)
             .map_err(|e| InvalidInput::new("base_url", format!("must be an absolute URL ({e})")))?;
-        match origin.scheme() {
-            "https" => {}
-            "http" if self.allow_insecure_http || is_loopback(&origin) => {}
-            "http" => {
-                return Err(InvalidInput::new(
-                    "base_url",
-                    "must use https unless the host is loopback or allow_insecure_http() is set",
-                )
-                .into())
-            }
-            other => {
-                return Err(InvalidInput::new(
-                    "base_url",
-                    format!("scheme {other:?} is not http(s)"),
-                )
-                .into())
-            }
+        let refused = match origin.scheme() {
+            "https" => None,
+            "http" if self.allow_insecure_http || is_loopback(&origin) => None,
+            "http" => Some(
+                "must use https unless the host is loopback or allow_insecure_http() is set".into(),
+            ),
+            other => Some(format!("scheme {other:?} is not http(s)")),
+        };
+        if let Some(rule) = refused {
+            return Err(InvalidInput::new("base_url", rule).into());
         }
         // x-api-key is a custom header, so reqwest would carry it to any host
         // a redirect names: follow redirects within the origin only.

@@ -71,7 +71,7 @@ pub(crate) mod raw {
     include!(concat!(env!("OUT_DIR"), "/assured.rs"));
 }
 
-pub use client::{Client, ClientBuilder, Credentials, Environment};
+pub use client::{Client, ClientBuilder, Credentials};
 pub use error::{ApiError, Error, InvalidInput, Result, TransportError, BODY_SNIPPET_LIMIT};
 pub use ids::{AccountId, ProfileId};
 pub use page::Page;

@@ -6,15 +6,20 @@ use serde_json::Value;
 
 use crate::error::InvalidInput;
 
+/// The checks on one property of a schema, as the spec states them.
 pub(crate) struct Limit {
     pub(crate) schema: &'static str,
     pub(crate) field: &'static str,
     pub(crate) min: Option<u64>,
     pub(crate) max: Option<u64>,
+    /// `format: email`, on the text or on each item of a list.
+    pub(crate) email: bool,
+    /// Required, not nullable, plain text: DRF refuses it blank.
+    pub(crate) not_blank: bool,
 }
 
-/// A generated model whose schema has length limits in the spec; the build
-/// script implements it for each, so a check cannot outlive its schema.
+/// A generated model whose schema has checks in the spec; the build script
+/// implements it for each, so a check cannot outlive its schema.
 pub(crate) trait Limited: serde::Serialize {
     /// The schema's name in `spec/assured.yaml`.
     const SCHEMA: &'static str;
@@ -22,9 +27,9 @@ pub(crate) trait Limited: serde::Serialize {
 
 include!(concat!(env!("OUT_DIR"), "/limits.rs"));
 
-/// Checks a request body against the spec's limits for its schema, and the
-/// email syntax of `email` and `cc_emails`. The first problem, for calls
-/// that refuse.
+/// Checks a request body against its schema's rules in the spec: length
+/// limits first, then email syntax, then the blank rule (151 spaces are too
+/// long before they are blank). The first problem, for calls that refuse.
 pub(crate) fn body<T: Limited>(body: &T) -> Result<(), InvalidInput> {
     match problems("", body).into_iter().next() {
         Some(problem) => Err(problem),
@@ -55,8 +60,9 @@ fn problems<T: Limited>(prefix: &str, body: &T) -> Vec<InvalidInput> {
             format!("{prefix}.{field}")
         }
     };
+    let rules: Vec<&Limit> = LIMITS.iter().filter(|l| l.schema == schema).collect();
     let mut found = Vec::new();
-    for limit in LIMITS.iter().filter(|l| l.schema == schema) {
+    for limit in &rules {
         let Some(Value::String(text)) = fields.get(limit.field) else {
             continue;
         };
@@ -74,13 +80,25 @@ fn problems<T: Limited>(prefix: &str, body: &T) -> Vec<InvalidInput> {
             ));
         }
     }
-    if let Some(Value::String(email)) = fields.get("email") {
-        found.extend(check_email(&name("email"), email).err());
+    for limit in rules.iter().filter(|l| l.email) {
+        match fields.get(limit.field) {
+            Some(Value::String(email)) => {
+                found.extend(check_email(&name(limit.field), email).err());
+            }
+            Some(Value::Array(emails)) => {
+                for (i, email) in emails.iter().enumerate() {
+                    let field = name(&format!("{}[{i}]", limit.field));
+                    found.extend(check_email(&field, email.as_str().unwrap_or("")).err());
+                }
+            }
+            _ => {}
+        }
     }
-    if let Some(Value::Array(cc)) = fields.get("cc_emails") {
-        for (i, email) in cc.iter().enumerate() {
-            let field = name(&format!("cc_emails[{i}]"));
-            found.extend(check_email(&field, email.as_str().unwrap_or("")).err());
+    for limit in rules.iter().filter(|l| l.not_blank) {
+        if let Some(Value::String(text)) = fields.get(limit.field) {
+            if text.trim().is_empty() {
+                found.push(InvalidInput::new(name(limit.field), "must not be blank"));
+            }
         }
     }
     found

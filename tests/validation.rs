@@ -166,3 +166,57 @@ fn emails_are_checked_as_drf_would_refuse_them() {
         );
     }
 }
+
+/// The blank rule comes from the spec: every required, non-nullable text
+/// field of a body (DRF trims it and refuses it empty), whichever schema
+/// it is in; optional or nullable text may be blank. Nothing is sent.
+#[tokio::test]
+async fn required_text_is_refused_blank_in_every_body() {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(500);
+        })
+        .await;
+    let providers_client = client(&server);
+    let providers = providers_client.providers();
+
+    let request: NewCaqhImportRequest = NewCaqhImportRequest::builder()
+        .caqh_username("jdoe_caqh")
+        .caqh_password(CAQH_PASSWORD)
+        .full_name(" \t ")
+        .try_into()
+        .unwrap();
+    assert_eq!(
+        refusal(providers.request_caqh_import(request).await.unwrap_err()),
+        ("full_name".into(), "must not be blank".into())
+    );
+    // Six spaces meet the CAQH minimum of 6 and are still blank.
+    let import: ImportProviderWithCaqh = ImportProviderWithCaqh::builder()
+        .email("a@example.com")
+        .caqh_username("      ")
+        .caqh_password(CAQH_PASSWORD)
+        .try_into()
+        .unwrap();
+    assert_eq!(
+        refusal(
+            providers
+                .import_provider_with_caqh(import)
+                .await
+                .unwrap_err()
+        ),
+        ("caqh_username".into(), "must not be blank".into())
+    );
+    any.assert_calls_async(0).await;
+
+    // `first_name` of an invite is optional and nullable: blank is sent.
+    assert!(validate_invites(&[invite("a@example.com", "  ")]).is_empty());
+    // Every address of `cc_emails` (a list of `format: email`) is checked.
+    let mut copied = invite("a@example.com", "Jo");
+    copied.cc_emails = vec!["b@example.com".into(), "not-an-email".into()];
+    assert_eq!(
+        listed(&validate_invites(&[copied])),
+        [("providers[0].cc_emails[1]", "must be a valid email address")]
+    );
+}

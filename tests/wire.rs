@@ -490,3 +490,47 @@ async fn bearer_token_goes_in_authorization_and_no_api_key_is_sent() {
         .unwrap();
     mock.assert_async().await;
 }
+
+/// The environments and the API key's header are the spec's: each
+/// `servers` entry is an `Environment` with its URL, production (the first)
+/// is the default, and the key travels in the `apiKey` scheme's header.
+#[tokio::test]
+async fn environments_and_the_key_header_come_from_the_spec() {
+    let spec: serde_yaml::Value = serde_yaml::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/spec/assured.yaml"))
+            .unwrap(),
+    )
+    .unwrap();
+    let urls: Vec<&str> = spec["servers"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|s| s["url"].as_str().unwrap())
+        .collect();
+    use assured::Environment::*;
+    let ours: Vec<&str> = [Production, Staging, Demo]
+        .iter()
+        .map(|e| e.base_url())
+        .collect();
+    assert_eq!(ours, urls);
+    let default = assured::Client::builder().api_key("k").build().unwrap();
+    assert_eq!(default.base_url(), urls[0]);
+
+    let header = spec["components"]["securitySchemes"]["apiKeyAuth"]["name"]
+        .as_str()
+        .unwrap();
+    let server = MockServer::start_async().await;
+    let keyed = server
+        .mock_async(|when, then| {
+            when.method(GET).header(header, KEY);
+            then.status(200)
+                .json_body(json!({"count": 0, "results": []}));
+        })
+        .await;
+    client(&server)
+        .providers()
+        .list_providers(&ListProvidersParams::new())
+        .await
+        .unwrap();
+    keyed.assert_async().await;
+}

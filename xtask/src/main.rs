@@ -87,7 +87,7 @@ enum SpecAction {
     /// List the public items of the generated client that a spec edit changes.
     ///
     /// Types, fields and methods added, removed, or with a changed signature,
-    /// and changed length limits: the material for a release note.
+    /// and changed checks before sending: the material for a release note.
     RegenCheck(RegenArgs),
     /// Prove that a query parameter added to the spec reaches the wire with
     /// no handwritten edit: generate the crate from the spec plus two

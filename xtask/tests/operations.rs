@@ -151,3 +151,88 @@ fn enum_values_that_collide_are_refused_by_name() {
         );
     }
 }
+
+/// The checks before sending come from the schemas, not from field names:
+/// an email field is found by its format under any name (and in a list),
+/// and the blank rule covers required, non-nullable plain text, directly or
+/// through a named string schema; not text with a format, an enum, an
+/// optional field or a nullable one.
+#[test]
+fn checks_before_sending_follow_the_schema_not_the_field_name() {
+    let text = r#"
+components:
+  schemas:
+    Login: {type: string, minLength: 6}
+    Kind: {type: string, enum: [a, b]}
+    Contact:
+      type: object
+      required: [reach_at, label, login, kind, born, nickname]
+      properties:
+        reach_at: {type: string, format: email}
+        copies: {type: array, items: {type: string, format: email}}
+        label: {type: string, maxLength: 20}
+        login: {$ref: '#/components/schemas/Login'}
+        kind: {$ref: '#/components/schemas/Kind'}
+        born: {type: string, format: date}
+        nickname: {type: string, nullable: true}
+        note: {type: string}
+"#;
+    let mut doc: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
+    let table = xtask::regen::take_length_limits(&mut doc);
+    let rows: Vec<&str> = table
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("Limit {"))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            r#"Limit { schema: "Contact", field: "reach_at", min: None, max: None, email: true, not_blank: false },"#,
+            r#"Limit { schema: "Contact", field: "copies", min: None, max: None, email: true, not_blank: false },"#,
+            r#"Limit { schema: "Contact", field: "label", min: None, max: Some(20), email: false, not_blank: true },"#,
+            r#"Limit { schema: "Contact", field: "login", min: Some(6), max: None, email: false, not_blank: true },"#,
+        ]
+    );
+    assert!(table.contains("impl Limited for crate::raw::types::Contact "));
+    // The limits are taken out of the schemas (no constrained newtypes).
+    assert!(!serde_yaml::to_string(&doc).unwrap().contains("Length"));
+}
+
+/// `servers` become `Environment` (a variant per server, named by its
+/// description's first word) and the `apiKey` scheme names the key's
+/// header; a server without such a name, two servers of one name, or a
+/// header name HTTP would refuse are errors naming them.
+#[test]
+fn servers_and_the_key_header_are_generated_or_refused_by_name() {
+    let with = |servers: &str, header: &str| {
+        let text = spec(&format!("      operationId: list_things\n{RESPONSES}"));
+        let text = text.replacen("paths:", &format!("servers:\n{servers}paths:"), 1);
+        text.replacen(
+            "components:\n",
+            &format!("components:\n  securitySchemes:\n    key: {{type: apiKey, in: header, name: '{header}'}}\n"),
+            1,
+        )
+    };
+    let two = "  - {url: 'https://a.example', description: Live site}\n  - {url: 'https://b.example', description: sandbox}\n";
+    let operations = generate(&with(two, "X-Key")).unwrap().operations;
+    assert!(operations.contains("pub(crate) const API_KEY_HEADER: &str = \"x-key\";"));
+    assert!(operations.contains("    Live,\n"), "{operations}");
+    assert!(operations.contains("    Sandbox,\n"));
+    assert!(operations.contains("Environment::Sandbox => \"https://b.example\","));
+
+    let refused = |text: String| match generate(&text) {
+        Ok(_) => panic!("generated"),
+        Err(error) => error,
+    };
+    let unnamed = "  - {url: 'https://a.example'}\n";
+    let error = refused(with(unnamed, "x-key"));
+    assert!(error.contains("server https://a.example"), "{error}");
+    let twice = "  - {url: 'https://a.example', description: Live}\n  - {url: 'https://b.example', description: Live too}\n";
+    let error = refused(with(twice, "x-key"));
+    assert!(error.contains("server https://b.example"), "{error}");
+    let error = refused(with(two, "x key"));
+    assert!(
+        error.contains("\"x key\" is not a valid header name"),
+        "{error}"
+    );
+}

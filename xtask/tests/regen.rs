@@ -57,7 +57,7 @@ fn a_spec_edit_lists_added_removed_and_changed_items() {
         "\nChanged signature:\n  ~ field types::Pet.age\n      was: ::std::option::Option<i64> #[serde(skip_serializing_if = \"::std::option::Option::is_none\")]\n      now: ::std::option::Option<f64> #[serde(skip_serializing_if = \"::std::option::Option::is_none\")]\n",
         "  ~ method types::builder::Pet::age\n",
         // A length limit, checked by crate::validate rather than typed.
-        "\nLength limits checked before sending (crate::validate):\n  ~ Pet.name: max 50 -> max 60\n",
+        "\nChecks before sending (crate::validate):\n  ~ Pet.name: max 50, not blank -> max 60, not blank\n",
     ];
     common::assert_mentions(&text, &expected);
 
@@ -109,7 +109,7 @@ fn the_real_spec_generates_with_build_rs_settings() {
         Some("::std::string::String")
     );
     assert!(generated.limits.contains(
-        "Limit { schema: \"ImportProviderWithCaqh\", field: \"caqh_password\", min: Some(6), max: None },"
+        "Limit { schema: \"ImportProviderWithCaqh\", field: \"caqh_password\", min: Some(6), max: None, email: false, not_blank: true },"
     ));
     assert!(api.contains_key(&(ItemKind::Method, "Client::list_providers".to_owned())));
     assert!(api.contains_key(&(ItemKind::Method, "builder::ListProviders::send".to_owned())));
@@ -161,7 +161,7 @@ fn cli_with_old_and_new_paths() {
     assert_eq!(report["removed"][1]["kind"], "method");
     assert_eq!(report["changed"][0]["path"], "types::Pet.age");
     assert_eq!(report["limits"][0]["field"], "Pet.name");
-    assert_eq!(report["limits"][0]["old"], "max 50");
+    assert_eq!(report["limits"][0]["old"], "max 50, not blank");
 }
 
 #[test]

@@ -3,9 +3,10 @@
 //!
 //! Both specs are generated as `build.rs` generates them ([`mod@generate`]), the
 //! public items of each are collected ([`api`]), and the two lists are
-//! compared: items added, removed, or with a changed signature. The length
-//! limits `build.rs` takes out of the spec for `crate::validate` are compared
-//! too, since they change what the client accepts.
+//! compared: items added, removed, or with a changed signature. The checks
+//! `build.rs` takes out of the spec for `crate::validate` (length limits,
+//! email fields, the blank rule) are compared too, since they change what
+//! the client accepts.
 
 pub mod api;
 /// The generation `build.rs` runs, from the very same file.
@@ -33,13 +34,13 @@ pub struct ItemChange {
     pub new: Option<String>,
 }
 
-/// One length limit (`schema.field`) that changed.
+/// The checks on one field (`schema.field`) that changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LimitChange {
     /// `Schema.field`.
     pub field: String,
-    /// The limits before (`min 6`, `max 254`, `min 1, max 10`); `None` when
-    /// the field had none.
+    /// The checks before (`min 6`, `max 254, email`, `max 150, not blank`);
+    /// `None` when the field had none.
     pub old: Option<String>,
     /// The limits after; `None` when the field has none now.
     pub new: Option<String>,
@@ -113,7 +114,7 @@ impl RegenReport {
             }
         }
         if !self.limits.is_empty() {
-            out.push_str("\nLength limits checked before sending (crate::validate):\n");
+            out.push_str("\nChecks before sending (crate::validate):\n");
             for limit in &self.limits {
                 let _ = writeln!(
                     out,
@@ -245,7 +246,17 @@ fn limits(table: &str) -> BTreeMap<String, String> {
                 .and_then(|value| value.strip_suffix(')'))
                 .map(|value| format!("{name} {value}"))
         };
-        let text: Vec<String> = [bound("min"), bound("max")].into_iter().flatten().collect();
+        let flag =
+            |name: &str, text: &str| (values.get(name) == Some(&"true")).then(|| text.to_string());
+        let text: Vec<String> = [
+            bound("min"),
+            bound("max"),
+            flag("email", "email"),
+            flag("not_blank", "not blank"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         out.insert(format!("{schema}.{field}"), text.join(", "));
     }
     out
