@@ -18,6 +18,34 @@ fn invite(email: &str, first_name: &str) -> InviteProvider {
         .unwrap()
 }
 
+/// A server that answers every request 500: a body it sees was sent.
+async fn refuse_all(server: &MockServer) -> httpmock::Mock<'_> {
+    server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(500);
+        })
+        .await
+}
+
+fn caqh_import(username: &str, password: &str) -> ImportProviderWithCaqh {
+    ImportProviderWithCaqh::builder()
+        .email("a@example.com")
+        .caqh_username(username)
+        .caqh_password(password)
+        .try_into()
+        .unwrap()
+}
+
+fn caqh_request(username: impl Into<String>, full_name: impl Into<String>) -> NewCaqhImportRequest {
+    NewCaqhImportRequest::builder()
+        .caqh_username(username.into())
+        .caqh_password(CAQH_PASSWORD)
+        .full_name(full_name.into())
+        .try_into()
+        .unwrap()
+}
+
 /// Each problem's field and rule.
 fn listed(problems: &[InvalidInput]) -> Vec<(&str, &str)> {
     problems
@@ -38,11 +66,7 @@ fn refusal(error: Error) -> (String, String) {
 #[tokio::test]
 async fn each_body_is_held_to_its_schema_limits() {
     let server = MockServer::start_async().await;
-    let any = server.mock_async(|when, then| {
-        when.any_request();
-        then.status(500);
-    });
-    let any = any.await;
+    let any = refuse_all(&server).await;
     let providers_client = client(&server);
     let providers = providers_client.providers();
 
@@ -91,12 +115,7 @@ async fn each_body_is_held_to_its_schema_limits() {
     );
 
     // ImportProviderWithCaqh: CAQH credentials at least 6.
-    let import: ImportProviderWithCaqh = ImportProviderWithCaqh::builder()
-        .email("a@example.com")
-        .caqh_username("jdoe_c")
-        .caqh_password("12345")
-        .try_into()
-        .unwrap();
+    let import = caqh_import("jdoe_c", "12345");
     assert_eq!(
         refusal(
             providers
@@ -111,12 +130,7 @@ async fn each_body_is_held_to_its_schema_limits() {
     );
 
     // NewCaqhImportRequest: credentials and full name at most 100.
-    let request: NewCaqhImportRequest = NewCaqhImportRequest::builder()
-        .caqh_username("u".repeat(101))
-        .caqh_password(CAQH_PASSWORD)
-        .full_name("Jane Doe")
-        .try_into()
-        .unwrap();
+    let request = caqh_request("u".repeat(101), "Jane Doe");
     assert_eq!(
         refusal(providers.request_caqh_import(request).await.unwrap_err()),
         (
@@ -133,19 +147,9 @@ async fn each_body_is_held_to_its_schema_limits() {
     };
     let at_limit = providers.create_provider(create(&"S".repeat(150), "Lee"));
     sent(at_limit.await.map(drop));
-    let import: ImportProviderWithCaqh = ImportProviderWithCaqh::builder()
-        .email("a@example.com")
-        .caqh_username("jdoe_c")
-        .caqh_password("123456")
-        .try_into()
-        .unwrap();
+    let import = caqh_import("jdoe_c", "123456");
     sent(providers.import_provider_with_caqh(import).await.map(drop));
-    let request: NewCaqhImportRequest = NewCaqhImportRequest::builder()
-        .caqh_username("u".repeat(100))
-        .caqh_password(CAQH_PASSWORD)
-        .full_name("J".repeat(100))
-        .try_into()
-        .unwrap();
+    let request = caqh_request("u".repeat(100), "J".repeat(100));
     sent(providers.request_caqh_import(request).await.map(drop));
     any.assert_calls_async(3).await;
 }
@@ -173,32 +177,17 @@ fn emails_are_checked_as_drf_would_refuse_them() {
 #[tokio::test]
 async fn required_text_is_refused_blank_in_every_body() {
     let server = MockServer::start_async().await;
-    let any = server
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(500);
-        })
-        .await;
+    let any = refuse_all(&server).await;
     let providers_client = client(&server);
     let providers = providers_client.providers();
 
-    let request: NewCaqhImportRequest = NewCaqhImportRequest::builder()
-        .caqh_username("jdoe_caqh")
-        .caqh_password(CAQH_PASSWORD)
-        .full_name(" \t ")
-        .try_into()
-        .unwrap();
+    let request = caqh_request("jdoe_caqh", " \t ");
     assert_eq!(
         refusal(providers.request_caqh_import(request).await.unwrap_err()),
         ("full_name".into(), "must not be blank".into())
     );
     // Six spaces meet the CAQH minimum of 6 and are still blank.
-    let import: ImportProviderWithCaqh = ImportProviderWithCaqh::builder()
-        .email("a@example.com")
-        .caqh_username("      ")
-        .caqh_password(CAQH_PASSWORD)
-        .try_into()
-        .unwrap();
+    let import = caqh_import("      ", CAQH_PASSWORD);
     assert_eq!(
         refusal(
             providers
