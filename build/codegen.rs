@@ -101,6 +101,14 @@ fn string_enums(spec: &openapiv3::OpenAPI) -> Result<Vec<StringEnum>, String> {
         let Some(schema) = schema.as_item() else {
             continue;
         };
+        if let SchemaKind::Type(Type::Object(_)) = &schema.schema_kind {
+            if let Some(at) = inline_enum(name, schema) {
+                return Err(format!(
+                    "schema {at}: an enum written inline would be a closed Rust enum, and a value \
+                     the server adds would fail to decode; make it a component schema (generated open)"
+                ));
+            }
+        }
         let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else {
             continue;
         };
@@ -131,6 +139,31 @@ fn string_enums(spec: &openapiv3::OpenAPI) -> Result<Vec<StringEnum>, String> {
         });
     }
     Ok(enums)
+}
+
+/// The first enum written inline in `schema` (`Schema.field`, `[]` for a
+/// list's items), looking through properties, items and compositions.
+fn inline_enum(at: &str, schema: &openapiv3::Schema) -> Option<String> {
+    use openapiv3::{SchemaKind, Type};
+    let inner = |at: String, s: Option<&openapiv3::Schema>| s.and_then(|s| inline_enum(&at, s));
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => Some(at.to_string()),
+        SchemaKind::Type(Type::Integer(i)) if !i.enumeration.is_empty() => Some(at.to_string()),
+        SchemaKind::Type(Type::Object(object)) => object
+            .properties
+            .iter()
+            .find_map(|(field, p)| inner(format!("{at}.{field}"), p.as_item().map(|b| &**b))),
+        SchemaKind::Type(Type::Array(array)) => inner(
+            format!("{at}[]"),
+            array.items.as_ref().and_then(|i| i.as_item()).map(|b| &**b),
+        ),
+        SchemaKind::AllOf { all_of: parts }
+        | SchemaKind::OneOf { one_of: parts }
+        | SchemaKind::AnyOf { any_of: parts } => parts
+            .iter()
+            .find_map(|p| inner(at.to_string(), p.as_item())),
+        _ => None,
+    }
 }
 
 impl StringEnum {

@@ -236,3 +236,32 @@ fn servers_and_the_key_header_are_generated_or_refused_by_name() {
         "{error}"
     );
 }
+
+/// An enum written inline in a component schema would be a closed Rust
+/// enum (a value the server adds would fail a decode), so the build
+/// refuses it by name, in a property or a list's items; a named enum
+/// schema is generated open instead.
+#[test]
+fn an_inline_enum_is_refused_by_name() {
+    for (property, at) in [
+        ("{type: string, enum: [a, b]}", "Thing.mood"),
+        (
+            "{type: array, items: {type: string, enum: [a, b]}}",
+            "Thing.mood[]",
+        ),
+        ("{type: integer, enum: [1, 2]}", "Thing.mood"),
+    ] {
+        let text = spec(&format!("      operationId: list_things\n{RESPONSES}")).replacen(
+            "        id: {type: string}\n",
+            &format!("        id: {{type: string}}\n        mood: {property}\n"),
+            1,
+        );
+        match generate(&text) {
+            Ok(_) => panic!("generated with {property}"),
+            Err(error) => assert!(
+                error.starts_with(&format!("schema {at}: an enum written inline")),
+                "{error}"
+            ),
+        }
+    }
+}
