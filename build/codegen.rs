@@ -28,7 +28,7 @@ pub struct Generated {
 pub fn generate(text: &str) -> Result<Generated, String> {
     let mut doc: serde_yaml::Value =
         serde_yaml::from_str(text).map_err(|e| format!("not YAML: {e}"))?;
-    let limits = take_length_limits(&mut doc);
+    let limits = take_body_checks(&mut doc);
     let typed: openapiv3::OpenAPI = serde_yaml::from_value(doc.clone())
         .map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
     flatten_comma_arrays(&mut doc);
@@ -101,13 +101,8 @@ fn string_enums(spec: &openapiv3::OpenAPI) -> Result<Vec<StringEnum>, String> {
         let Some(schema) = schema.as_item() else {
             continue;
         };
-        if let SchemaKind::Type(Type::Object(_)) = &schema.schema_kind {
-            if let Some(at) = inline_enum(name, schema) {
-                return Err(format!(
-                    "schema {at}: an enum written inline would be a closed Rust enum, and a value \
-                     the server adds would fail to decode; make it a component schema (generated open)"
-                ));
-            }
+        if let Some(problem) = closed_enum(name, schema, true) {
+            return Err(problem);
         }
         let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else {
             continue;
@@ -141,18 +136,34 @@ fn string_enums(spec: &openapiv3::OpenAPI) -> Result<Vec<StringEnum>, String> {
     Ok(enums)
 }
 
-/// The first enum written inline in `schema` (`Schema.field`, `[]` for a
-/// list's items), looking through properties, items and compositions.
-fn inline_enum(at: &str, schema: &openapiv3::Schema) -> Option<String> {
-    use openapiv3::{SchemaKind, Type};
-    let inner = |at: String, s: Option<&openapiv3::Schema>| s.and_then(|s| inline_enum(&at, s));
+/// Where `schema` holds an enum that would be a closed Rust type (a value
+/// the server adds would fail to decode), and what to do instead: a string
+/// enum written inline (`Schema.field`, `[]` for a list's items, `{}` for a
+/// map's values), or an integer enum anywhere. `top`: a named string enum
+/// itself, generated open.
+fn closed_enum(at: &str, schema: &openapiv3::Schema, top: bool) -> Option<String> {
+    use openapiv3::{AdditionalProperties, SchemaKind, Type};
+    let inner =
+        |at: String, s: Option<&openapiv3::Schema>| s.and_then(|s| closed_enum(&at, s, false));
     match &schema.schema_kind {
-        SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => Some(at.to_string()),
-        SchemaKind::Type(Type::Integer(i)) if !i.enumeration.is_empty() => Some(at.to_string()),
+        SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() && !top => Some(format!(
+            "schema {at}: an enum written inline would be a closed Rust enum, and a value the \
+             server adds would fail to decode; make it a component schema (generated open)"
+        )),
+        SchemaKind::Type(Type::Integer(i)) if !i.enumeration.is_empty() => Some(format!(
+            "schema {at}: an integer enum would be a closed Rust type, and a value the server \
+             adds would fail to decode; make it a plain integer or a named string enum"
+        )),
         SchemaKind::Type(Type::Object(object)) => object
             .properties
             .iter()
-            .find_map(|(field, p)| inner(format!("{at}.{field}"), p.as_item().map(|b| &**b))),
+            .find_map(|(field, p)| inner(format!("{at}.{field}"), p.as_item().map(|b| &**b)))
+            .or_else(|| match &object.additional_properties {
+                Some(AdditionalProperties::Schema(values)) => {
+                    inner(format!("{at}{{}}"), values.as_item())
+                }
+                _ => None,
+            }),
         SchemaKind::Type(Type::Array(array)) => inner(
             format!("{at}[]"),
             array.items.as_ref().and_then(|i| i.as_item()).map(|b| &**b),
@@ -327,118 +338,166 @@ pub fn generation_settings(
     Ok(settings)
 }
 
-/// Removes `minLength`/`maxLength` from the component schemas before
-/// generation and returns the checks `crate::validate` makes on request
-/// bodies as a Rust table: each property's length limits, whether it is an
+/// The checks `crate::validate` makes on request bodies, as a Rust table
+/// read from the component schemas, which are then stripped of their
+/// `minLength`/`maxLength`: each property's length limits, whether it is an
 /// email address (`format: email`, or a list of them), and whether it must
 /// not be blank (required, not nullable, plain text: DRF trims it and
-/// refuses it empty).
+/// refuses it empty). A property's facts are followed through `$ref` and a
+/// one-part `allOf` (how a described or nullable reference is written), and
+/// a schema's properties and `required` through its `allOf` parts.
 ///
 /// typify turns every length-limited string into a validating newtype: a
 /// response with a name one character over the limit would then fail to
 /// decode, and every field would need its own wrapper type. The limits stay
 /// in the spec (the single source of truth); the client checks them on
 /// request bodies before sending, naming the field.
-pub fn take_length_limits(doc: &mut serde_yaml::Value) -> String {
-    use serde_yaml::Value;
-    let key = |k: &str| Value::String(k.to_string());
-    let as_u64 = |v: Option<Value>| v.and_then(|v| v.as_u64());
-    let text_of = |map: &serde_yaml::Mapping, name: &str| {
-        map.get(key(name))
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
-    };
-    // Text with no format or enum of its own: what DRF's blank rule covers.
-    let plain_text = |map: &serde_yaml::Mapping| {
-        text_of(map, "type").as_deref() == Some("string")
-            && !map.contains_key(key("format"))
-            && !map.contains_key(key("enum"))
-    };
+pub fn take_body_checks(doc: &mut serde_yaml::Value) -> String {
     let Some(schemas) = doc
-        .get_mut("components")
-        .and_then(|c| c.get_mut("schemas"))
-        .and_then(|s| s.as_mapping_mut())
+        .get("components")
+        .and_then(|c| c.get("schemas"))
+        .and_then(|s| s.as_mapping())
+        .cloned()
     else {
         return "pub(crate) const LIMITS: &[Limit] = &[];\n".into();
     };
-    // Named string schemas (such as `CaqhLogin`) carry limits that apply
-    // wherever a property refers to them.
-    let mut named = std::collections::BTreeMap::new();
-    for (name, schema) in schemas.iter_mut() {
-        if let (Some(name), Some(map)) = (name.as_str(), schema.as_mapping_mut()) {
-            let min = as_u64(map.remove(key("minLength")));
-            let max = as_u64(map.remove(key("maxLength")));
-            named.insert(
-                format!("#/components/schemas/{name}"),
-                (min, max, plain_text(map)),
-            );
-        }
-    }
-    let mut rows = Vec::new();
-    let mut rows_schemas = Vec::new();
-    for (name, schema) in schemas.iter_mut() {
-        let required: Vec<String> = schema
-            .get("required")
-            .and_then(|r| r.as_sequence())
-            .map(|r| {
-                r.iter()
-                    .filter_map(|f| f.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let Some(props) = schema
-            .get_mut("properties")
-            .and_then(|p| p.as_mapping_mut())
-        else {
+    let (mut rows, mut checked) = (String::new(), String::new());
+    for (name, schema) in &schemas {
+        let (Some(name), Some(schema)) = (name.as_str(), schema.as_mapping()) else {
             continue;
         };
-        for (field, prop) in props.iter_mut() {
-            let (Some(field), Some(map)) = (field.as_str(), prop.as_mapping_mut()) else {
-                continue;
-            };
-            let mut min = as_u64(map.remove(key("minLength")));
-            let mut max = as_u64(map.remove(key("maxLength")));
-            let mut text = plain_text(map);
-            if let Some(target) = text_of(map, "$ref") {
-                if let Some((rmin, rmax, rtext)) = named.get(&target) {
-                    min = min.or(*rmin);
-                    max = max.or(*rmax);
-                    text = *rtext;
-                }
-            }
-            let items = map.get(key("items")).and_then(|i| i.as_mapping());
-            let email = [Some(&*map), items]
-                .into_iter()
-                .flatten()
-                .any(|m| text_of(m, "format").as_deref() == Some("email"));
-            let nullable = map.get(key("nullable")).and_then(|n| n.as_bool()) == Some(true);
-            let not_blank = text && !nullable && required.iter().any(|r| r == field);
-            if min.is_some() || max.is_some() || email || not_blank {
-                let schema = name.as_str().unwrap_or_default();
-                rows_schemas.push(schema.to_string());
-                rows.push(format!(
-                    "    Limit {{ schema: {schema:?}, field: {field:?}, min: {min:?}, max: {max:?}, email: {email}, not_blank: {not_blank} }},\n",
+        let (fields, required) = body_fields_of(schema, &schemas, 0);
+        let mut any = false;
+        for (field, prop) in &fields {
+            let f = facts(prop, &schemas, 0);
+            let not_blank = f.plain && !f.nullable && required.contains(field);
+            if f.min.is_some() || f.max.is_some() || f.email || not_blank {
+                any = true;
+                rows.push_str(&format!(
+                    "    Limit {{ schema: {name:?}, field: {field:?}, min: {:?}, max: {:?}, email: {}, not_blank: {not_blank} }},\n",
+                    f.min, f.max, f.email
                 ));
             }
         }
-    }
-    // Each schema with checks gets them by type, not by a name string: a
-    // renamed or unchecked schema then fails to build where its body is
-    // validated, instead of silently skipping the check.
-    let mut limited: Vec<&str> = rows_schemas.iter().map(String::as_str).collect();
-    limited.dedup();
-    let impls: String = limited
-        .iter()
-        .map(|name| {
-            format!(
+        // Checks by type, not by a name string: a renamed or unchecked
+        // schema then fails to build where its body is validated, instead
+        // of silently skipping the check.
+        if any {
+            checked.push_str(&format!(
                 "impl Limited for crate::raw::types::{name} {{ const SCHEMA: &'static str = {name:?}; }}\n"
-            )
-        })
+            ));
+        }
+    }
+    if let Some(schemas) = doc.get_mut("components").and_then(|c| c.get_mut("schemas")) {
+        strip_lengths(schemas);
+    }
+    format!("pub(crate) const LIMITS: &[Limit] = &[\n{rows}];\n{checked}")
+}
+
+/// What a property's schema says, following `$ref` and a one-part `allOf`.
+#[derive(Default)]
+struct Facts {
+    min: Option<u64>,
+    max: Option<u64>,
+    /// Text with no format or enum of its own: what DRF's blank rule covers.
+    plain: bool,
+    email: bool,
+    nullable: bool,
+}
+
+/// References are followed this deep at most (a cycle ends there).
+const MAX_REF_DEPTH: usize = 8;
+
+fn resolved<'a>(
+    schema: &'a serde_yaml::Mapping,
+    schemas: &'a serde_yaml::Mapping,
+) -> Option<&'a serde_yaml::Mapping> {
+    let target = schema.get("$ref")?.as_str()?;
+    schemas
+        .get(target.strip_prefix("#/components/schemas/")?)?
+        .as_mapping()
+}
+
+fn facts(schema: &serde_yaml::Mapping, schemas: &serde_yaml::Mapping, depth: usize) -> Facts {
+    let text = |key: &str| schema.get(key).and_then(|v| v.as_str());
+    let mut f = Facts {
+        min: schema.get("minLength").and_then(|v| v.as_u64()),
+        max: schema.get("maxLength").and_then(|v| v.as_u64()),
+        plain: text("type") == Some("string")
+            && !schema.contains_key("format")
+            && !schema.contains_key("enum"),
+        email: text("format") == Some("email"),
+        nullable: schema.get("nullable").and_then(|v| v.as_bool()) == Some(true),
+    };
+    if depth >= MAX_REF_DEPTH {
+        return f;
+    }
+    let one_part = schema
+        .get("allOf")
+        .and_then(|a| a.as_sequence())
+        .filter(|parts| parts.len() == 1)
+        .and_then(|parts| parts[0].as_mapping());
+    let target = resolved(schema, schemas)
+        .or_else(|| one_part.and_then(|part| resolved(part, schemas).or(Some(part))));
+    if let Some(target) = target {
+        let inner = facts(target, schemas, depth + 1);
+        f.min = f.min.or(inner.min);
+        f.max = f.max.or(inner.max);
+        f.plain |= !schema.contains_key("type") && inner.plain;
+        f.email |= inner.email;
+        f.nullable |= inner.nullable;
+    }
+    if let Some(items) = schema.get("items").and_then(|i| i.as_mapping()) {
+        f.email |= facts(items, schemas, depth + 1).email;
+    }
+    f
+}
+
+/// A schema's properties and required names, with those of its `allOf`
+/// parts (inline or referenced).
+fn body_fields_of(
+    schema: &serde_yaml::Mapping,
+    schemas: &serde_yaml::Mapping,
+    depth: usize,
+) -> (Vec<(String, serde_yaml::Mapping)>, Vec<String>) {
+    let mut fields = Vec::new();
+    let mut required: Vec<String> = schema
+        .get("required")
+        .and_then(|r| r.as_sequence())
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f.as_str().map(str::to_string))
         .collect();
-    format!(
-        "pub(crate) const LIMITS: &[Limit] = &[\n{}];\n{impls}",
-        rows.concat()
-    )
+    let props = schema.get("properties").and_then(|p| p.as_mapping());
+    for (field, prop) in props.into_iter().flatten() {
+        if let (Some(field), Some(prop)) = (field.as_str(), prop.as_mapping()) {
+            fields.push((field.to_string(), prop.clone()));
+        }
+    }
+    let parts = schema.get("allOf").and_then(|a| a.as_sequence());
+    for part in parts.into_iter().flatten().filter_map(|p| p.as_mapping()) {
+        if depth < MAX_REF_DEPTH {
+            let part = resolved(part, schemas).unwrap_or(part);
+            let (more, also) = body_fields_of(part, schemas, depth + 1);
+            fields.extend(more);
+            required.extend(also);
+        }
+    }
+    (fields, required)
+}
+
+/// Removes every `minLength`/`maxLength` below `value` (see
+/// [`take_body_checks`] for why).
+fn strip_lengths(value: &mut serde_yaml::Value) {
+    match value {
+        serde_yaml::Value::Mapping(map) => {
+            map.remove("minLength");
+            map.remove("maxLength");
+            map.values_mut().for_each(strip_lengths);
+        }
+        serde_yaml::Value::Sequence(items) => items.iter_mut().for_each(strip_lengths),
+        _ => {}
+    }
 }
 
 /// Makes the builders' optional text setters take `"Jane"` as well as

@@ -898,77 +898,101 @@ fn field_kind(schema: &Schema) -> Option<&'static str> {
 }
 
 /// `Environment` from the spec's `servers` (a variant per server, named by
-/// the first word of its description) and `API_KEY_HEADER` from its
-/// `apiKey` security scheme; nothing for a spec without them.
+/// the first word of its description; the first is the default) and
+/// `API_KEY_HEADER` from its one `apiKey` header scheme. A spec without
+/// either generates a `compile_error!` saying so, since the client needs
+/// both; the shapes the client could not use are refused by name.
 fn servers_and_auth(spec: &OpenAPI) -> Result<String, String> {
-    let mut out = String::new();
+    let missing = |what: &str| {
+        format!(
+            "compile_error!({:?});\n",
+            format!("spec/assured.yaml: {what}")
+        )
+    };
     let schemes = spec.components.as_ref().map(|c| &c.security_schemes);
-    for scheme in schemes
+    let headers: Vec<String> = schemes
         .into_iter()
         .flatten()
-        .filter_map(|(_, s)| s.as_item())
-    {
-        if let openapiv3::SecurityScheme::APIKey {
-            location: openapiv3::APIKeyLocation::Header,
-            name,
-            ..
-        } = scheme
-        {
+        .filter_map(|(_, s)| match s.as_item()? {
+            openapiv3::SecurityScheme::APIKey {
+                location: openapiv3::APIKeyLocation::Header,
+                name,
+                ..
+            } => Some(name.to_ascii_lowercase()),
+            _ => None,
+        })
+        .collect();
+    let mut out = match headers.as_slice() {
+        [] => missing("no apiKey security scheme names the API key's header"),
+        [name] => {
             // Checked here: the client builds it with `HeaderName::from_static`.
-            let name = name.to_ascii_lowercase();
             let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
             if name.is_empty() || !name.chars().all(token) {
                 return Err(format!(
                     "the API key header {name:?} is not a valid header name"
                 ));
             }
-            out.push_str(&format!(
+            format!(
                 "/// The header the API key travels in, from the spec.\n\
                  pub(crate) const API_KEY_HEADER: &str = {name:?};\n"
-            ));
+            )
         }
-    }
+        more => {
+            return Err(format!(
+                "several apiKey header schemes ({more:?}); the client sends one"
+            ))
+        }
+    };
     if spec.servers.is_empty() {
+        out.push_str(&missing("no servers, so no Environment"));
         return Ok(out);
     }
     let (mut variants, mut arms, mut names) = (String::new(), String::new(), Vec::new());
     for server in &spec.servers {
+        let url = &server.url;
+        if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains('{') {
+            return Err(format!(
+                "server {url}: must be an absolute URL without variables"
+            ));
+        }
         let description = server.description.as_deref().unwrap_or_default();
         let word = description.split_whitespace().next().unwrap_or_default();
         let name = upper_camel(word);
         if !word.starts_with(|c: char| c.is_ascii_alphabetic()) || names.contains(&name) {
             return Err(format!(
-                "server {}: its description must start with a word that names it, once ({description:?})",
-                server.url
+                "server {url}: its description must start with a word that names it, once ({description:?})"
             ));
         }
-        variants.push_str(&doc(&format!("`{}`: {description}", server.url), "    "));
+        variants.push_str(&doc(&format!("`{url}`: {description}"), "    "));
         variants.push_str(&format!("    {name},\n"));
-        arms.push_str(&format!(
-            "            Environment::{name} => {:?},\n",
-            server.url
-        ));
+        arms.push_str(&format!("            Environment::{name} => {url:?},\n"));
         names.push(name);
     }
     let first = &names[0];
     out.push_str(&format!(
-        "/// The Assured environments: the spec's `servers`.\n\
+        "/// The Assured environments: the spec's `servers`; the first,\n\
+         /// `{first}`, is the default.\n\
          ///\n\
          /// ```\n\
-         /// let client = assured::Client::builder()\n\
-         ///     .environment(assured::Environment::{first})\n\
-         ///     .api_key(\"my-key\")\n\
-         ///     .build()?;\n\
-         /// assert_eq!(client.base_url(), assured::Environment::{first}.base_url());\n\
+         /// use assured::Environment;\n\
+         ///\n\
+         /// let client = assured::Client::builder().api_key(\"my-key\").build()?;\n\
+         /// assert_eq!(client.base_url(), Environment::default().base_url());\n\
+         /// assert_eq!(Environment::default(), Environment::{first});\n\
          /// # Ok::<(), assured::Error>(())\n\
          /// ```\n\
-         #[derive(Debug, Clone, Copy, PartialEq, Eq)]\n\
+         #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]\n\
          #[non_exhaustive]\n\
-         pub enum Environment {{\n{variants}}}\n\n\
+         pub enum Environment {{\n{}}}\n\n\
          impl Environment {{\n\
          \x20   /// The environment's base URL.\n\
          \x20   pub fn base_url(self) -> &'static str {{\n\
-         \x20       match self {{\n{arms}        }}\n    }}\n}}\n"
+         \x20       match self {{\n{arms}        }}\n    }}\n}}\n",
+        variants.replacen(
+            &format!("    {first},\n"),
+            &format!("    #[default]\n    {first},\n"),
+            1
+        )
     ));
     Ok(out)
 }

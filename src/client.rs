@@ -22,7 +22,8 @@ use crate::{
 #[derive(Clone, derive_more::Debug)]
 #[non_exhaustive]
 pub enum Credentials {
-    /// `x-api-key: <key>`, as issued by Assured support.
+    /// An API key issued by Assured support, sent in the header the spec's
+    /// `apiKey` scheme names (`x-api-key`).
     #[debug("ApiKey([REDACTED])")]
     ApiKey(SecretString),
     /// `Authorization: Bearer <token>`, accepted by some deployments.
@@ -212,7 +213,7 @@ struct RootPem(Vec<u8>);
 impl Default for ClientBuilder {
     fn default() -> Self {
         ClientBuilder {
-            base_url: Environment::Production.base_url().to_string(),
+            base_url: Environment::default().base_url().to_string(),
             credentials: None,
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
@@ -267,7 +268,7 @@ impl ClientBuilder {
         self.base_url(environment.base_url())
     }
 
-    /// Authenticate with an API key (`x-api-key`).
+    /// Authenticate with an API key (in the spec's API key header).
     pub fn api_key(self, key: impl Into<String>) -> Self {
         self.credentials(Credentials::api_key(key))
     }
@@ -322,8 +323,8 @@ impl ClientBuilder {
         if let Some(rule) = refused {
             return Err(InvalidInput::new("base_url", rule).into());
         }
-        // x-api-key is a custom header, so reqwest would carry it to any host
-        // a redirect names: follow redirects within the origin only.
+        // The API key header is a custom one, so reqwest would carry it to
+        // any host a redirect names: follow redirects within the origin only.
         let redirect = reqwest::redirect::Policy::custom(move |attempt| {
             let next = attempt.url();
             let same_origin = next.scheme() == origin.scheme()

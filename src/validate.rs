@@ -1,6 +1,7 @@
 //! Checks on request input before anything is sent, each naming the field
-//! (with the item index in a batch) and the rule it broke; the length limits
-//! are lifted from the spec's schemas by the build script (`LIMITS`).
+//! (with the item index in a batch) and the rule it broke; the rules (length
+//! limits, email fields, the blank rule) are lifted from the spec's schemas
+//! by the build script (`LIMITS`).
 
 use serde_json::Value;
 
@@ -27,9 +28,10 @@ pub(crate) trait Limited: serde::Serialize {
 
 include!(concat!(env!("OUT_DIR"), "/limits.rs"));
 
-/// Checks a request body against its schema's rules in the spec: length
-/// limits first, then email syntax, then the blank rule (151 spaces are too
-/// long before they are blank). The first problem, for calls that refuse.
+/// Checks a request body against its schema's rules in the spec: the blank
+/// rule first, as DRF (and the sandbox) apply it, so 151 spaces are blank,
+/// not too long; then length limits and email syntax. The first problem,
+/// for calls that refuse.
 pub(crate) fn body<T: Limited>(body: &T) -> Result<(), InvalidInput> {
     match problems("", body).into_iter().next() {
         Some(problem) => Err(problem),
@@ -60,10 +62,20 @@ fn problems<T: Limited>(prefix: &str, body: &T) -> Vec<InvalidInput> {
             format!("{prefix}.{field}")
         }
     };
-    let rules: Vec<&Limit> = LIMITS.iter().filter(|l| l.schema == schema).collect();
-    let mut found = Vec::new();
+    let text = |field: &str| match fields.get(field) {
+        Some(Value::String(text)) => Some(text.as_str()),
+        _ => None,
+    };
+    let (blank, rules): (Vec<&Limit>, Vec<&Limit>) = LIMITS
+        .iter()
+        .filter(|l| l.schema == schema)
+        .partition(|l| l.not_blank && text(l.field).is_some_and(|t| t.trim().is_empty()));
+    let mut found: Vec<InvalidInput> = blank
+        .iter()
+        .map(|l| InvalidInput::new(name(l.field), "must not be blank"))
+        .collect();
     for limit in &rules {
-        let Some(Value::String(text)) = fields.get(limit.field) else {
+        let Some(text) = text(limit.field) else {
             continue;
         };
         let len = text.chars().count() as u64;
@@ -92,13 +104,6 @@ fn problems<T: Limited>(prefix: &str, body: &T) -> Vec<InvalidInput> {
                 }
             }
             _ => {}
-        }
-    }
-    for limit in rules.iter().filter(|l| l.not_blank) {
-        if let Some(Value::String(text)) = fields.get(limit.field) {
-            if text.trim().is_empty() {
-                found.push(InvalidInput::new(name(limit.field), "must not be blank"));
-            }
         }
     }
     found

@@ -1,8 +1,9 @@
 //! A query parameter added to the spec reaches the wire with no handwritten
 //! edit. `cargo xtask spec added-filter` generates the client from
 //! `spec/assured.yaml` plus two filters on `list_providers`, a text
-//! (`specialty`) and a comma-separated list (`taxonomy_in`), through
-//! `ASSURED_SPEC`, which compiles this file, and runs it.
+//! (`specialty`) and a comma-separated list (`taxonomy_in`), with the API
+//! key's header renamed (`x-assured-key`) and a server added (`Sandbox`),
+//! through `ASSURED_SPEC`, which compiles this file, and runs it.
 #![cfg(assured_spec_override)]
 
 use assured::{Client, ListProvidersParams};
@@ -19,7 +20,9 @@ async fn a_filter_added_to_the_spec_reaches_the_wire() {
                 .path("/api/v1/users/providers-list/")
                 .query_param("specialty", "cardiology")
                 .query_param("taxonomy_in", "207RC0000X,208600000X")
-                .query_param("last_name", "Doe");
+                .query_param("last_name", "Doe")
+                .header("x-assured-key", "test-key")
+                .header_missing("x-api-key");
             then.status(200).json_body(page);
         })
         .await;
@@ -44,4 +47,9 @@ async fn a_filter_added_to_the_spec_reaches_the_wire() {
         client.providers().walk(&params).collect().await.unwrap();
     }
     mock.assert_calls_async(4).await;
+    // A server added to the spec is an environment.
+    assert_eq!(
+        assured::Environment::Sandbox.base_url(),
+        "https://sandbox.example"
+    );
 }

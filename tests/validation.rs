@@ -186,6 +186,17 @@ async fn required_text_is_refused_blank_in_every_body() {
         refusal(providers.request_caqh_import(request).await.unwrap_err()),
         ("full_name".into(), "must not be blank".into())
     );
+    // Blank before too long, as DRF and the sandbox decide it.
+    let spaces = CreateProvider::builder()
+        .email("sam.lee@example.com")
+        .first_name(" ".repeat(151))
+        .last_name("Lee")
+        .try_into()
+        .unwrap();
+    assert_eq!(
+        refusal(providers.create_provider(spaces).await.unwrap_err()),
+        ("first_name".into(), "must not be blank".into())
+    );
     // Six spaces meet the CAQH minimum of 6 and are still blank.
     let import = caqh_import("      ", CAQH_PASSWORD);
     assert_eq!(

@@ -95,7 +95,7 @@ impl<'c> Providers<'c> {
 
     checked_bodies! {
         /// Imports one provider with their CAQH ProView credentials (at least 6
-        /// characters each; redacted in every Debug output).
+        /// characters each, not blank; redacted in every Debug output).
         ///
         /// ```no_run
         /// # async fn run(client: assured::Client) -> assured::Result<()> {

@@ -89,7 +89,14 @@ pub const ADDED_FILTERS: &str = "[{name: specialty, in: query, required: false, 
      description: Only these taxonomy codes (added by cargo xtask spec added-filter)., \
      schema: {type: array, items: {type: string}}}]";
 
-/// `spec_text` with [`ADDED_FILTERS`] among `list_providers`' parameters.
+/// The API key header and the server the proof's spec also changes to and
+/// adds: the client must follow the spec there too.
+pub const RENAMED_KEY_HEADER: &str = "x-assured-key";
+pub const ADDED_SERVER: &str = "{url: 'https://sandbox.example', description: Sandbox (added by cargo xtask spec added-filter)}";
+
+/// `spec_text` with [`ADDED_FILTERS`] among `list_providers`' parameters,
+/// its API key header renamed to [`RENAMED_KEY_HEADER`] and
+/// [`ADDED_SERVER`] among its servers.
 pub fn with_added_filter(spec_text: &str) -> Result<String, String> {
     let mut doc: serde_yaml::Value =
         serde_yaml::from_str(spec_text).map_err(|e| format!("not YAML: {e}"))?;
@@ -103,11 +110,25 @@ pub fn with_added_filter(spec_text: &str) -> Result<String, String> {
         .and_then(|p| p.as_sequence_mut())
         .ok_or("the spec has no GET /api/v1/users/providers-list/ with parameters")?;
     params.extend(filters);
+    let header = doc
+        .get_mut("components")
+        .and_then(|c| c.get_mut("securitySchemes"))
+        .and_then(|s| s.get_mut("apiKeyAuth"))
+        .and_then(|k| k.get_mut("name"))
+        .ok_or("the spec has no apiKeyAuth security scheme")?;
+    *header = RENAMED_KEY_HEADER.into();
+    let server: serde_yaml::Value =
+        serde_yaml::from_str(ADDED_SERVER).map_err(|e| e.to_string())?;
+    doc.get_mut("servers")
+        .and_then(|s| s.as_sequence_mut())
+        .ok_or("the spec has no servers")?
+        .push(server);
     serde_yaml::to_string(&doc).map_err(|e| e.to_string())
 }
 
-/// Generates the crate from the spec plus [`ADDED_FILTERS`] and runs
-/// `tests/added_filter.rs` against it; the test must have run and passed.
+/// Generates the crate from the spec as [`with_added_filter`] edits it and
+/// runs `tests/added_filter.rs` against it; the test must have run and
+/// passed.
 pub fn added_filter(root: &Path) -> Result<(), String> {
     let spec = crate::read(&root.join("spec/assured.yaml"))?;
     let dir = root.join("target").join("added-filter");

@@ -153,20 +153,23 @@ fn enum_values_that_collide_are_refused_by_name() {
 }
 
 /// The checks before sending come from the schemas, not from field names:
-/// an email field is found by its format under any name (and in a list),
-/// and the blank rule covers required, non-nullable plain text, directly or
-/// through a named string schema; not text with a format, an enum, an
-/// optional field or a nullable one.
+/// an email field is found by its format under any name (in a list, or
+/// behind a `$ref`), and the blank rule covers required, non-nullable plain
+/// text, directly or through a named string schema; not text with a format,
+/// an enum, an optional field or a nullable one (also when written as a
+/// one-part `allOf`). A schema's `allOf` parts bring their properties and
+/// `required` with them. The limits are stripped from every schema.
 #[test]
 fn checks_before_sending_follow_the_schema_not_the_field_name() {
     let text = r#"
 components:
   schemas:
     Login: {type: string, minLength: 6}
+    Email: {type: string, format: email, maxLength: 254}
     Kind: {type: string, enum: [a, b]}
     Contact:
       type: object
-      required: [reach_at, label, login, kind, born, nickname]
+      required: [reach_at, label, login, kind, born, nickname, alias]
       properties:
         reach_at: {type: string, format: email}
         copies: {type: array, items: {type: string, format: email}}
@@ -176,25 +179,43 @@ components:
         born: {type: string, format: date}
         nickname: {type: string, nullable: true}
         note: {type: string}
+        backup: {$ref: '#/components/schemas/Email'}
+        others: {type: array, items: {$ref: '#/components/schemas/Email'}}
+        alias: {allOf: [{$ref: '#/components/schemas/Login'}], nullable: true, description: d}
+    Tagged:
+      allOf:
+        - {$ref: '#/components/schemas/Login'}
+        - type: object
+          required: [tag]
+          properties:
+            tag: {type: string, maxLength: 9}
 "#;
     let mut doc: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
-    let table = xtask::regen::take_length_limits(&mut doc);
+    let table = xtask::regen::take_body_checks(&mut doc);
     let rows: Vec<&str> = table
         .lines()
         .map(str::trim)
         .filter(|l| l.starts_with("Limit {"))
         .collect();
+    let row = |schema: &str, field: &str, min: &str, max: &str, email: bool, not_blank: bool| {
+        format!("Limit {{ schema: {schema:?}, field: {field:?}, min: {min}, max: {max}, email: {email}, not_blank: {not_blank} }},")
+    };
     assert_eq!(
         rows,
         [
-            r#"Limit { schema: "Contact", field: "reach_at", min: None, max: None, email: true, not_blank: false },"#,
-            r#"Limit { schema: "Contact", field: "copies", min: None, max: None, email: true, not_blank: false },"#,
-            r#"Limit { schema: "Contact", field: "label", min: None, max: Some(20), email: false, not_blank: true },"#,
-            r#"Limit { schema: "Contact", field: "login", min: Some(6), max: None, email: false, not_blank: true },"#,
+            row("Contact", "reach_at", "None", "None", true, false),
+            row("Contact", "copies", "None", "None", true, false),
+            row("Contact", "label", "None", "Some(20)", false, true),
+            row("Contact", "login", "Some(6)", "None", false, true),
+            row("Contact", "backup", "None", "Some(254)", true, false),
+            row("Contact", "others", "None", "None", true, false),
+            row("Contact", "alias", "Some(6)", "None", false, false),
+            row("Tagged", "tag", "None", "Some(9)", false, true),
         ]
     );
     assert!(table.contains("impl Limited for crate::raw::types::Contact "));
-    // The limits are taken out of the schemas (no constrained newtypes).
+    assert!(table.contains("impl Limited for crate::raw::types::Tagged "));
+    // The limits are taken out of every schema (no constrained newtypes).
     assert!(!serde_yaml::to_string(&doc).unwrap().contains("Length"));
 }
 
@@ -216,7 +237,6 @@ fn servers_and_the_key_header_are_generated_or_refused_by_name() {
     let two = "  - {url: 'https://a.example', description: Live site}\n  - {url: 'https://b.example', description: sandbox}\n";
     let operations = generate(&with(two, "X-Key")).unwrap().operations;
     assert!(operations.contains("pub(crate) const API_KEY_HEADER: &str = \"x-key\";"));
-    assert!(operations.contains("    Live,\n"), "{operations}");
     assert!(operations.contains("    Sandbox,\n"));
     assert!(operations.contains("Environment::Sandbox => \"https://b.example\","));
 
@@ -235,21 +255,57 @@ fn servers_and_the_key_header_are_generated_or_refused_by_name() {
         error.contains("\"x key\" is not a valid header name"),
         "{error}"
     );
+    let templated = "  - {url: 'https://{region}.example', description: Live}\n";
+    let error = refused(with(templated, "x-key"));
+    assert!(
+        error.contains("must be an absolute URL without variables"),
+        "{error}"
+    );
+    // The first server is the default.
+    assert!(
+        operations.contains("    #[default]\n    Live,\n"),
+        "{operations}"
+    );
+    // Without servers or a key header the crate cannot build, and says why.
+    let bare = generate(&spec(&format!(
+        "      operationId: list_things\n{RESPONSES}"
+    )))
+    .unwrap()
+    .operations;
+    assert!(bare.contains("compile_error!(\"spec/assured.yaml: no apiKey security scheme"));
+    assert!(bare.contains("compile_error!(\"spec/assured.yaml: no servers, so no Environment\")"));
 }
 
 /// An enum written inline in a component schema would be a closed Rust
 /// enum (a value the server adds would fail a decode), so the build
-/// refuses it by name, in a property or a list's items; a named enum
-/// schema is generated open instead.
+/// refuses it by name, in a property, a list's items, a map's values or a
+/// composition; so is an integer enum (only string enums are generated
+/// open).
 #[test]
 fn an_inline_enum_is_refused_by_name() {
-    for (property, at) in [
-        ("{type: string, enum: [a, b]}", "Thing.mood"),
+    let inline = "an enum written inline";
+    for (property, at, what) in [
+        ("{type: string, enum: [a, b]}", "Thing.mood", inline),
         (
-            "{type: array, items: {type: string, enum: [a, b]}}",
+            "{type: array, items: {type: string, enum: [a]}}",
             "Thing.mood[]",
+            inline,
         ),
-        ("{type: integer, enum: [1, 2]}", "Thing.mood"),
+        (
+            "{type: object, additionalProperties: {type: string, enum: [a]}}",
+            "Thing.mood{}",
+            inline,
+        ),
+        (
+            "{allOf: [{type: string, enum: [a, b]}]}",
+            "Thing.mood",
+            inline,
+        ),
+        (
+            "{type: integer, enum: [1, 2]}",
+            "Thing.mood",
+            "an integer enum",
+        ),
     ] {
         let text = spec(&format!("      operationId: list_things\n{RESPONSES}")).replacen(
             "        id: {type: string}\n",
@@ -259,7 +315,7 @@ fn an_inline_enum_is_refused_by_name() {
         match generate(&text) {
             Ok(_) => panic!("generated with {property}"),
             Err(error) => assert!(
-                error.starts_with(&format!("schema {at}: an enum written inline")),
+                error.starts_with(&format!("schema {at}: {what}")),
                 "{error}"
             ),
         }

@@ -1,7 +1,7 @@
 //! The pieces of `cargo xtask api` and `cargo xtask spec added-filter` that
 //! do not build the crate (CI runs both commands whole).
 
-use xtask::proofs::{api_diff, with_added_filter};
+use xtask::proofs::{api_diff, with_added_filter, RENAMED_KEY_HEADER};
 
 #[test]
 fn the_api_diff_lists_what_was_removed_and_what_was_added() {
@@ -14,7 +14,7 @@ fn the_api_diff_lists_what_was_removed_and_what_was_added() {
 }
 
 #[test]
-fn the_added_filters_are_two_more_query_parameters_of_list_providers() {
+fn the_proof_adds_two_filters_renames_the_key_header_and_adds_a_server() {
     let spec =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/assured.yaml"))
             .unwrap();
@@ -34,10 +34,26 @@ fn the_added_filters_are_two_more_query_parameters_of_list_providers() {
     assert_eq!(new[old.len()]["in"].as_str(), Some("query"));
     assert_eq!(new[old.len() + 1]["name"].as_str(), Some("taxonomy_in"));
     assert_eq!(new[old.len() + 1]["explode"].as_bool(), Some(false));
+    let header = |doc: &serde_yaml::Value| {
+        doc["components"]["securitySchemes"]["apiKeyAuth"]["name"].clone()
+    };
+    assert_eq!(header(&after).as_str(), Some(RENAMED_KEY_HEADER));
+    let servers = |doc: &serde_yaml::Value| doc["servers"].as_sequence().unwrap().clone();
+    assert_eq!(servers(&after).len(), servers(&before).len() + 1);
+    assert_eq!(
+        servers(&after)[..servers(&before).len()],
+        servers(&before)[..]
+    );
+    assert_eq!(
+        servers(&after).last().unwrap()["url"].as_str(),
+        Some("https://sandbox.example")
+    );
     // Nothing else changed.
     let mut rest = after.clone();
     rest["paths"]["/api/v1/users/providers-list/"]["get"]["parameters"] =
         before["paths"]["/api/v1/users/providers-list/"]["get"]["parameters"].clone();
+    rest["components"]["securitySchemes"]["apiKeyAuth"]["name"] = header(&before);
+    rest["servers"] = before["servers"].clone();
     assert_eq!(rest, before);
     assert!(with_added_filter("openapi: 3.0.3\npaths: {}\n").is_err());
 }

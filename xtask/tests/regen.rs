@@ -41,7 +41,7 @@ fn a_spec_edit_lists_added_removed_and_changed_items() {
     let text = report.to_text();
     let expected = [
         "regen-check: old.yaml -> new.yaml\n",
-        "14 added, 5 removed, 2 changed signature, 1 length limit(s) changed\n",
+        "14 added, 5 removed, 2 changed signature, 1 check(s) before sending changed\n",
         // A property added: the field and its builder method.
         "\nAdded:\n  + field types::Pet.color: ::std::option::Option<::std::string::String> #[serde(skip_serializing_if = \"::std::option::Option::is_none\")]\n",
         "  + method types::builder::Pet::color: fn color<T>(mut self, value: T) -> Self where T: crate::models::OptionalText\n",

@@ -19,7 +19,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 pub use api::{public_api, Api, ItemKind};
-pub use generate::{generate, generation_settings, take_length_limits, Generated};
+pub use generate::{generate, generation_settings, take_body_checks, Generated};
 
 /// One public item in a regen-check report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -42,7 +42,7 @@ pub struct LimitChange {
     /// The checks before (`min 6`, `max 254, email`, `max 150, not blank`);
     /// `None` when the field had none.
     pub old: Option<String>,
-    /// The limits after; `None` when the field has none now.
+    /// The checks after; `None` when the field has none now.
     pub new: Option<String>,
 }
 
@@ -59,7 +59,7 @@ pub struct RegenReport {
     pub removed: Vec<ItemChange>,
     /// Items in both whose signature differs.
     pub changed: Vec<ItemChange>,
-    /// Length limits that differ.
+    /// Checks before sending that differ.
     pub limits: Vec<LimitChange>,
 }
 
@@ -87,7 +87,7 @@ impl RegenReport {
         }
         let _ = writeln!(
             out,
-            "{} added, {} removed, {} changed signature, {} length limit(s) changed",
+            "{} added, {} removed, {} changed signature, {} check(s) before sending changed",
             self.added.len(),
             self.removed.len(),
             self.changed.len(),
@@ -158,7 +158,7 @@ pub fn regen_check(
     Ok(report)
 }
 
-/// Compares two generations' public items and length limits.
+/// Compares two generations' public items and checks before sending.
 pub fn compare_generations(old: &Generated, new: &Generated) -> RegenReport {
     // The client's items, and what is generated beside it: the typed
     // parameters and list methods (`operations.rs`) and the open enums
@@ -219,7 +219,7 @@ pub fn compare_generations(old: &Generated, new: &Generated) -> RegenReport {
     report
 }
 
-/// Reads the rows of a `LIMITS` table as written by [`take_length_limits`]:
+/// Reads the rows of a `LIMITS` table as written by [`take_body_checks`]:
 /// `Schema.field` -> `min 6, max 100`.
 fn limits(table: &str) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
