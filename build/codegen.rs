@@ -20,7 +20,8 @@ pub struct Generated {
     pub limits: String,
     /// `operations.rs`: paths, typed query parameters and list handlers.
     pub operations: String,
-    /// `enums.rs`: the spec's string enums as open enums (`crate::models`).
+    /// `enums.rs`: the models' re-export and the spec's string enums as
+    /// open enums (`crate::models`).
     pub enums: String,
 }
 
@@ -78,8 +79,52 @@ pub fn generate(text: &str) -> Result<Generated, String> {
         client,
         limits,
         operations,
-        enums: open_enums.iter().map(StringEnum::rust).collect(),
+        enums: models(&typed) + &open_enums.iter().map(StringEnum::rust).collect::<String>(),
     })
+}
+
+/// Models named otherwise than their schemas, for their callers.
+const MODEL_NAMES: &[(&str, &str)] = &[("ProviderListing", "Provider")];
+
+/// The re-export of the models (`crate::models`): every object schema but
+/// the list pages (`Page<T>` stands for those), under progenitor's name or
+/// its [`MODEL_NAMES`] one, so a schema added to the spec is a model with
+/// no handwritten edit.
+fn models(spec: &openapiv3::OpenAPI) -> String {
+    use openapiv3::{SchemaKind, Type};
+    let schemas = spec.components.iter().flat_map(|c| &c.schemas);
+    let mut names = Vec::new();
+    for (name, schema) in schemas {
+        let Some(SchemaKind::Type(Type::Object(object))) = schema.as_item().map(|s| &s.schema_kind)
+        else {
+            continue;
+        };
+        if object.properties.contains_key("count") && object.properties.contains_key("results") {
+            continue;
+        }
+        let rust = ident(name, true);
+        names.push(
+            match MODEL_NAMES.iter().find(|(schema, _)| schema == name) {
+                Some((_, alias)) => format!("{rust} as {alias}"),
+                None => rust,
+            },
+        );
+    }
+    let mut out = format!("pub use crate::raw::types::{{{}}};\n", names.join(", "));
+    // Said where the crate is built: other specs (tests, regen-check) have
+    // schemas of their own.
+    for (schema, _) in MODEL_NAMES {
+        if !spec
+            .components
+            .iter()
+            .any(|c| c.schemas.contains_key(*schema))
+        {
+            out.push_str(&format!(
+                "compile_error!(\"MODEL_NAMES (build/codegen.rs) renames {schema}, which the spec no longer has\");\n"
+            ));
+        }
+    }
+    out
 }
 
 /// A named string enum of the spec: its Rust name, its docs, and each
