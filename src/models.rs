@@ -5,8 +5,18 @@
 //! handler and holds the spec's string enums, generated as open enums so a
 //! value the server adds tomorrow decodes (it is kept in `Unknown`), and
 //! [`OptionalText`], so an optional text field of a builder takes `"Jane"`.
+//! A builder missing a required field fails with a [`ConversionError`]
+//! naming it:
+//!
+//! ```
+//! use assured::models::{ConversionError, InviteProvider};
+//!
+//! let missing: Result<InviteProvider, ConversionError> =
+//!     InviteProvider::builder().first_name("Jane").try_into();
+//! assert!(missing.unwrap_err().to_string().contains("email"));
+//! ```
 
-pub use crate::raw::types::{builder, ErrorBody};
+pub use crate::raw::types::{builder, error::ConversionError, ErrorBody};
 pub use crate::secret::{CaqhEcho, CaqhSecret};
 
 /// Text for an optional field of a model's builder: `"Jane"`, a `String`,
