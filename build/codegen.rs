@@ -9,7 +9,7 @@ use std::panic;
 #[path = "operations.rs"]
 mod operations;
 
-use operations::{field_types, flatten_comma_arrays, ident, operations, ref_name};
+use operations::{doc, field_types, flatten_comma_arrays, ident, operations, ref_name};
 
 /// The generated code of one spec, as `build.rs` writes it to `OUT_DIR`.
 #[derive(Debug)]
@@ -227,12 +227,7 @@ impl StringEnum {
     /// docs and its wire text both ways (`as_str`, `From<&str>`, serde).
     fn rust(&self) -> String {
         let name = &self.name;
-        let doc: String = self
-            .description
-            .trim()
-            .lines()
-            .map(|l| format!("/// {l}\n"))
-            .collect();
+        let doc = doc(&self.description, "");
         let (mut variants, mut to_wire, mut from_wire) =
             (String::new(), String::new(), String::new());
         for (value, variant) in &self.values {
@@ -317,29 +312,34 @@ const CREDENTIALS: &[(&str, &str)] = &[
     ("CaqhEchoedCredential", "crate::secret::CaqhEcho"),
 ];
 
+/// Whether `schema` is, or is made of, a credential schema: one rule for
+/// the fields errors mask and the columns frames redact.
+fn is_credential<T: std::borrow::Borrow<openapiv3::Schema>>(
+    schema: &openapiv3::ReferenceOr<T>,
+) -> bool {
+    use openapiv3::{ReferenceOr, SchemaKind, Type};
+    if let Some(target) = ref_name(schema) {
+        return CREDENTIALS
+            .iter()
+            .any(|(credential, _)| *credential == target);
+    }
+    let ReferenceOr::Item(schema) = schema else {
+        return false;
+    };
+    match &schema.borrow().schema_kind {
+        SchemaKind::AllOf { all_of: parts }
+        | SchemaKind::OneOf { one_of: parts }
+        | SchemaKind::AnyOf { any_of: parts } => parts.iter().any(is_credential),
+        SchemaKind::Type(Type::Array(array)) => array.items.as_ref().is_some_and(is_credential),
+        _ => false,
+    }
+}
+
 /// `SECRET_FIELDS`: every property typed by a credential schema (directly,
 /// through `allOf`/`oneOf`/`anyOf`, or as array items), whose values errors
 /// and body snippets mask (servers echo submitted values).
 fn secret_fields(spec: &openapiv3::OpenAPI) -> String {
-    use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
-    /// Whether `schema` is, or is made of, a credential schema.
-    fn is_credential<T: std::borrow::Borrow<Schema>>(schema: &ReferenceOr<T>) -> bool {
-        if let Some(target) = ref_name(schema) {
-            return CREDENTIALS
-                .iter()
-                .any(|(credential, _)| *credential == target);
-        }
-        let ReferenceOr::Item(schema) = schema else {
-            return false;
-        };
-        match &schema.borrow().schema_kind {
-            SchemaKind::AllOf { all_of: parts }
-            | SchemaKind::OneOf { one_of: parts }
-            | SchemaKind::AnyOf { any_of: parts } => parts.iter().any(is_credential),
-            SchemaKind::Type(Type::Array(array)) => array.items.as_ref().is_some_and(is_credential),
-            _ => false,
-        }
-    }
+    use openapiv3::{SchemaKind, Type};
     let mut fields = std::collections::BTreeSet::new();
     for (_, schema) in spec.components.iter().flat_map(|c| &c.schemas) {
         let Some(SchemaKind::Type(Type::Object(object))) = schema.as_item().map(|s| &s.schema_kind)
@@ -429,7 +429,8 @@ pub fn take_body_checks(doc: &mut serde_yaml::Value) -> String {
         // of silently skipping the check.
         if any {
             checked.push_str(&format!(
-                "impl Limited for crate::raw::types::{name} {{ const SCHEMA: &'static str = {name:?}; }}\n"
+                "impl Limited for crate::raw::types::{} {{ const SCHEMA: &'static str = {name:?}; }}\n",
+                ident(name, true)
             ));
         }
     }

@@ -339,12 +339,8 @@ fn query<'a>(data: &'a ParameterData, schema: &Schema, builder: &str) -> Result<
     })
 }
 
-fn upper_camel(snake: &str) -> String {
-    ident(snake, true)
-}
-
 /// `text` as `///` lines, indented by `indent`.
-fn doc(text: &str, indent: &str) -> String {
+pub fn doc(text: &str, indent: &str) -> String {
     let line = |l: &str| format!("{indent}///{}{l}\n", if l.is_empty() { "" } else { " " });
     text.trim().lines().map(line).collect()
 }
@@ -384,9 +380,9 @@ struct List {
 }
 
 /// How a data frame column reads field `name` of type `ty` from a row `r`:
-/// as it is when polars takes the type, a credential as `[REDACTED]`, else
-/// as its wire text.
-fn column(name: &str, ty: &str) -> String {
+/// a credential (`secret`, as `super::is_credential` finds it) as
+/// `[REDACTED]`, as it is when polars takes the type, else as its wire text.
+fn column(name: &str, ty: &str, secret: bool) -> String {
     // The types polars takes without extra dtype features.
     const AS_IS: &[&str] = &["bool", "f32", "f64", "i32", "i64", "u32", "u64"];
     let field = ident(name, false);
@@ -394,7 +390,7 @@ fn column(name: &str, ty: &str) -> String {
         .strip_prefix("::std::option::Option<")
         .and_then(|t| t.strip_suffix('>'))
         .unwrap_or(ty);
-    if super::CREDENTIALS.iter().any(|(_, rust)| *rust == inner) {
+    if secret {
         format!("crate::frames::redacted(&r.{field})")
     } else if inner == "::std::string::String" {
         format!("r.{field}.clone()")
@@ -419,15 +415,18 @@ fn list(spec: &OpenAPI, answer: &str, queries: &[Query], types: &FieldTypes) -> 
         SchemaKind::Type(Type::Array(a)) => ref_name(a.items.as_ref()?)?,
         _ => return None,
     };
-    let item = upper_camel(schema_name);
+    let item = ident(schema_name, true);
     let columns = match &schema(schema_name)?.schema_kind {
         SchemaKind::Type(Type::Object(o)) => o
             .properties
-            .keys()
-            .map(|name| {
+            .iter()
+            .map(|(name, property)| {
                 let key = (format!("full::{item}"), ident(name, false));
                 let ty = types.get(&key).map_or("", String::as_str);
-                (name.clone(), column(name, ty))
+                (
+                    name.clone(),
+                    column(name, ty, super::is_credential(property)),
+                )
             })
             .collect(),
         _ => return None,
@@ -436,7 +435,7 @@ fn list(spec: &OpenAPI, answer: &str, queries: &[Query], types: &FieldTypes) -> 
         .get(&(format!("types::{item}"), "id".to_string()))?
         .clone();
     (has("offset") && has("limit")).then(|| List {
-        page: upper_camel(answer),
+        page: ident(answer, true),
         item,
         key,
         columns,
@@ -530,12 +529,14 @@ pub fn operations(spec: &OpenAPI, types: &FieldTypes) -> Result<String, String> 
                 .and_then(ref_name)
                 .ok_or_else(|| format!("{id}: an operation with query parameters must answer 200 with a $ref schema"))?;
             let list = list(spec, answer, &queries, types);
-            out.push_str(&params_type(&operation, &queries, list.as_ref()));
+            // The doc examples' required setters; a type without one is refused.
+            let example = example(&queries)?;
+            out.push_str(&params_type(&operation, &queries, list.as_ref(), &example));
             out.push_str(&method_on_providers(
                 &operation,
-                &queries,
-                &upper_camel(answer),
+                &ident(answer, true),
                 list.as_ref(),
+                &example,
             ));
             if let Some(list) = list {
                 pages.insert(list.page.clone(), list);
@@ -566,7 +567,7 @@ fn example(queries: &[Query]) -> Result<String, String> {
         .collect()
 }
 
-fn params_type(op: &Operation, queries: &[Query], list: Option<&List>) -> String {
+fn params_type(op: &Operation, queries: &[Query], list: Option<&List>, example: &str) -> String {
     let Operation {
         method_name,
         builder,
@@ -577,7 +578,6 @@ fn params_type(op: &Operation, queries: &[Query], list: Option<&List>) -> String
     let params = format!("{builder}Params");
     let builder = format!("crate::raw::builder::{builder}<'a>");
     let names: Vec<&str> = queries.iter().map(|q| q.data.name.as_str()).collect();
-    let example = example(queries).unwrap_or_default();
     let (mut fields, mut setters, mut arms, mut apply) =
         (String::new(), String::new(), String::new(), String::new());
     for q in queries {
@@ -690,12 +690,7 @@ impl {params} {{
     )
 }
 
-fn method_on_providers(
-    op: &Operation,
-    queries: &[Query],
-    answer: &str,
-    list: Option<&List>,
-) -> String {
+fn method_on_providers(op: &Operation, answer: &str, list: Option<&List>, example: &str) -> String {
     let Operation {
         method_name,
         builder,
@@ -706,7 +701,6 @@ fn method_on_providers(
         ..
     } = op;
     let params = format!("{builder}Params");
-    let example = example(queries).unwrap_or_default();
     let (returns, map_error, into, after) = match list {
         Some(list) => (
             format!("crate::Page<crate::raw::types::{}>", list.item),
@@ -736,7 +730,7 @@ fn method_on_providers(
 
 "#,
         frame = list
-            .map(|list| frame_method(op, &params, &example, list))
+            .map(|list| frame_method(op, &params, example, list))
             .unwrap_or_default(),
         summary = doc(summary.unwrap_or(id), "    "),
         description = description
@@ -871,7 +865,7 @@ fn body_fields(spec: &OpenAPI) -> Result<String, String> {
         }
         out.push_str(&format!(
             "#[cfg(feature = \"sandbox\")]\nimpl crate::sandbox::validate::Described for crate::raw::types::{} {{\n    const SCHEMA: &'static str = {name:?};\n    const FIELDS: &'static [crate::sandbox::validate::Field] = {{\n        use crate::sandbox::validate::{{field, Kind::*}};\n        &[{fields}]\n    }};\n}}\n\n",
-            upper_camel(&name)
+            ident(&name, true)
         ));
     }
     Ok(out)
@@ -957,14 +951,19 @@ fn servers_and_auth(spec: &OpenAPI) -> Result<String, String> {
         }
         let description = server.description.as_deref().unwrap_or_default();
         let word = description.split_whitespace().next().unwrap_or_default();
-        let name = upper_camel(word);
+        let name = ident(word, true);
         if !word.starts_with(|c: char| c.is_ascii_alphabetic()) || names.contains(&name) {
             return Err(format!(
                 "server {url}: its description must start with a word that names it, once ({description:?})"
             ));
         }
         variants.push_str(&doc(&format!("`{url}`: {description}"), "    "));
-        variants.push_str(&format!("    {name},\n"));
+        let default = if names.is_empty() {
+            "    #[default]\n"
+        } else {
+            ""
+        };
+        variants.push_str(&format!("{default}    {name},\n"));
         arms.push_str(&format!("            Environment::{name} => {url:?},\n"));
         names.push(name);
     }
@@ -983,16 +982,11 @@ fn servers_and_auth(spec: &OpenAPI) -> Result<String, String> {
          /// ```\n\
          #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]\n\
          #[non_exhaustive]\n\
-         pub enum Environment {{\n{}}}\n\n\
+         pub enum Environment {{\n{variants}}}\n\n\
          impl Environment {{\n\
          \x20   /// The environment's base URL.\n\
          \x20   pub fn base_url(self) -> &'static str {{\n\
          \x20       match self {{\n{arms}        }}\n    }}\n}}\n",
-        variants.replacen(
-            &format!("    {first},\n"),
-            &format!("    #[default]\n    {first},\n"),
-            1
-        )
     ));
     Ok(out)
 }

@@ -28,6 +28,15 @@ async fn refuse_all(server: &MockServer) -> httpmock::Mock<'_> {
         .await
 }
 
+fn create(first: &str, last: &str) -> CreateProvider {
+    CreateProvider::builder()
+        .email("sam.lee@example.com")
+        .first_name(first)
+        .last_name(last)
+        .try_into()
+        .unwrap()
+}
+
 fn caqh_import(username: &str, password: &str) -> ImportProviderWithCaqh {
     ImportProviderWithCaqh::builder()
         .email("a@example.com")
@@ -92,14 +101,6 @@ async fn each_body_is_held_to_its_schema_limits() {
     );
 
     // CreateProvider: names at most 150, not blank.
-    let create = |first: &str, last: &str| -> CreateProvider {
-        CreateProvider::builder()
-            .email("sam.lee@example.com")
-            .first_name(first)
-            .last_name(last)
-            .try_into()
-            .unwrap()
-    };
     let long = providers.create_provider(create(&"S".repeat(151), "Lee"));
     assert_eq!(
         refusal(long.await.unwrap_err()),
@@ -187,12 +188,7 @@ async fn required_text_is_refused_blank_in_every_body() {
         ("full_name".into(), "must not be blank".into())
     );
     // Blank before too long, as DRF and the sandbox decide it.
-    let spaces = CreateProvider::builder()
-        .email("sam.lee@example.com")
-        .first_name(" ".repeat(151))
-        .last_name("Lee")
-        .try_into()
-        .unwrap();
+    let spaces = create(&" ".repeat(151), "Lee");
     assert_eq!(
         refusal(providers.create_provider(spaces).await.unwrap_err()),
         ("first_name".into(), "must not be blank".into())

@@ -92,7 +92,8 @@ enum SpecAction {
     /// Prove that a query parameter added to the spec reaches the wire with
     /// no handwritten edit: generate the crate from the spec plus two
     /// filters on list_providers (a text, `specialty`, and a comma-separated
-    /// list, `taxonomy_in`) and run tests/added_filter.rs.
+    /// list, `taxonomy_in`), its API key header renamed and a server added,
+    /// and run tests/added_filter.rs.
     AddedFilter,
 }
 

@@ -15,6 +15,23 @@ fn spec(operation: &str) -> String {
 
 const RESPONSES: &str = "      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/ThingPage'}\n";
 
+/// A spec listing `Thing`s, with `property` (YAML lines) added to `Thing`.
+fn list_things(property: &str) -> String {
+    spec(&format!("      operationId: list_things\n{RESPONSES}")).replacen(
+        "        id: {type: string}\n",
+        &format!("        id: {{type: string}}\n{property}"),
+        1,
+    )
+}
+
+/// The refusal `generate` gives for `text`.
+fn refusal(text: &str) -> String {
+    match generate(text) {
+        Ok(_) => panic!("generated from {text}"),
+        Err(error) => error,
+    }
+}
+
 #[test]
 fn wire_names_become_progenitors_identifiers_and_types() {
     let text = spec(&format!(
@@ -62,7 +79,7 @@ fn an_exploded_array_is_refused_by_name() {
         "      operationId: list_things\n      parameters:\n\
          \x20       - {{name: tag, in: query, schema: {{type: array, items: {{type: string}}}}}}\n{RESPONSES}"
     ));
-    let error = generate(&text).unwrap_err();
+    let error = refusal(&text);
     assert!(
         error.contains("`tag`") && error.contains("explode: false"),
         "{error}"
@@ -77,7 +94,7 @@ fn query_parameters_beside_a_path_parameter_need_a_handwritten_method() {
          \x20       - {{name: expand, in: query, schema: {{type: boolean}}}}\n\
          \x20     responses:\n        '200': {{description: ok}}\n"
     );
-    let error = generate(&text).unwrap_err();
+    let error = refusal(&text);
     assert!(
         error.contains("get_thing") && error.contains("handwritten"),
         "{error}"
@@ -144,7 +161,7 @@ fn enum_values_that_collide_are_refused_by_name() {
         let text = format!(
             "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Status: {{type: string, enum: {values}}}\n"
         );
-        let error = generate(&text).unwrap_err();
+        let error = refusal(&text);
         assert!(
             error.contains(&format!("schema Status: enum value {clash}")),
             "{error}"
@@ -226,7 +243,7 @@ components:
 #[test]
 fn servers_and_the_key_header_are_generated_or_refused_by_name() {
     let with = |servers: &str, header: &str| {
-        let text = spec(&format!("      operationId: list_things\n{RESPONSES}"));
+        let text = list_things("");
         let text = text.replacen("paths:", &format!("servers:\n{servers}paths:"), 1);
         text.replacen(
             "components:\n",
@@ -240,23 +257,19 @@ fn servers_and_the_key_header_are_generated_or_refused_by_name() {
     assert!(operations.contains("    Sandbox,\n"));
     assert!(operations.contains("Environment::Sandbox => \"https://b.example\","));
 
-    let refused = |text: String| match generate(&text) {
-        Ok(_) => panic!("generated"),
-        Err(error) => error,
-    };
     let unnamed = "  - {url: 'https://a.example'}\n";
-    let error = refused(with(unnamed, "x-key"));
+    let error = refusal(&with(unnamed, "x-key"));
     assert!(error.contains("server https://a.example"), "{error}");
     let twice = "  - {url: 'https://a.example', description: Live}\n  - {url: 'https://b.example', description: Live too}\n";
-    let error = refused(with(twice, "x-key"));
+    let error = refusal(&with(twice, "x-key"));
     assert!(error.contains("server https://b.example"), "{error}");
-    let error = refused(with(two, "x key"));
+    let error = refusal(&with(two, "x key"));
     assert!(
         error.contains("\"x key\" is not a valid header name"),
         "{error}"
     );
     let templated = "  - {url: 'https://{region}.example', description: Live}\n";
-    let error = refused(with(templated, "x-key"));
+    let error = refusal(&with(templated, "x-key"));
     assert!(
         error.contains("must be an absolute URL without variables"),
         "{error}"
@@ -267,11 +280,7 @@ fn servers_and_the_key_header_are_generated_or_refused_by_name() {
         "{operations}"
     );
     // Without servers or a key header the crate cannot build, and says why.
-    let bare = generate(&spec(&format!(
-        "      operationId: list_things\n{RESPONSES}"
-    )))
-    .unwrap()
-    .operations;
+    let bare = generate(&list_things("")).unwrap().operations;
     assert!(bare.contains("compile_error!(\"spec/assured.yaml: no apiKey security scheme"));
     assert!(bare.contains("compile_error!(\"spec/assured.yaml: no servers, so no Environment\")"));
 }
@@ -307,18 +316,11 @@ fn an_inline_enum_is_refused_by_name() {
             "an integer enum",
         ),
     ] {
-        let text = spec(&format!("      operationId: list_things\n{RESPONSES}")).replacen(
-            "        id: {type: string}\n",
-            &format!("        id: {{type: string}}\n        mood: {property}\n"),
-            1,
+        let error = refusal(&list_things(&format!("        mood: {property}\n")));
+        assert!(
+            error.starts_with(&format!("schema {at}: {what}")),
+            "{error}"
         );
-        match generate(&text) {
-            Ok(_) => panic!("generated with {property}"),
-            Err(error) => assert!(
-                error.starts_with(&format!("schema {at}: {what}")),
-                "{error}"
-            ),
-        }
     }
 }
 
@@ -327,7 +329,7 @@ fn an_inline_enum_is_refused_by_name() {
 /// fail its build, by name, when the spec loses the schema.
 #[test]
 fn object_schemas_are_models_and_pages_are_not() {
-    let text = spec(&format!("      operationId: list_things\n{RESPONSES}"));
+    let text = list_things("");
     let enums = generate(&text).unwrap().enums;
     assert!(
         enums.starts_with("pub use crate::raw::types::{Thing};\n"),
@@ -348,4 +350,32 @@ fn object_schemas_are_models_and_pages_are_not() {
     assert!(reexport.contains(" CreateProvider, "));
     assert!(!reexport.contains("Page"), "{reexport}");
     assert!(!enums.contains("compile_error!"));
+}
+
+/// A list row's credential column is redacted in data frames, found by the
+/// same rule as the fields errors mask: a credential schema directly, as a
+/// list's items, or through a composition.
+#[test]
+fn credential_columns_of_a_list_are_redacted_whatever_their_shape() {
+    let paged = spec(&format!(
+        "      operationId: list_things\n      parameters:\n\
+         \x20       - {{name: limit, in: query, schema: {{type: integer}}}}\n\
+         \x20       - {{name: offset, in: query, schema: {{type: integer}}}}\n{RESPONSES}"
+    ));
+    let text = paged.replacen(
+        "        id: {type: string}\n",
+        "        id: {type: string}\n\
+         \x20       login: {$ref: '#/components/schemas/CaqhLogin'}\n\
+         \x20       logins: {type: array, items: {$ref: '#/components/schemas/CaqhLogin'}}\n\
+         \x20       kept: {allOf: [{$ref: '#/components/schemas/CaqhLogin'}], nullable: true}\n",
+        1,
+    ) + "    CaqhLogin: {type: string, minLength: 6}\n";
+    let operations = generate(&text).unwrap().operations;
+    for field in ["login", "logins", "kept"] {
+        assert!(
+            operations.contains(&format!("crate::frames::redacted(&r.{field})")),
+            "{field}: {operations}"
+        );
+    }
+    assert!(!operations.contains("crate::frames::redacted(&r.id)"));
 }

@@ -220,7 +220,7 @@ pub fn compare_generations(old: &Generated, new: &Generated) -> RegenReport {
 }
 
 /// Reads the rows of a `LIMITS` table as written by [`take_body_checks`]:
-/// `Schema.field` -> `min 6, max 100`.
+/// `Schema.field` -> `min 6, max 100`, `max 254, email`, `max 150, not blank`.
 fn limits(table: &str) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for line in table.lines().map(str::trim) {
