@@ -256,7 +256,7 @@ async fn malformed_success_bodies_are_decode_errors_with_a_bounded_snippet() {
         .unwrap_err();
     assert!(matches!(error, Error::Decode { .. }), "{error:?}");
     let shown = format!("{error} {error:?}");
-    assert!(!shown.contains(CAQH_PASSWORD), "{shown}");
+    assert_hidden(&shown, &[("CAQH password", CAQH_PASSWORD)]);
     assert!(shown.contains("[REDACTED]"), "{shown}");
 }
 

@@ -1,6 +1,8 @@
 //! The client end to end against the embedded sandbox, and the sandbox's
 //! conformance to `spec/assured.yaml`.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use assured::{
@@ -13,6 +15,7 @@ use assured::{
     ListProvidersParams,
 };
 use chrono::NaiveDate;
+use common::assert_hidden;
 use serde_json::{json, Value};
 
 const CAQH_PASSWORD: &str = "sandbox-e2e-Pw9!";
@@ -270,9 +273,12 @@ async fn create_import_and_caqh_requests_are_kept() {
     );
     // The request log keeps no credential.
     let log = format!("{:?}", sandbox.requests());
-    assert!(
-        !log.contains(CAQH_PASSWORD) && !log.contains(sandbox.api_key()),
-        "{log}"
+    assert_hidden(
+        &log,
+        &[
+            ("CAQH password", CAQH_PASSWORD),
+            ("API key", sandbox.api_key()),
+        ],
     );
 }
 

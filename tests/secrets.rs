@@ -16,8 +16,8 @@ fn client_and_builder_debug_hide_the_key_and_token() {
     assert!(!format!("{builder:?}").contains(KEY));
     let client = builder.build().unwrap();
     let debug = format!("{client:?} {client:#?}");
-    assert!(!debug.contains(KEY), "{debug}");
-    assert!(debug.contains("[REDACTED]"), "{debug}");
+    assert_hidden(&debug, &[("API key", KEY)]);
+    assert!(debug.contains("[REDACTED]"), "no [REDACTED] marker");
 
     let token = "eyJhbGciOiJIUzI1NiJ9.secret-payload.sig";
     let client = Client::builder().bearer_token(token).build().unwrap();
@@ -148,10 +148,10 @@ async fn server_errors_that_echo_credentials_do_not_leak_them() {
     let api = err.api_error().unwrap();
     assert_eq!(api.detail.as_deref(), Some("Invalid CAQH login."));
     let shown = format!("{err} {err:?} {}", api.body);
-    assert!(!shown.contains(CAQH_USERNAME), "{shown}");
+    assert_hidden(&shown, &[("CAQH username", CAQH_USERNAME)]);
     // The field message itself quotes the password: the body snippet masks
     // credential fields, and field_errors for credential fields are masked.
-    assert!(!shown.contains(CAQH_PASSWORD), "{shown}");
+    assert_hidden(&shown, &[("CAQH password", CAQH_PASSWORD)]);
     assert!(matches!(err, Error::Validation(_)));
 }
 
@@ -258,10 +258,7 @@ async fn bad_input_is_refused_before_any_request() {
             other => panic!("{field}: {other:?}"),
         }
         let shown = format!("{err} {err:?}");
-        assert!(
-            !shown.contains(CAQH_USERNAME) && !shown.contains(CAQH_PASSWORD),
-            "{shown}"
-        );
+        assert_hidden(&shown, CAQH);
     }
     assert_eq!(
         any.calls_async().await,

@@ -43,7 +43,8 @@ struct Args {
     faults: Vec<(String, usize, assured::sandbox::Fault)>,
     /// Change the roster while it is read: insert-front, insert-random,
     /// delete-front or delete-random, before every list request or every
-    /// Nth with `:N`, e.g. delete-random:3
+    /// Nth with `:N`, R rows at once with `:N:R`, e.g. delete-random:3 or
+    /// insert-front:1:500
     #[arg(long)]
     churn: Option<Churn>,
     /// Null the computed fields (full_name, npi, provider_profile_id,

@@ -41,17 +41,38 @@ pub struct Churn {
     op: ChurnOp,
     at: ChurnAt,
     every: usize,
+    rows: usize,
 }
 
 impl Churn {
     /// One change before every list request; see [`Churn::every`].
     pub fn new(op: ChurnOp, at: ChurnAt) -> Self {
-        Self { op, at, every: 1 }
+        Self {
+            op,
+            at,
+            every: 1,
+            rows: 1,
+        }
     }
 
     /// One change before every `n`th list request instead (at least 1).
     pub fn every(mut self, n: usize) -> Self {
         self.every = n.max(1);
+        self
+    }
+
+    /// Rows inserted or deleted at each change (default 1, at least 1): a
+    /// burst large enough outruns any reader, as `Error::ListUnstable`'s
+    /// replay shows.
+    ///
+    /// ```
+    /// use assured::sandbox::{Churn, ChurnAt, ChurnOp};
+    ///
+    /// let burst = Churn::new(ChurnOp::Insert, ChurnAt::Front).rows(500);
+    /// assert_eq!(burst, "insert-front:1:500".parse().unwrap());
+    /// ```
+    pub fn rows(mut self, n: usize) -> Self {
+        self.rows = n.max(1);
         self
     }
 }
@@ -60,16 +81,21 @@ impl FromStr for Churn {
     type Err = String;
 
     /// `insert-front`, `insert-random`, `delete-front` or `delete-random`,
-    /// optionally followed by `:N` (every Nth list request).
+    /// optionally followed by `:N` (every Nth list request) and `:R` (rows
+    /// changed at once).
     fn from_str(spec: &str) -> Result<Self, String> {
-        let (kind, every) = match spec.split_once(':') {
-            Some((kind, n)) => (
-                kind,
-                n.parse::<usize>()
-                    .map_err(|_| format!("{n:?} is not a number of requests"))?,
-            ),
-            None => (spec, 1),
+        let mut parts = spec.split(':');
+        let kind = parts.next().unwrap_or_default();
+        let mut number = |what: &str| match parts.next() {
+            Some(n) => n
+                .parse::<usize>()
+                .map_err(|_| format!("{n:?} is not a number of {what}")),
+            None => Ok(1),
         };
+        let (every, rows) = (number("requests")?, number("rows")?);
+        if parts.next().is_some() {
+            return Err(format!("{spec:?}: use kind[:N[:R]]"));
+        }
         let (op, at) = match kind {
             "insert-front" => (ChurnOp::Insert, ChurnAt::Front),
             "insert-random" => (ChurnOp::Insert, ChurnAt::Random),
@@ -77,11 +103,11 @@ impl FromStr for Churn {
             "delete-random" => (ChurnOp::Delete, ChurnAt::Random),
             other => {
                 return Err(format!(
-                    "{other:?}: use insert-front, insert-random, delete-front or delete-random[:N]"
-                ))
+                "{other:?}: use insert-front, insert-random, delete-front or delete-random[:N[:R]]"
+            ))
             }
         };
-        Ok(Self::new(op, at).every(every))
+        Ok(Self::new(op, at).every(every).rows(rows))
     }
 }
 
@@ -106,20 +132,23 @@ pub(crate) fn before_list(shared: &Shared) {
     // order could deadlock against an invite.
     let mut state = shared.write();
     let mut gen = shared.gen();
-    let len = state.providers.len();
-    let at = match churn.at {
-        ChurnAt::Front => 0,
-        ChurnAt::Random => gen.0.usize(..=len),
-    };
-    match churn.op {
-        ChurnOp::Insert => {
-            let email = format!("churn.{n}.{}@example-health.org", gen.0.u32(..));
-            let record = data::new_provider(&state, &mut gen, email, None, None, None);
-            state.insert_at(at, record);
+    for _ in 0..churn.rows {
+        let len = state.providers.len();
+        let at = match churn.at {
+            ChurnAt::Front => 0,
+            ChurnAt::Random => gen.0.usize(..=len),
+        };
+        match churn.op {
+            ChurnOp::Insert => {
+                let email = format!("churn.{n}.{}@example-health.org", gen.0.u32(..));
+                let record = data::new_provider(&state, &mut gen, email, None, None, None);
+                state.insert_at(at, record);
+            }
+            ChurnOp::Delete if len > 0 => state.remove_at(at.min(len - 1)),
+            ChurnOp::Delete => {}
         }
-        ChurnOp::Delete if len > 0 => state.remove_at(at.min(len - 1)),
-        ChurnOp::Delete => {}
     }
+    state.reindex();
 }
 
 /// A provider row as served: the computed fields of a nulled record are

@@ -67,18 +67,19 @@ impl State {
         self.providers.push(record);
     }
 
-    /// Inserts `record` at `index` of the roster's order.
+    /// Inserts `record` at `index` of the roster's order. The positions
+    /// are stale until [`reindex`](Self::reindex): a burst of changes
+    /// reindexes once.
     pub(crate) fn insert_at(&mut self, index: usize, record: ProviderRecord) {
         self.insert(record);
         if let Some(record) = self.providers.pop() {
             self.providers
                 .insert(index.min(self.providers.len()), record);
-            self.reindex();
         }
     }
 
     /// Deletes the provider at `index` of the roster's order, with its
-    /// memberships.
+    /// memberships; positions are stale until [`reindex`](Self::reindex).
     pub(crate) fn remove_at(&mut self, index: usize) {
         if index >= self.providers.len() {
             return;
@@ -91,10 +92,9 @@ impl State {
         for members in self.members.values_mut() {
             members.remove(&gone.id);
         }
-        self.reindex();
     }
 
-    fn reindex(&mut self) {
+    pub(crate) fn reindex(&mut self) {
         self.by_id.clear();
         self.by_profile.clear();
         for (index, record) in self.providers.iter().enumerate() {

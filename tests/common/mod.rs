@@ -14,6 +14,11 @@ pub const CLIENT_ID: &str = "0c9d8e7f-6a5b-4c3d-2e1f-0a9b8c7d6e5f";
 pub const PROFILE_ID: &str = "9b2e7c1a-4d3f-4e8a-9c61-2f5d8e7a1b30";
 pub const CAQH_PASSWORD: &str = "caqh-pw-Zq81!x";
 pub const CAQH_USERNAME: &str = "jdoe_caqh_user";
+/// The CAQH credentials above, labelled for [`assert_hidden`].
+pub const CAQH: &[(&str, &str)] = &[
+    ("CAQH username", CAQH_USERNAME),
+    ("CAQH password", CAQH_PASSWORD),
+];
 
 /// A client for `server`, with the default retry rules but waits of a
 /// millisecond, so error-path tests stay fast.
@@ -84,4 +89,50 @@ pub async fn empty_list<'a>(server: &'a MockServer, query: &'static str) -> Mock
             then.status(200).json_body(body);
         })
         .await
+}
+
+/// Fails when `text` holds any of the `secrets` (label, value), naming the
+/// label and the byte offset, never the value or the text around it: a
+/// failing leak test must not print what it guards.
+#[track_caller]
+pub fn assert_hidden(text: &str, secrets: &[(&str, &str)]) {
+    for (label, value) in secrets {
+        if let Some(at) = text.find(value) {
+            panic!("the {label} shows at byte {at} of {} bytes", text.len());
+        }
+    }
+}
+
+/// Every `tracing` event at `level` and above on this thread, as the text
+/// the fmt subscriber writes, until the returned guard drops.
+pub fn capture_logs(level: tracing::Level) -> (Logs, tracing::subscriber::DefaultGuard) {
+    let logs = Logs::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .without_time()
+        .finish();
+    (logs, tracing::subscriber::set_default(subscriber))
+}
+
+/// What [`capture_logs`] wrote.
+#[derive(Clone, Default)]
+pub struct Logs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Logs {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl std::io::Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
