@@ -9,14 +9,15 @@ use std::panic;
 #[path = "operations.rs"]
 mod operations;
 
-use operations::{doc, field_types, flatten_comma_arrays, ident, operations, ref_name};
+use operations::{doc, field_types, flatten_comma_arrays, ident, operations, page_rows, ref_name};
 
 /// The generated code of one spec, as `build.rs` writes it to `OUT_DIR`.
 #[derive(Debug)]
 pub struct Generated {
     /// `assured.rs`: the client, parsed.
     pub client: syn::File,
-    /// `limits.rs`: the length-limit table `crate::validate` checks.
+    /// `limits.rs`: the checks `crate::validate` makes before sending, and
+    /// the fields the sandbox checks (`Described`).
     pub limits: String,
     /// `operations.rs`: paths, typed query parameters and list handlers.
     pub operations: String,
@@ -46,7 +47,7 @@ pub fn generate(text: &str) -> Result<Generated, String> {
         .iter()
         .map(|e| (e.schema.as_str(), e.name.as_str()))
         .collect();
-    let settings = generation_settings(&names)?;
+    let settings = generation_settings(&names, &credentials(&typed)?)?;
 
     // progenitor and typify assert on shapes they cannot handle; turn the
     // panic into a message instead of a backtrace.
@@ -79,52 +80,44 @@ pub fn generate(text: &str) -> Result<Generated, String> {
         client,
         limits,
         operations,
-        enums: models(&typed) + &open_enums.iter().map(StringEnum::rust).collect::<String>(),
+        enums: models(&typed)? + &open_enums.iter().map(StringEnum::rust).collect::<String>(),
     })
 }
 
-/// Models named otherwise than their schemas, for their callers.
-const MODEL_NAMES: &[(&str, &str)] = &[("ProviderListing", "Provider")];
-
 /// The re-export of the models (`crate::models`): every object schema but
 /// the list pages (`Page<T>` stands for those), under progenitor's name or
-/// its [`MODEL_NAMES`] one, so a schema added to the spec is a model with
-/// no handwritten edit.
-fn models(spec: &openapiv3::OpenAPI) -> String {
+/// the one its `x-rust-name` gives, so a schema added to the spec is a model
+/// with no handwritten edit.
+fn models(spec: &openapiv3::OpenAPI) -> Result<String, String> {
     use openapiv3::{SchemaKind, Type};
     let schemas = spec.components.iter().flat_map(|c| &c.schemas);
     let mut names = Vec::new();
     for (name, schema) in schemas {
-        let Some(SchemaKind::Type(Type::Object(object))) = schema.as_item().map(|s| &s.schema_kind)
-        else {
+        let Some(schema) = schema.as_item() else {
             continue;
         };
-        if object.properties.contains_key("count") && object.properties.contains_key("results") {
+        if !matches!(schema.schema_kind, SchemaKind::Type(Type::Object(_)))
+            || page_rows(schema).is_some()
+        {
             continue;
         }
         let rust = ident(name, true);
-        names.push(
-            match MODEL_NAMES.iter().find(|(schema, _)| schema == name) {
-                Some((_, alias)) => format!("{rust} as {alias}"),
-                None => rust,
-            },
-        );
+        let alias = schema.schema_data.extensions.get("x-rust-name");
+        names.push(match alias.map(|a| a.as_str()) {
+            None => rust,
+            Some(Some(alias)) if ident(alias, true) == alias => format!("{rust} as {alias}"),
+            Some(_) => {
+                return Err(format!(
+                    "schema {name}: x-rust-name must be a Rust type name, not {}",
+                    alias.map(|a| a.to_string()).unwrap_or_default()
+                ))
+            }
+        });
     }
-    let mut out = format!("pub use crate::raw::types::{{{}}};\n", names.join(", "));
-    // Said where the crate is built: other specs (tests, regen-check) have
-    // schemas of their own.
-    for (schema, _) in MODEL_NAMES {
-        if !spec
-            .components
-            .iter()
-            .any(|c| c.schemas.contains_key(*schema))
-        {
-            out.push_str(&format!(
-                "compile_error!(\"MODEL_NAMES (build/codegen.rs) renames {schema}, which the spec no longer has\");\n"
-            ));
-        }
-    }
-    out
+    Ok(format!(
+        "pub use crate::raw::types::{{{}}};\n",
+        names.join(", ")
+    ))
 }
 
 /// A named string enum of the spec: its Rust name, its docs, and each
@@ -303,34 +296,57 @@ impl schemars::JsonSchema for {name} {{
     }
 }
 
-/// The spec's credential schemas and the types that keep them secret: CAQH
-/// credentials are a third party's secrets, redacted in Debug, and when
-/// the server echoes them back in a record, when serialised too.
-const CREDENTIALS: &[(&str, &str)] = &[
-    ("CaqhLogin", "crate::secret::CaqhSecret"),
-    ("CaqhStoredCredential", "crate::secret::CaqhSecret"),
-    ("CaqhEchoedCredential", "crate::secret::CaqhEcho"),
-];
+/// The spec's credential schemas (marked `x-credential`) and the types
+/// that keep them secret: redacted in Debug, and when the server echoes
+/// them back in a record (`echoed`), when serialised too. Only a component
+/// schema can be one: progenitor replaces types by schema name.
+fn credentials(spec: &openapiv3::OpenAPI) -> Result<Vec<(String, &'static str)>, String> {
+    let mut out = Vec::new();
+    for (name, schema) in spec.components.iter().flat_map(|c| &c.schemas) {
+        let mark = schema
+            .as_item()
+            .and_then(|s| s.schema_data.extensions.get("x-credential"));
+        match mark.map(|m| m.as_str()) {
+            None => {}
+            Some(Some("sent")) => out.push((name.clone(), "crate::secret::CaqhSecret")),
+            Some(Some("echoed")) => out.push((name.clone(), "crate::secret::CaqhEcho")),
+            Some(_) => {
+                return Err(format!(
+                    "schema {name}: x-credential must be `sent` or `echoed`, not {}",
+                    mark.map(|m| m.to_string()).unwrap_or_default()
+                ))
+            }
+        }
+    }
+    Ok(out)
+}
 
 /// Whether `schema` is, or is made of, a credential schema: one rule for
 /// the fields errors mask and the columns frames redact.
 fn is_credential<T: std::borrow::Borrow<openapiv3::Schema>>(
+    spec: &openapiv3::OpenAPI,
     schema: &openapiv3::ReferenceOr<T>,
 ) -> bool {
     use openapiv3::{ReferenceOr, SchemaKind, Type};
     if let Some(target) = ref_name(schema) {
-        return CREDENTIALS
-            .iter()
-            .any(|(credential, _)| *credential == target);
+        let target = spec.components.as_ref().and_then(|c| c.schemas.get(target));
+        return target
+            .and_then(|t| t.as_item())
+            .is_some_and(|t| t.schema_data.extensions.contains_key("x-credential"));
     }
     let ReferenceOr::Item(schema) = schema else {
         return false;
     };
+    let any =
+        |parts: &[ReferenceOr<openapiv3::Schema>]| parts.iter().any(|p| is_credential(spec, p));
     match &schema.borrow().schema_kind {
         SchemaKind::AllOf { all_of: parts }
         | SchemaKind::OneOf { one_of: parts }
-        | SchemaKind::AnyOf { any_of: parts } => parts.iter().any(is_credential),
-        SchemaKind::Type(Type::Array(array)) => array.items.as_ref().is_some_and(is_credential),
+        | SchemaKind::AnyOf { any_of: parts } => any(parts),
+        SchemaKind::Type(Type::Array(array)) => array
+            .items
+            .as_ref()
+            .is_some_and(|items| is_credential(spec, items)),
         _ => false,
     }
 }
@@ -347,7 +363,7 @@ fn secret_fields(spec: &openapiv3::OpenAPI) -> String {
             continue;
         };
         for (field, property) in &object.properties {
-            if is_credential(property) {
+            if is_credential(spec, property) {
                 fields.insert(field.as_str());
             }
         }
@@ -360,9 +376,11 @@ fn secret_fields(spec: &openapiv3::OpenAPI) -> String {
 
 /// The progenitor settings the client is generated with; `open_enums` are
 /// the spec's string enums (schema, Rust name), generated as open enums in
-/// `crate::models`.
+/// `crate::models`, and `credentials` its credential schemas with the types
+/// that keep them secret.
 pub fn generation_settings(
     open_enums: &[(&str, &str)],
+    credentials: &[(String, &str)],
 ) -> Result<progenitor::GenerationSettings, String> {
     let mut settings = progenitor::GenerationSettings::default();
     settings
@@ -371,8 +389,8 @@ pub fn generation_settings(
         .with_derive("schemars::JsonSchema")
         .with_inner_type(tokens("crate::transport::Inner")?)
         .with_hooks(progenitor::HooksMode::Expected);
-    for (schema, rust) in CREDENTIALS {
-        settings.with_replacement(*schema, *rust, std::iter::empty());
+    for (schema, rust) in credentials {
+        settings.with_replacement(schema, *rust, std::iter::empty());
     }
     // Closed enums fail a whole decode on a value added server-side; open
     // enums keep unknown values instead.
@@ -390,7 +408,9 @@ pub fn generation_settings(
 /// not be blank (required, not nullable, plain text: DRF trims it and
 /// refuses it empty). A property's facts are followed through `$ref` and a
 /// one-part `allOf` (how a described or nullable reference is written), and
-/// a schema's properties and `required` through its `allOf` parts.
+/// a schema's properties and `required` through its `allOf` parts. The same
+/// walk describes each object schema's fields to the sandbox (`Described`),
+/// so the client and the sandbox check one set of facts.
 ///
 /// typify turns every length-limited string into a validating newtype: a
 /// response with a name one character over the limit would then fail to
@@ -406,16 +426,17 @@ pub fn take_body_checks(doc: &mut serde_yaml::Value) -> String {
     else {
         return "pub(crate) const LIMITS: &[Limit] = &[];\n".into();
     };
-    let (mut rows, mut checked) = (String::new(), String::new());
+    let (mut rows, mut impls) = (String::new(), String::new());
     for (name, schema) in &schemas {
         let (Some(name), Some(schema)) = (name.as_str(), schema.as_mapping()) else {
             continue;
         };
         let (fields, required) = body_fields_of(schema, &schemas, 0);
-        let mut any = false;
+        let (mut any, mut described) = (false, String::new());
         for (field, prop) in &fields {
             let f = facts(prop, &schemas, 0);
-            let not_blank = f.plain && !f.nullable && required.contains(field);
+            let required = required.contains(field);
+            let not_blank = f.plain && !f.nullable && required;
             if f.min.is_some() || f.max.is_some() || f.email || not_blank {
                 any = true;
                 rows.push_str(&format!(
@@ -423,25 +444,35 @@ pub fn take_body_checks(doc: &mut serde_yaml::Value) -> String {
                     f.min, f.max, f.email
                 ));
             }
+            described.push_str(&format!(
+                "field({field:?}, {}, {required}, {}), ",
+                f.kind, f.nullable
+            ));
         }
+        let ty = ident(name, true);
         // Checks by type, not by a name string: a renamed or unchecked
         // schema then fails to build where its body is validated, instead
         // of silently skipping the check.
         if any {
-            checked.push_str(&format!(
-                "impl Limited for crate::raw::types::{} {{ const SCHEMA: &'static str = {name:?}; }}\n",
-                ident(name, true)
+            impls.push_str(&format!(
+                "impl Limited for crate::raw::types::{ty} {{ const SCHEMA: &'static str = {name:?}; }}\n"
+            ));
+        }
+        // The sandbox answers a bad body as the server does, from the same
+        // facts the client checks.
+        if !fields.is_empty() {
+            impls.push_str(&format!(
+                "#[cfg(feature = \"sandbox\")]\nimpl crate::sandbox::validate::Described for crate::raw::types::{ty} {{\n    const SCHEMA: &'static str = {name:?};\n    const FIELDS: &'static [crate::sandbox::validate::Field] = {{\n        use crate::sandbox::validate::{{field, Kind::*}};\n        &[{described}]\n    }};\n}}\n"
             ));
         }
     }
     if let Some(schemas) = doc.get_mut("components").and_then(|c| c.get_mut("schemas")) {
         strip_lengths(schemas);
     }
-    format!("pub(crate) const LIMITS: &[Limit] = &[\n{rows}];\n{checked}")
+    format!("pub(crate) const LIMITS: &[Limit] = &[\n{rows}];\n{impls}")
 }
 
 /// What a property's schema says, following `$ref` and a one-part `allOf`.
-#[derive(Default)]
 struct Facts {
     min: Option<u64>,
     max: Option<u64>,
@@ -449,6 +480,9 @@ struct Facts {
     plain: bool,
     email: bool,
     nullable: bool,
+    /// How the sandbox checks it (`crate::sandbox::validate::Kind`); `Any`
+    /// checks only presence and null.
+    kind: &'static str,
 }
 
 /// References are followed this deep at most (a cycle ends there).
@@ -474,6 +508,14 @@ fn facts(schema: &serde_yaml::Mapping, schemas: &serde_yaml::Mapping, depth: usi
             && !schema.contains_key("enum"),
         email: text("format") == Some("email"),
         nullable: schema.get("nullable").and_then(|v| v.as_bool()) == Some(true),
+        kind: match (text("type"), text("format")) {
+            (Some("string"), Some("uuid")) => "Uuid",
+            (Some("string"), Some("email")) => "Email",
+            (Some("string"), Some("date")) => "Date",
+            (Some("string"), _) => "Str",
+            (Some("boolean"), _) => "Bool",
+            _ => "Any",
+        },
     };
     if depth >= MAX_REF_DEPTH {
         return f;
@@ -492,9 +534,18 @@ fn facts(schema: &serde_yaml::Mapping, schemas: &serde_yaml::Mapping, depth: usi
         f.plain |= !schema.contains_key("type") && inner.plain;
         f.email |= inner.email;
         f.nullable |= inner.nullable;
+        if f.kind == "Any" {
+            f.kind = inner.kind;
+        }
     }
     if let Some(items) = schema.get("items").and_then(|i| i.as_mapping()) {
-        f.email |= facts(items, schemas, depth + 1).email;
+        let items = facts(items, schemas, depth + 1);
+        f.email |= items.email;
+        f.kind = match items.kind {
+            "Uuid" => "UuidList",
+            "Email" => "EmailList",
+            _ => "Any",
+        };
     }
     f
 }

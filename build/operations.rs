@@ -11,12 +11,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use openapiv3::{OpenAPI, Parameter, ParameterData, ReferenceOr, Schema, SchemaKind, Type};
+use openapiv3::{
+    OpenAPI, Parameter, ParameterData, QueryStyle, ReferenceOr, Schema, SchemaKind, Type,
+};
 
 /// The Rust types progenitor generated, by (`builder::Struct` or
-/// `types::Struct`, field): a builder field's type is its value's (inside
-/// `Result<Option<..>, String>`). A model's field is also kept whole, under
-/// `full::Struct` (an `Option` stays one).
+/// `types::Struct`, field): a model's field as declared (an optional one is
+/// an `Option`), a builder's as the value it takes (inside
+/// `Result<Option<..>, String>`).
 pub type FieldTypes = HashMap<(String, String), String>;
 
 /// Reads [`FieldTypes`] from progenitor's output.
@@ -49,15 +51,12 @@ pub fn field_types(file: &syn::File) -> FieldTypes {
             };
             for field in &strukt.fields {
                 let Some(name) = &field.ident else { continue };
-                let ty = inner(inner(&field.ty, "Result"), "Option");
-                types.insert(
-                    (format!("{module}::{}", strukt.ident), name.to_string()),
-                    text(ty),
-                );
-                if module == "types" {
-                    let key = (format!("full::{}", strukt.ident), name.to_string());
-                    types.insert(key, text(&field.ty));
-                }
+                let ty = match module {
+                    "builder" => inner(inner(&field.ty, "Result"), "Option"),
+                    _ => &field.ty,
+                };
+                let key = (format!("{module}::{}", strukt.ident), name.to_string());
+                types.insert(key, text(ty));
             }
         }
     };
@@ -254,8 +253,15 @@ fn parsed(ty: &str) -> String {
     )
 }
 
-/// `builder` is progenitor's type for this parameter.
-fn query<'a>(data: &'a ParameterData, schema: &Schema, builder: &str) -> Result<Query<'a>, String> {
+/// `builder` is progenitor's type for this parameter; `comma` says whether
+/// it is written comma-separated (`style: form, explode: false`), the one
+/// array shape `flatten_comma_arrays` hands progenitor as text.
+fn query<'a>(
+    data: &'a ParameterData,
+    comma: bool,
+    schema: &Schema,
+    builder: &str,
+) -> Result<Query<'a>, String> {
     let name = &data.name;
     let ident = ident(name, false);
     if let SchemaKind::Type(Type::Array(array)) = &schema.schema_kind {
@@ -267,7 +273,7 @@ fn query<'a>(data: &'a ParameterData, schema: &Schema, builder: &str) -> Result<
                 ))
             }
         };
-        if data.explode != Some(false) {
+        if !comma {
             return Err(format!("query parameter `{name}`: an array must be comma-separated (style: form, explode: false)"));
         }
         let ty = item_type(items, name)?;
@@ -401,38 +407,49 @@ fn column(name: &str, ty: &str, secret: bool) -> String {
     }
 }
 
+/// The schema name of a page's rows, when `schema` is a list page: an
+/// object with a `count` and `results`, an array of a named schema. The one
+/// test of a page, for the lists and for `crate::models` (which leaves
+/// pages out).
+pub fn page_rows(schema: &Schema) -> Option<&str> {
+    let SchemaKind::Type(Type::Object(page)) = &schema.schema_kind else {
+        return None;
+    };
+    page.properties.get("count")?;
+    match &page.properties.get("results")?.as_item()?.schema_kind {
+        SchemaKind::Type(Type::Array(a)) => ref_name(a.items.as_ref()?),
+        _ => None,
+    }
+}
+
 /// The operation's list, when its answer is a page
-/// (`{count, next, previous, results: [Item]}`) of rows with an `id`, read
-/// by `offset` and `limit`.
+/// (`{count, next, previous, results: [Item]}`) of rows with a required
+/// `id`, read by `offset` and `limit`.
 fn list(spec: &OpenAPI, answer: &str, queries: &[Query], types: &FieldTypes) -> Option<List> {
     let schema = |name: &str| spec.components.as_ref()?.schemas.get(name)?.as_item();
     let has = |name: &str| queries.iter().any(|q| q.data.name == name);
-    let results = match &schema(answer)?.schema_kind {
-        SchemaKind::Type(Type::Object(o)) => o.properties.get("results")?,
-        _ => return None,
-    };
-    let schema_name = match &results.as_item()?.schema_kind {
-        SchemaKind::Type(Type::Array(a)) => ref_name(a.items.as_ref()?)?,
-        _ => return None,
-    };
+    let schema_name = page_rows(schema(answer)?)?;
     let item = ident(schema_name, true);
     let columns = match &schema(schema_name)?.schema_kind {
         SchemaKind::Type(Type::Object(o)) => o
             .properties
             .iter()
             .map(|(name, property)| {
-                let key = (format!("full::{item}"), ident(name, false));
+                let key = (format!("types::{item}"), ident(name, false));
                 let ty = types.get(&key).map_or("", String::as_str);
                 (
                     name.clone(),
-                    column(name, ty, super::is_credential(property)),
+                    column(name, ty, super::is_credential(spec, property)),
                 )
             })
             .collect(),
         _ => return None,
     };
+    // A walk tells rows apart by `id`: rows that may lack one are read a
+    // page at a time only.
     let key = types
-        .get(&(format!("types::{item}"), "id".to_string()))?
+        .get(&(format!("types::{item}"), "id".to_string()))
+        .filter(|ty| !ty.starts_with("::std::option::Option<"))?
         .clone();
     (has("offset") && has("limit")).then(|| List {
         page: ident(answer, true),
@@ -488,6 +505,7 @@ pub fn operations(spec: &OpenAPI, types: &FieldTypes) -> Result<String, String> 
                 match resolve(param, |n| components?.parameters.get(n))? {
                     Parameter::Query {
                         parameter_data: data,
+                        style,
                         ..
                     } => {
                         let openapiv3::ParameterSchemaOrContent::Schema(schema) = &data.format
@@ -505,7 +523,8 @@ pub fn operations(spec: &OpenAPI, types: &FieldTypes) -> Result<String, String> 
                         let builder = types.get(&key).ok_or_else(|| {
                             format!("{id}: progenitor's builder has no `{}`", key.1)
                         })?;
-                        queries.push(query(data, schema, builder)?);
+                        let comma = data.explode == Some(false) && *style == QueryStyle::Form;
+                        queries.push(query(data, comma, schema, builder)?);
                     }
                     _ => other_inputs = true,
                 }
@@ -546,7 +565,6 @@ pub fn operations(spec: &OpenAPI, types: &FieldTypes) -> Result<String, String> 
     for list in pages.values() {
         out.push_str(&page_impls(list));
     }
-    out.push_str(&body_fields(spec)?);
     out.push_str(&servers_and_auth(spec)?);
     Ok(format!(
         "/// Each operation's path, from the spec.\npub(crate) mod paths {{\n{paths}}}\n\n{out}"
@@ -817,78 +835,6 @@ impl crate::frames::Frame for crate::raw::types::{item} {{
 
 "#
     )
-}
-
-/// For the sandbox, which answers bad bodies as the server does: each
-/// request body schema's fields (`Described`), as the spec types them.
-fn body_fields(spec: &OpenAPI) -> Result<String, String> {
-    let schemas = spec.components.as_ref().map(|c| &c.schemas);
-    let schema = |name: &str| schemas?.get(name)?.as_item();
-    let mut bodies = std::collections::BTreeSet::new();
-    for (_, _, op) in spec.operations() {
-        let body = op.request_body.as_ref().and_then(|b| b.as_item());
-        let Some(json) = body.and_then(|b| b.content.get("application/json")?.schema.as_ref())
-        else {
-            continue;
-        };
-        // A body of an array (inline or named) is checked item by item.
-        let array_item = |s: &Schema| match &s.schema_kind {
-            SchemaKind::Type(Type::Array(a)) => ref_name(a.items.as_ref()?).map(str::to_string),
-            _ => None,
-        };
-        let name = match ref_name(json) {
-            Some(name) => schema(name).and_then(array_item).or(Some(name.to_string())),
-            None => json.as_item().and_then(array_item),
-        };
-        bodies.extend(name);
-    }
-    let mut out = String::new();
-    for name in bodies {
-        let Some(SchemaKind::Type(Type::Object(object))) = schema(&name).map(|s| &s.schema_kind)
-        else {
-            continue;
-        };
-        let mut fields = String::new();
-        for (field, property) in &object.properties {
-            let property = match property {
-                ReferenceOr::Item(item) => Some(&**item),
-                ReferenceOr::Reference { reference } => {
-                    schema(reference.rsplit('/').next().unwrap_or_default())
-                }
-            };
-            let kind = property.and_then(field_kind).unwrap_or("Any");
-            let required = object.required.contains(field);
-            let nullable = property.is_some_and(|p| p.schema_data.nullable);
-            fields.push_str(&format!(
-                "field({field:?}, {kind}, {required}, {nullable}), "
-            ));
-        }
-        out.push_str(&format!(
-            "#[cfg(feature = \"sandbox\")]\nimpl crate::sandbox::validate::Described for crate::raw::types::{} {{\n    const SCHEMA: &'static str = {name:?};\n    const FIELDS: &'static [crate::sandbox::validate::Field] = {{\n        use crate::sandbox::validate::{{field, Kind::*}};\n        &[{fields}]\n    }};\n}}\n\n",
-            ident(&name, true)
-        ));
-    }
-    Ok(out)
-}
-
-/// How the sandbox checks a field of this schema (`Any`: only its presence).
-fn field_kind(schema: &Schema) -> Option<&'static str> {
-    use openapiv3::{StringFormat, VariantOrUnknownOrEmpty as V};
-    Some(match &schema.schema_kind {
-        SchemaKind::Type(Type::String(s)) => match &s.format {
-            V::Unknown(f) if f == "uuid" => "Uuid",
-            V::Unknown(f) if f == "email" => "Email",
-            V::Item(StringFormat::Date) => "Date",
-            _ => "Str",
-        },
-        SchemaKind::Type(Type::Boolean(_)) => "Bool",
-        SchemaKind::Type(Type::Array(a)) => match field_kind(a.items.as_ref()?.as_item()?)? {
-            "Uuid" => "UuidList",
-            "Email" => "EmailList",
-            _ => return None,
-        },
-        _ => return None,
-    })
 }
 
 /// `Environment` from the spec's `servers` (a variant per server, named by

@@ -1,7 +1,7 @@
 //! Request validation the way DRF answers it: 400 with a list of messages
 //! per field. Each body's fields (type, required, nullable) and length
 //! limits come from the spec: the build implements [`Described`] for each
-//! request body schema.
+//! object schema, from the same walk that gives the client its checks.
 
 use serde_json::{Map, Value};
 
@@ -24,9 +24,7 @@ pub(crate) enum Kind {
     EmailList,
     Date,
     Bool,
-    /// A type the sandbox does not check beyond presence and null (the
-    /// build uses it for any other field type; today's spec has none).
-    #[allow(dead_code)]
+    /// A type the sandbox does not check beyond presence and null.
     Any,
 }
 

@@ -73,17 +73,23 @@ fn wire_names_become_progenitors_identifiers_and_types() {
     assert!(ops.contains("type Key = ::std::string::String;"), "{ops}");
 }
 
+/// Only a comma-separated array is sent as one: an exploded one is
+/// refused by name, and one delimited by spaces or pipes (which commas
+/// would garble) by its style.
 #[test]
-fn an_exploded_array_is_refused_by_name() {
-    let text = spec(&format!(
-        "      operationId: list_things\n      parameters:\n\
-         \x20       - {{name: tag, in: query, schema: {{type: array, items: {{type: string}}}}}}\n{RESPONSES}"
-    ));
-    let error = refusal(&text);
-    assert!(
-        error.contains("`tag`") && error.contains("explode: false"),
-        "{error}"
-    );
+fn an_array_not_comma_separated_is_refused() {
+    for (shape, named) in [
+        ("", "`tag`"),
+        ("style: spaceDelimited, explode: false, ", "SpaceDelimited"),
+        ("style: pipeDelimited, explode: false, ", "PipeDelimited"),
+    ] {
+        let text = spec(&format!(
+            "      operationId: list_things\n      parameters:\n\
+             \x20       - {{name: tag, in: query, {shape}schema: {{type: array, items: {{type: string}}}}}}\n{RESPONSES}"
+        ));
+        let error = refusal(&text);
+        assert!(error.contains(named), "{shape}: {error}");
+    }
 }
 
 #[test]
@@ -102,18 +108,21 @@ fn query_parameters_beside_a_path_parameter_need_a_handwritten_method() {
 }
 
 /// A string enum added to the spec is an open enum, and a field typed by a
-/// credential schema is masked in errors, with no handwritten edit.
+/// credential schema (marked `x-credential`, whatever its name) is masked
+/// in errors, with no handwritten edit.
 #[test]
 fn string_enums_are_open_and_credential_fields_are_secret() {
     let text = format!(
         "{HEAD}paths:\n  /things/:\n    post:\n      operationId: makeThing\n\
          \x20     requestBody:\n        content:\n          application/json:\n            schema: {{$ref: '#/components/schemas/Thing'}}\n\
          \x20     responses:\n        '201':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Thing'}}\n\
-         components:\n  schemas:\n    CaqhLogin: {{type: string, minLength: 6}}\n\
+         components:\n  schemas:\n    VaultCode: {{type: string, minLength: 6, x-credential: sent}}\n\
+         \x20   CaqhLogin: {{type: string, minLength: 6}}\n\
          \x20   Status: {{type: string, description: A thing's state., enum: [open, closed_for_now]}}\n\
-         \x20   Thing:\n      type: object\n      properties:\n        state: {{$ref: '#/components/schemas/Status'}}\n        vault_code: {{$ref: '#/components/schemas/CaqhLogin'}}\n\
-         \x20       old_code: {{nullable: true, allOf: [{{$ref: '#/components/schemas/CaqhLogin'}}]}}\n\
-         \x20       codes: {{type: array, items: {{$ref: '#/components/schemas/CaqhLogin'}}}}\n"
+         \x20   Thing:\n      type: object\n      properties:\n        state: {{$ref: '#/components/schemas/Status'}}\n        vault_code: {{$ref: '#/components/schemas/VaultCode'}}\n\
+         \x20       old_code: {{nullable: true, allOf: [{{$ref: '#/components/schemas/VaultCode'}}]}}\n\
+         \x20       codes: {{type: array, items: {{$ref: '#/components/schemas/VaultCode'}}}}\n\
+         \x20       login: {{$ref: '#/components/schemas/CaqhLogin'}}\n"
     );
     let generated = generate(&text).unwrap();
     let enums = &generated.enums;
@@ -131,12 +140,32 @@ fn string_enums_are_open_and_credential_fields_are_secret() {
         client.contains("pub state: ::std::option::Option<crate::models::Status>"),
         "{client}"
     );
+    // The mark decides, not the name: an unmarked `CaqhLogin` is text.
     assert!(
         generated.operations.contains(
             "pub(crate) const SECRET_FIELDS: &[&str] = &[\"codes\", \"old_code\", \"vault_code\"];"
         ),
         "{}",
         generated.operations
+    );
+    assert!(
+        client.contains("pub vault_code: ::std::option::Option<crate::secret::CaqhSecret>"),
+        "{client}"
+    );
+    assert!(
+        client.contains("pub login: ::std::option::Option<CaqhLogin>"),
+        "{client}"
+    );
+    let echoed = text.replace("x-credential: sent", "x-credential: echoed");
+    let client = prettyplease::unparse(&generate(&echoed).unwrap().client);
+    assert!(
+        client.contains("pub vault_code: ::std::option::Option<crate::secret::CaqhEcho>"),
+        "{client}"
+    );
+    let error = refusal(&text.replace("x-credential: sent", "x-credential: yes"));
+    assert!(
+        error.contains("schema VaultCode: x-credential must be `sent` or `echoed`"),
+        "{error}"
     );
 }
 
@@ -232,6 +261,30 @@ components:
     );
     assert!(table.contains("impl Limited for crate::raw::types::Contact "));
     assert!(table.contains("impl Limited for crate::raw::types::Tagged "));
+    // The sandbox describes each body from the same walk: what the client
+    // checks, the sandbox checks, also through `$ref`, `items` and `allOf`.
+    let described = |schema: &str| {
+        let start = table
+            .find(&format!("Described for crate::raw::types::{schema} "))
+            .unwrap_or_else(|| panic!("no Described for {schema}: {table}"));
+        let fields = &table[start..];
+        fields[..fields.find("\n}\n").unwrap()].to_string()
+    };
+    let contact = described("Contact");
+    for field in [
+        r#"field("reach_at", Email, true, false)"#,
+        r#"field("copies", EmailList, false, false)"#,
+        r#"field("login", Str, true, false)"#,
+        r#"field("kind", Str, true, false)"#,
+        r#"field("born", Date, true, false)"#,
+        r#"field("nickname", Str, true, true)"#,
+        r#"field("backup", Email, false, false)"#,
+        r#"field("others", EmailList, false, false)"#,
+        r#"field("alias", Str, true, true)"#,
+    ] {
+        assert!(contact.contains(field), "{field} not in {contact}");
+    }
+    assert!(described("Tagged").contains(r#"field("tag", Str, true, false)"#));
     // The limits are taken out of every schema (no constrained newtypes).
     assert!(!serde_yaml::to_string(&doc).unwrap().contains("Length"));
 }
@@ -325,8 +378,9 @@ fn an_inline_enum_is_refused_by_name() {
 }
 
 /// Every object schema but a list page is a model, re-exported with no
-/// handwritten edit; the crate's renames (`ProviderListing` as `Provider`)
-/// fail its build, by name, when the spec loses the schema.
+/// handwritten edit, under the name its `x-rust-name` gives if any (the
+/// spec's `ProviderListing` is `Provider`); a name Rust cannot take is
+/// refused by schema.
 #[test]
 fn object_schemas_are_models_and_pages_are_not() {
     let text = list_things("");
@@ -335,9 +389,27 @@ fn object_schemas_are_models_and_pages_are_not() {
         enums.starts_with("pub use crate::raw::types::{Thing};\n"),
         "{enums}"
     );
-    assert!(enums.contains(
-        "compile_error!(\"MODEL_NAMES (build/codegen.rs) renames ProviderListing, which the spec no longer has\");"
+    let renamed = text.replacen(
+        "      type: object\n",
+        "      type: object\n      x-rust-name: Widget\n",
+        1,
+    );
+    assert!(
+        generate(&renamed)
+            .unwrap()
+            .enums
+            .starts_with("pub use crate::raw::types::{Thing as Widget};\n"),
+        "{renamed}"
+    );
+    let error = refusal(&text.replacen(
+        "      type: object\n",
+        "      type: object\n      x-rust-name: my-widget\n",
+        1,
     ));
+    assert!(
+        error.contains("schema Thing: x-rust-name must be a Rust type name, not \"my-widget\""),
+        "{error}"
+    );
     let real =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/assured.yaml"))
             .unwrap();
@@ -369,7 +441,7 @@ fn credential_columns_of_a_list_are_redacted_whatever_their_shape() {
          \x20       logins: {type: array, items: {$ref: '#/components/schemas/CaqhLogin'}}\n\
          \x20       kept: {allOf: [{$ref: '#/components/schemas/CaqhLogin'}], nullable: true}\n",
         1,
-    ) + "    CaqhLogin: {type: string, minLength: 6}\n";
+    ) + "    CaqhLogin: {type: string, minLength: 6, x-credential: sent}\n";
     let operations = generate(&text).unwrap().operations;
     for field in ["login", "logins", "kept"] {
         assert!(
@@ -378,4 +450,39 @@ fn credential_columns_of_a_list_are_redacted_whatever_their_shape() {
         );
     }
     assert!(!operations.contains("crate::frames::redacted(&r.id)"));
+}
+
+/// A walk tells rows apart by their `id`: a list whose rows have a required
+/// `id` walks (keyed by its type), one whose rows may lack it is read a page
+/// at a time, and still generates code that parses (a key of
+/// `Option<String>` used to be written as `String`).
+#[test]
+fn only_rows_with_a_required_id_are_walked() {
+    let paged = "      parameters:\n\
+         \x20       - {name: limit, in: query, schema: {type: integer}}\n\
+         \x20       - {name: offset, in: query, schema: {type: integer}}\n";
+    let text = spec(&format!(
+        "      operationId: list_things\n{paged}{RESPONSES}"
+    ));
+    let keyed = "impl crate::pagination::Keyed for crate::raw::types::Thing";
+    let walked = generate(&text).unwrap().operations;
+    assert!(walked.contains(keyed), "{walked}");
+    assert!(
+        walked.contains("type Key = ::std::string::String;"),
+        "{walked}"
+    );
+
+    let optional = text.replacen("      required: [id]\n", "", 1);
+    assert_ne!(optional, text);
+    let paged_only = generate(&optional).unwrap().operations;
+    syn::parse_file(&paged_only).expect("the generated operations parse");
+    assert!(!paged_only.contains(keyed), "{paged_only}");
+    assert!(
+        !paged_only.contains("impl crate::pagination::Listing"),
+        "{paged_only}"
+    );
+    assert!(
+        paged_only.contains("pub async fn list_things("),
+        "{paged_only}"
+    );
 }
