@@ -13,7 +13,7 @@ use std::{
 };
 
 use assured::{models::InviteProvider, Client, Error, ListProvidersParams, RetryPolicy};
-use common::{assert_hidden, capture_logs, fast_retries, KEY};
+use common::{fast_retries, KEY};
 use serde_json::json;
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
@@ -495,53 +495,6 @@ async fn a_per_call_opt_in_retries_that_write_only() {
         3,
         "not opted in: sent once"
     );
-}
-
-/// Each attempt is one `tracing` debug event with the README's fields
-/// (operation, method, path, status, attempt, wait) and nothing of the
-/// headers or bodies.
-#[tokio::test]
-async fn each_attempt_is_one_debug_event_with_its_fields() {
-    let (captured, _guard) = capture_logs(tracing::Level::DEBUG);
-
-    let busy = Act::Reply(503, vec![("retry-after", "0".into())], "busy-body".into());
-    let server = scripted(vec![busy, Act::Drop, ok_page()]).await;
-    client_for(&server, fast_retries())
-        .providers()
-        .list_providers(&ListProvidersParams::new().limit(2))
-        .await
-        .unwrap();
-
-    let text = captured.text();
-    let events: Vec<&str> = text
-        .lines()
-        .filter(|l| l.contains("assured request"))
-        .collect();
-    assert_eq!(events.len(), 3, "one event per attempt");
-    for (i, event) in events.iter().enumerate() {
-        for field in [
-            "operation=\"list_providers\"",
-            "method=GET",
-            "path=/api/v1/users/providers-list/",
-            &format!("attempt={}", i + 1),
-        ] {
-            assert!(event.contains(field), "event {i} lacks {field}: {event}");
-        }
-        assert_hidden(
-            event,
-            &[
-                ("API key", KEY),
-                ("body", "busy-body"),
-                ("key header", "x-api-key"),
-                ("query", "limit=2"),
-            ],
-        );
-    }
-    // The 503 waited its Retry-After of 0; the reset has no status and a
-    // backoff; the success waits for nothing.
-    assert!(events[0].contains("status=503") && events[0].contains("wait_ms=0"));
-    assert!(!events[1].contains("status=") && events[1].contains("wait_ms="));
-    assert!(events[2].contains("status=200") && !events[2].contains("wait_ms"));
 }
 
 /// The README's defaults: connect 10 s, per attempt 30 s, a call's
