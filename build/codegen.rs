@@ -96,13 +96,18 @@ fn models(spec: &openapiv3::OpenAPI) -> Result<String, String> {
         let Some(schema) = schema.as_item() else {
             continue;
         };
+        let alias = schema.schema_data.extensions.get("x-rust-name");
         if !matches!(schema.schema_kind, SchemaKind::Type(Type::Object(_)))
             || page_rows(schema).is_some()
         {
+            if alias.is_some() {
+                return Err(format!(
+                    "schema {name}: x-rust-name names models, and this is not one (not an object, or a list page)"
+                ));
+            }
             continue;
         }
         let rust = ident(name, true);
-        let alias = schema.schema_data.extensions.get("x-rust-name");
         names.push(match alias.map(|a| a.as_str()) {
             None => rust,
             Some(Some(alias)) if ident(alias, true) == alias => format!("{rust} as {alias}"),
@@ -301,11 +306,19 @@ impl schemars::JsonSchema for {name} {{
 /// them back in a record (`echoed`), when serialised too. Only a component
 /// schema can be one: progenitor replaces types by schema name.
 fn credentials(spec: &openapiv3::OpenAPI) -> Result<Vec<(String, &'static str)>, String> {
+    use openapiv3::{SchemaKind, Type};
     let mut out = Vec::new();
     for (name, schema) in spec.components.iter().flat_map(|c| &c.schemas) {
-        let mark = schema
-            .as_item()
-            .and_then(|s| s.schema_data.extensions.get("x-credential"));
+        let Some(schema) = schema.as_item() else {
+            continue;
+        };
+        let mark = schema.schema_data.extensions.get("x-credential");
+        if mark.is_some() && !matches!(schema.schema_kind, SchemaKind::Type(Type::String(_))) {
+            // The secret types hold text.
+            return Err(format!(
+                "schema {name}: x-credential marks a string schema, and this is not one"
+            ));
+        }
         match mark.map(|m| m.as_str()) {
             None => {}
             Some(Some("sent")) => out.push((name.clone(), "crate::secret::CaqhSecret")),
@@ -459,8 +472,10 @@ pub fn take_body_checks(doc: &mut serde_yaml::Value) -> String {
             ));
         }
         // The sandbox answers a bad body as the server does, from the same
-        // facts the client checks.
-        if !fields.is_empty() {
+        // facts the client checks (an object without fields too: a body
+        // of it is still checked for being an object).
+        let object = schema.get("type").and_then(|t| t.as_str()) == Some("object");
+        if object || !fields.is_empty() {
             impls.push_str(&format!(
                 "#[cfg(feature = \"sandbox\")]\nimpl crate::sandbox::validate::Described for crate::raw::types::{ty} {{\n    const SCHEMA: &'static str = {name:?};\n    const FIELDS: &'static [crate::sandbox::validate::Field] = {{\n        use crate::sandbox::validate::{{field, Kind::*}};\n        &[{described}]\n    }};\n}}\n"
             ));

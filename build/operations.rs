@@ -2,7 +2,7 @@
 //! client: every operation's path (`paths::OPERATION_ID`), and for each
 //! operation whose only inputs are query parameters, its typed parameters
 //! (`OperationIdParams`: a setter per parameter, `set` by wire name) and its
-//! method on `Providers`. A list (a page of rows with an `id`, read by
+//! method on `Providers`. A list (a page of rows with a required `id`, read by
 //! `offset` and `limit`) is also walkable (`Listing`). Types are the ones
 //! progenitor gave the same things, read from its output, so the two agree.
 //! A query parameter added to the spec needs no handwritten code. The
@@ -11,9 +11,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use openapiv3::{
-    OpenAPI, Parameter, ParameterData, QueryStyle, ReferenceOr, Schema, SchemaKind, Type,
-};
+use openapiv3::{OpenAPI, Parameter, ParameterData, ReferenceOr, Schema, SchemaKind, Type};
 
 /// The Rust types progenitor generated, by (`builder::Struct` or
 /// `types::Struct`, field): a model's field as declared (an optional one is
@@ -253,15 +251,10 @@ fn parsed(ty: &str) -> String {
     )
 }
 
-/// `builder` is progenitor's type for this parameter; `comma` says whether
-/// it is written comma-separated (`style: form, explode: false`), the one
-/// array shape `flatten_comma_arrays` hands progenitor as text.
-fn query<'a>(
-    data: &'a ParameterData,
-    comma: bool,
-    schema: &Schema,
-    builder: &str,
-) -> Result<Query<'a>, String> {
+/// `builder` is progenitor's type for this parameter. An array must be
+/// comma-separated (`explode: false`; progenitor refuses a style other than
+/// `form` itself), the shape `flatten_comma_arrays` hands progenitor as text.
+fn query<'a>(data: &'a ParameterData, schema: &Schema, builder: &str) -> Result<Query<'a>, String> {
     let name = &data.name;
     let ident = ident(name, false);
     if let SchemaKind::Type(Type::Array(array)) = &schema.schema_kind {
@@ -273,7 +266,7 @@ fn query<'a>(
                 ))
             }
         };
-        if !comma {
+        if data.explode != Some(false) {
             return Err(format!("query parameter `{name}`: an array must be comma-separated (style: form, explode: false)"));
         }
         let ty = item_type(items, name)?;
@@ -408,9 +401,10 @@ fn column(name: &str, ty: &str, secret: bool) -> String {
 }
 
 /// The schema name of a page's rows, when `schema` is a list page: an
-/// object with a `count` and `results`, an array of a named schema. The one
-/// test of a page, for the lists and for `crate::models` (which leaves
-/// pages out).
+/// object with a `count` and `results`, an inline array of a named schema
+/// (as every page of our spec is written). The one test of a page, for the
+/// lists and for `crate::models` (which leaves pages out); an object shaped
+/// otherwise is a model.
 pub fn page_rows(schema: &Schema) -> Option<&str> {
     let SchemaKind::Type(Type::Object(page)) = &schema.schema_kind else {
         return None;
@@ -505,7 +499,6 @@ pub fn operations(spec: &OpenAPI, types: &FieldTypes) -> Result<String, String> 
                 match resolve(param, |n| components?.parameters.get(n))? {
                     Parameter::Query {
                         parameter_data: data,
-                        style,
                         ..
                     } => {
                         let openapiv3::ParameterSchemaOrContent::Schema(schema) = &data.format
@@ -523,8 +516,7 @@ pub fn operations(spec: &OpenAPI, types: &FieldTypes) -> Result<String, String> 
                         let builder = types.get(&key).ok_or_else(|| {
                             format!("{id}: progenitor's builder has no `{}`", key.1)
                         })?;
-                        let comma = data.explode == Some(false) && *style == QueryStyle::Form;
-                        queries.push(query(data, comma, schema, builder)?);
+                        queries.push(query(data, schema, builder)?);
                     }
                     _ => other_inputs = true,
                 }

@@ -6,7 +6,7 @@ use std::{str::FromStr, sync::atomic::Ordering};
 
 use serde_json::Value;
 
-use super::{data, Shared};
+use super::{data, state::Edit, Shared};
 
 /// What changes before a list request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,7 +132,7 @@ pub(crate) fn before_list(shared: &Shared) {
     // order could deadlock against an invite.
     let mut state = shared.write();
     let mut gen = shared.gen();
-    for _ in 0..churn.rows {
+    state.edit_order(churn.rows, |state| {
         let len = state.providers.len();
         let at = match churn.at {
             ChurnAt::Front => 0,
@@ -141,14 +141,13 @@ pub(crate) fn before_list(shared: &Shared) {
         match churn.op {
             ChurnOp::Insert => {
                 let email = format!("churn.{n}.{}@example-health.org", gen.0.u32(..));
-                let record = data::new_provider(&state, &mut gen, email, None, None, None);
-                state.insert_at(at, record);
+                let record = data::new_provider(state, &mut gen, email, None, None, None);
+                Some(Edit::Insert(at, Box::new(record)))
             }
-            ChurnOp::Delete if len > 0 => state.remove_at(at.min(len - 1)),
-            ChurnOp::Delete => {}
+            ChurnOp::Delete if len > 0 => Some(Edit::Remove(at.min(len - 1))),
+            ChurnOp::Delete => None,
         }
-    }
-    state.reindex();
+    });
 }
 
 /// A provider row as served: the computed fields of a nulled record are

@@ -40,6 +40,14 @@ impl std::fmt::Debug for CaqhRecord {
     }
 }
 
+/// One change to the roster's order; see [`State::edit_order`].
+pub(crate) enum Edit {
+    /// A new provider at this position.
+    Insert(usize, Box<ProviderRecord>),
+    /// The provider at this position goes.
+    Remove(usize),
+}
+
 #[derive(Default)]
 pub(crate) struct State {
     pub(crate) providers: Vec<ProviderRecord>,
@@ -67,10 +75,26 @@ impl State {
         self.providers.push(record);
     }
 
-    /// Inserts `record` at `index` of the roster's order. The positions
-    /// are stale until [`reindex`](Self::reindex): a burst of changes
-    /// reindexes once.
-    pub(crate) fn insert_at(&mut self, index: usize, record: ProviderRecord) {
+    /// Makes up to `edits` changes to the roster's order, each decided by
+    /// `next` from the roster as it stands (its length, its NPIs), then
+    /// reindexes once: a burst costs one reindex, and nothing can look a
+    /// provider up by a position the burst has moved.
+    pub(crate) fn edit_order(
+        &mut self,
+        edits: usize,
+        mut next: impl FnMut(&State) -> Option<Edit>,
+    ) {
+        for _ in 0..edits {
+            match next(self) {
+                Some(Edit::Insert(index, record)) => self.insert_at(index, *record),
+                Some(Edit::Remove(index)) => self.remove_at(index),
+                None => {}
+            }
+        }
+        self.reindex();
+    }
+
+    fn insert_at(&mut self, index: usize, record: ProviderRecord) {
         self.insert(record);
         if let Some(record) = self.providers.pop() {
             self.providers
@@ -78,9 +102,8 @@ impl State {
         }
     }
 
-    /// Deletes the provider at `index` of the roster's order, with its
-    /// memberships; positions are stale until [`reindex`](Self::reindex).
-    pub(crate) fn remove_at(&mut self, index: usize) {
+    /// Deletes the provider at `index`, with its memberships.
+    fn remove_at(&mut self, index: usize) {
         if index >= self.providers.len() {
             return;
         }
@@ -94,7 +117,7 @@ impl State {
         }
     }
 
-    pub(crate) fn reindex(&mut self) {
+    fn reindex(&mut self) {
         self.by_id.clear();
         self.by_profile.clear();
         for (index, record) in self.providers.iter().enumerate() {

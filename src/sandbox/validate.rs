@@ -1,13 +1,15 @@
 //! Request validation the way DRF answers it: 400 with a list of messages
 //! per field. Each body's fields (type, required, nullable) and length
 //! limits come from the spec: the build implements [`Described`] for each
-//! object schema, from the same walk that gives the client its checks.
+//! object schema (and each composed of `allOf` parts), from the same walk
+//! that gives the client its checks.
 
 use serde_json::{Map, Value};
 
 use crate::validate::LIMITS;
 
-/// A request body's schema, as the spec describes its fields.
+/// A schema's fields as the spec describes them, for checking a request
+/// body of it.
 pub(crate) trait Described: serde::de::DeserializeOwned {
     /// The schema's name (for its length limits).
     const SCHEMA: &'static str;

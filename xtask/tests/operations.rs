@@ -32,6 +32,13 @@ fn refusal(text: &str) -> String {
     }
 }
 
+/// `generate` refuses `text`, saying `says`.
+#[track_caller]
+fn refused(text: &str, says: &str) {
+    let error = refusal(text);
+    assert!(error.contains(says), "{error}");
+}
+
 #[test]
 fn wire_names_become_progenitors_identifiers_and_types() {
     let text = spec(&format!(
@@ -74,12 +81,15 @@ fn wire_names_become_progenitors_identifiers_and_types() {
 }
 
 /// Only a comma-separated array is sent as one: an exploded one is
-/// refused by name, and one delimited by spaces or pipes (which commas
-/// would garble) by its style.
+/// refused by name (by our generator), and one delimited by spaces or pipes
+/// by its style (by progenitor, before ours runs).
 #[test]
 fn an_array_not_comma_separated_is_refused() {
     for (shape, named) in [
-        ("", "`tag`"),
+        (
+            "",
+            "`tag`: an array must be comma-separated (style: form, explode: false)",
+        ),
         ("style: spaceDelimited, explode: false, ", "SpaceDelimited"),
         ("style: pipeDelimited, explode: false, ", "PipeDelimited"),
     ] {
@@ -162,10 +172,16 @@ fn string_enums_are_open_and_credential_fields_are_secret() {
         client.contains("pub vault_code: ::std::option::Option<crate::secret::CaqhEcho>"),
         "{client}"
     );
-    let error = refusal(&text.replace("x-credential: sent", "x-credential: yes"));
-    assert!(
-        error.contains("schema VaultCode: x-credential must be `sent` or `echoed`"),
-        "{error}"
+    refused(
+        &text.replace("x-credential: sent", "x-credential: yes"),
+        "schema VaultCode: x-credential must be `sent` or `echoed`",
+    );
+    refused(
+        &text.replace(
+            "type: string, minLength: 6, x-credential",
+            "type: integer, x-credential",
+        ),
+        "schema VaultCode: x-credential marks a string schema",
     );
 }
 
@@ -401,13 +417,23 @@ fn object_schemas_are_models_and_pages_are_not() {
             .starts_with("pub use crate::raw::types::{Thing as Widget};\n"),
         "{renamed}"
     );
-    let error = refusal(&text.replacen(
-        "      type: object\n",
-        "      type: object\n      x-rust-name: my-widget\n",
-        1,
-    ));
+    refused(
+        &text.replacen(
+            "      type: object\n",
+            "      type: object\n      x-rust-name: my-widget\n",
+            1,
+        ),
+        "schema Thing: x-rust-name must be a Rust type name, not \"my-widget\"",
+    );
+    // A page is not a model: naming it is a mistake, said by schema.
+    let page = text.replace(
+        "    ThingPage:\n      type: object\n",
+        "    ThingPage:\n      type: object\n      x-rust-name: Things\n",
+    );
+    assert_ne!(page, text);
+    let error = refusal(&page);
     assert!(
-        error.contains("schema Thing: x-rust-name must be a Rust type name, not \"my-widget\""),
+        error.contains("schema ThingPage: x-rust-name names models"),
         "{error}"
     );
     let real =
