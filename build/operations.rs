@@ -838,7 +838,7 @@ fn servers_and_auth(spec: &OpenAPI) -> Result<String, String> {
     let missing = |what: &str| {
         format!(
             "compile_error!({:?});\n",
-            format!("spec/assured.yaml: {what}")
+            format!("the spec (spec/assured.yaml, or $ASSURED_SPEC when set): {what}")
         )
     };
     let schemes = spec.components.as_ref().map(|c| &c.security_schemes);

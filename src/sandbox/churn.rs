@@ -70,6 +70,8 @@ impl Churn {
     ///
     /// let burst = Churn::new(ChurnOp::Insert, ChurnAt::Front).rows(500);
     /// assert_eq!(burst, "insert-front:1:500".parse().unwrap());
+    /// let refused = "insert-front:1:many".parse::<Churn>().unwrap_err();
+    /// assert_eq!(refused, "\"many\" is not a number of rows");
     /// ```
     pub fn rows(mut self, n: usize) -> Self {
         self.rows = n.max(1);
@@ -102,9 +104,8 @@ impl FromStr for Churn {
             "delete-front" => (ChurnOp::Delete, ChurnAt::Front),
             "delete-random" => (ChurnOp::Delete, ChurnAt::Random),
             other => {
-                return Err(format!(
-                "{other:?}: use insert-front, insert-random, delete-front or delete-random[:N[:R]]"
-            ))
+                let kinds = "insert-front, insert-random, delete-front or delete-random";
+                return Err(format!("{other:?}: use {kinds}[:N[:R]]"));
             }
         };
         Ok(Self::new(op, at).every(every).rows(rows))
