@@ -144,7 +144,7 @@ fn string_enums(spec: &openapiv3::OpenAPI) -> Result<Vec<StringEnum>, String> {
         let Some(schema) = schema.as_item() else {
             continue;
         };
-        if let Some(problem) = closed_enum(name, schema, true) {
+        if let Some(problem) = refused_inline(name, schema, true) {
             return Err(problem);
         }
         let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else {
@@ -179,15 +179,24 @@ fn string_enums(spec: &openapiv3::OpenAPI) -> Result<Vec<StringEnum>, String> {
     Ok(enums)
 }
 
-/// Where `schema` holds an enum that would be a closed Rust type (a value
-/// the server adds would fail to decode), and what to do instead: a string
+/// Where `schema` holds what only a component schema can be, and what to do
+/// instead: an `x-credential` mark written inline (progenitor replaces
+/// types by schema name, so it would not be kept secret), or an enum that
+/// would be a closed Rust type (a value the server adds would fail to
+/// decode): a string
 /// enum written inline (`Schema.field`, `[]` for a list's items, `{}` for a
 /// map's values), or an integer enum anywhere. `top`: a named string enum
 /// itself, generated open.
-fn closed_enum(at: &str, schema: &openapiv3::Schema, top: bool) -> Option<String> {
+fn refused_inline(at: &str, schema: &openapiv3::Schema, top: bool) -> Option<String> {
     use openapiv3::{AdditionalProperties, SchemaKind, Type};
     let inner =
-        |at: String, s: Option<&openapiv3::Schema>| s.and_then(|s| closed_enum(&at, s, false));
+        |at: String, s: Option<&openapiv3::Schema>| s.and_then(|s| refused_inline(&at, s, false));
+    if !top && schema.schema_data.extensions.contains_key("x-credential") {
+        return Some(format!(
+            "schema {at}: x-credential written inline would not be kept secret; \
+             make the credential a component schema and refer to it"
+        ));
+    }
     match &schema.schema_kind {
         SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() && !top => Some(format!(
             "schema {at}: an enum written inline would be a closed Rust enum, and a value the \
@@ -340,26 +349,40 @@ fn is_credential<T: std::borrow::Borrow<openapiv3::Schema>>(
     spec: &openapiv3::OpenAPI,
     schema: &openapiv3::ReferenceOr<T>,
 ) -> bool {
+    credential_within(spec, schema, 0)
+}
+
+fn credential_within<T: std::borrow::Borrow<openapiv3::Schema>>(
+    spec: &openapiv3::OpenAPI,
+    schema: &openapiv3::ReferenceOr<T>,
+    depth: usize,
+) -> bool {
     use openapiv3::{ReferenceOr, SchemaKind, Type};
+    // A reference cycle ends here.
+    if depth >= MAX_REF_DEPTH {
+        return false;
+    }
     if let Some(target) = ref_name(schema) {
         let target = spec.components.as_ref().and_then(|c| c.schemas.get(target));
-        return target
-            .and_then(|t| t.as_item())
-            .is_some_and(|t| t.schema_data.extensions.contains_key("x-credential"));
+        let Some(target) = target.and_then(|t| t.as_item()) else {
+            return false;
+        };
+        // Marked, or a named schema made of a credential (`allOf` of one).
+        return target.schema_data.extensions.contains_key("x-credential")
+            || credential_within(spec, &ReferenceOr::Item(target), depth + 1);
     }
     let ReferenceOr::Item(schema) = schema else {
         return false;
     };
-    let any =
-        |parts: &[ReferenceOr<openapiv3::Schema>]| parts.iter().any(|p| is_credential(spec, p));
+    let within = |s: &ReferenceOr<openapiv3::Schema>| credential_within(spec, s, depth + 1);
     match &schema.borrow().schema_kind {
         SchemaKind::AllOf { all_of: parts }
         | SchemaKind::OneOf { one_of: parts }
-        | SchemaKind::AnyOf { any_of: parts } => any(parts),
+        | SchemaKind::AnyOf { any_of: parts } => parts.iter().any(within),
         SchemaKind::Type(Type::Array(array)) => array
             .items
             .as_ref()
-            .is_some_and(|items| is_credential(spec, items)),
+            .is_some_and(|items| credential_within(spec, items, depth + 1)),
         _ => false,
     }
 }
@@ -370,15 +393,27 @@ fn is_credential<T: std::borrow::Borrow<openapiv3::Schema>>(
 fn secret_fields(spec: &openapiv3::OpenAPI) -> String {
     use openapiv3::{SchemaKind, Type};
     let mut fields = std::collections::BTreeSet::new();
-    for (_, schema) in spec.components.iter().flat_map(|c| &c.schemas) {
-        let Some(SchemaKind::Type(Type::Object(object))) = schema.as_item().map(|s| &s.schema_kind)
-        else {
-            continue;
-        };
-        for (field, property) in &object.properties {
-            if is_credential(spec, property) {
-                fields.insert(field.as_str());
+    // Every object schema, and the inline objects an `allOf` composes (a
+    // referenced part is visited as a component itself).
+    let mut objects: Vec<&openapiv3::Schema> = spec
+        .components
+        .iter()
+        .flat_map(|c| c.schemas.values())
+        .filter_map(|s| s.as_item())
+        .collect();
+    while let Some(schema) = objects.pop() {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => {
+                for (field, property) in &object.properties {
+                    if is_credential(spec, property) {
+                        fields.insert(field.as_str());
+                    }
+                }
             }
+            SchemaKind::AllOf { all_of: parts } => {
+                objects.extend(parts.iter().filter_map(|p| p.as_item()));
+            }
+            _ => {}
         }
     }
     format!(
@@ -391,7 +426,7 @@ fn secret_fields(spec: &openapiv3::OpenAPI) -> String {
 /// the spec's string enums (schema, Rust name), generated as open enums in
 /// `crate::models`, and `credentials` its credential schemas with the types
 /// that keep them secret.
-pub fn generation_settings(
+fn generation_settings(
     open_enums: &[(&str, &str)],
     credentials: &[(String, &str)],
 ) -> Result<progenitor::GenerationSettings, String> {

@@ -26,6 +26,10 @@ use crate::{
 /// How much of an error body the client reads; the rest is discarded.
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
+/// The spec's API key header, checked when the crate compiles rather than
+/// on every request.
+const KEY_HEADER: HeaderName = HeaderName::from_static(API_KEY_HEADER);
+
 const REQUEST_ID_HEADERS: [&str; 2] = ["x-request-id", "x-amzn-requestid"];
 
 /// State the generated client carries to the hooks: shared by every clone.
@@ -53,10 +57,7 @@ impl ClientHooks<Inner> for crate::raw::Client {
     ) -> Result<(), progenitor_client::Error<E>> {
         let config = &self.inner.0;
         let (name, value) = match &config.credentials {
-            Credentials::ApiKey(key) => (
-                HeaderName::from_static(API_KEY_HEADER),
-                key.expose_secret().to_string(),
-            ),
+            Credentials::ApiKey(key) => (KEY_HEADER, key.expose_secret().to_string()),
             Credentials::Bearer(token) => {
                 (AUTHORIZATION, format!("Bearer {}", token.expose_secret()))
             }

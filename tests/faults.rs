@@ -232,12 +232,17 @@ async fn truncated_json_and_html_with_200_are_decode_errors_not_retried() {
 #[tokio::test]
 async fn get_503_then_200_succeeds_after_one_retry() {
     let server = scripted(vec![Act::Reply(503, vec![], "busy".into()), ok_page()]).await;
-    client_for(&server, fast_retries())
+    let client = client_for(&server, fast_retries());
+    assert_eq!(client.concurrency().limit(), 4);
+    client
         .providers()
         .list_providers(&ListProvidersParams::new())
         .await
         .unwrap();
     assert_eq!(server.requests.load(Ordering::SeqCst), 2);
+    // A 503 is push-back, like a 429: the limit halved at once (the answer
+    // after it came from a request sent before the cut, so it grew nothing).
+    assert_eq!(client.concurrency().limit(), 2);
 }
 
 #[tokio::test]
@@ -509,6 +514,9 @@ fn the_documented_timeouts_are_the_defaults() {
         "connect_timeout: 10s,",
         " timeout: 30s,",
         "page_size: 100,",
+        "concurrency: None,",
+        "npi_cache_ttl: 300s,",
+        "npi_cache_capacity: 10000,",
         "retry: RetryPolicy { max_retries: 3, base_delay: 500ms, max_delay: 8s, \
          max_retry_after: 60s, deadline: 120s, retry_writes_on_server_errors: false }",
     ] {

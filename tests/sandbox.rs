@@ -579,7 +579,8 @@ async fn every_response_conforms_to_the_spec() {
             .replace(&profile, "{id}")
             .replace("nobody", "{id}");
         if let Err(errors) = validator.validate_response(method, &template, status, &body) {
-            panic!("{method} {path} -> {status} does not conform: {errors:?}\n{body}");
+            // The body is not printed: the CAQH routes echo credentials.
+            panic!("{method} {path} -> {status} does not conform: {errors:?}");
         }
     }
     // Without a key: 401 with a DRF body that conforms too.

@@ -253,12 +253,13 @@ async fn bad_input_is_refused_before_any_request() {
         ),
     ];
     for (field, err) in &cases {
+        // Nothing private first, so the messages below cannot print it.
+        let shown = format!("{err} {err:?}");
+        assert_hidden(&shown, CAQH);
         match err {
             Error::InvalidInput(input) => assert_eq!(&input.field, field, "{err}"),
             other => panic!("{field}: {other:?}"),
         }
-        let shown = format!("{err} {err:?}");
-        assert_hidden(&shown, CAQH);
     }
     assert_eq!(
         any.calls_async().await,

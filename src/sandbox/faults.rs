@@ -31,7 +31,7 @@ pub struct LoggedRequest {
     pub path: String,
     /// The raw query string (empty when none).
     pub query: String,
-    /// Headers, except `x-api-key`, `authorization` and `cookie`.
+    /// Headers, except the API key's, `authorization` and `cookie`.
     pub headers: Vec<(String, String)>,
     /// The body as text, with CAQH credentials masked.
     pub body: String,

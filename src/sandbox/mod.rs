@@ -64,6 +64,8 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use serde_json::json;
+
+use crate::providers::operations::API_KEY_HEADER;
 use tokio::sync::oneshot;
 use tower_http::compression::CompressionLayer;
 use uuid::Uuid;
@@ -459,7 +461,9 @@ impl Sandbox {
     }
 }
 
-const HIDDEN_HEADERS: [&str; 3] = ["x-api-key", "authorization", "cookie"];
+/// Never logged: the spec's API key header (whatever it is named), a
+/// bearer token, cookies.
+const HIDDEN_HEADERS: [&str; 3] = [API_KEY_HEADER, "authorization", "cookie"];
 
 /// Logs, delays, injects faults and checks the key, before any route.
 async fn gate(AxumState(shared): AxumState<Shared>, request: Request, next: Next) -> Response {
@@ -523,7 +527,7 @@ async fn gate(AxumState(shared): AxumState<Shared>, request: Request, next: Next
     }
     let key = parts
         .headers
-        .get("x-api-key")
+        .get(API_KEY_HEADER)
         .or_else(|| parts.headers.get("authorization"))
         .and_then(|v| v.to_str().ok())
         .map(|v| v.strip_prefix("Bearer ").unwrap_or(v));

@@ -487,8 +487,8 @@ fn credential_columns_of_a_list_are_redacted_whatever_their_shape() {
 
 /// A walk tells rows apart by their `id`: a list whose rows have a required
 /// `id` walks (keyed by its type), one whose rows may lack it is read a page
-/// at a time, and still generates code that parses (a key of
-/// `Option<String>` used to be written as `String`).
+/// at a time (its key used to be written `String` for an `Option<String>`
+/// field, which did not compile).
 #[test]
 fn only_rows_with_a_required_id_are_walked() {
     let paged = "      parameters:\n\
@@ -517,5 +517,35 @@ fn only_rows_with_a_required_id_are_walked() {
     assert!(
         paged_only.contains("pub async fn list_things("),
         "{paged_only}"
+    );
+}
+
+/// A credential is found wherever a schema puts it: in a schema composed
+/// with `allOf`, or behind a named schema that wraps a marked one; a mark
+/// written inline, which progenitor could not keep secret, is refused.
+#[test]
+fn credential_fields_are_found_through_compositions_and_inline_marks_refused() {
+    let text = format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n\
+         \x20   Code: {{type: string, x-credential: sent}}\n\
+         \x20   Wrapped: {{allOf: [{{$ref: '#/components/schemas/Code'}}], description: d}}\n\
+         \x20   Composed:\n      allOf:\n        - type: object\n          properties:\n\
+         \x20           pin: {{$ref: '#/components/schemas/Code'}}\n\
+         \x20           wrapped_pin: {{$ref: '#/components/schemas/Wrapped'}}\n\
+         \x20           label: {{type: string}}\n"
+    );
+    let operations = generate(&text).unwrap().operations;
+    assert!(
+        operations
+            .contains("pub(crate) const SECRET_FIELDS: &[&str] = &[\"pin\", \"wrapped_pin\"];"),
+        "{operations}"
+    );
+    let inline = text.replace(
+        "label: {type: string}",
+        "label: {type: string, x-credential: sent}",
+    );
+    refused(
+        &inline,
+        "schema Composed.label: x-credential written inline would not be kept secret",
     );
 }

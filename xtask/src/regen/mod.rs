@@ -19,7 +19,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 pub use api::{public_api, Api, ItemKind};
-pub use generate::{generate, generation_settings, take_body_checks, Generated};
+pub use generate::{generate, take_body_checks, Generated};
 
 /// One public item in a regen-check report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
