@@ -14,7 +14,7 @@ use std::{
 
 use assured::{
     sandbox::{Churn, ChurnAt, ChurnOp, Sandbox, SandboxBuilder},
-    Client, ListProvidersParams, Uuid, WalkReport,
+    AccountId, Client, ListProvidersParams, WalkReport,
 };
 use futures::{stream, StreamExt};
 
@@ -44,7 +44,7 @@ fn client(sandbox: &Sandbox, concurrency: Option<usize>) -> Client {
     .expect("client")
 }
 
-async fn walk(client: &Client) -> (Duration, WalkReport, Vec<Uuid>) {
+async fn walk(client: &Client) -> (Duration, WalkReport, Vec<AccountId>) {
     let started = Instant::now();
     let all = client
         .providers()
@@ -166,12 +166,12 @@ async fn main() {
         for _ in 0..REPS {
             let fresh = roster().start().await.expect("sandbox");
             let client = client(&fresh, Some(8));
-            let before: HashSet<Uuid> = fresh.provider_ids().into_iter().collect();
+            let before: HashSet<AccountId> = fresh.provider_ids().into_iter().collect();
             fresh.set_churn(churn);
             let (t, report, ids) = walk(&client).await;
             fresh.set_churn(None);
-            let after: HashSet<Uuid> = fresh.provider_ids().into_iter().collect();
-            let got: HashSet<Uuid> = ids.into_iter().collect();
+            let after: HashSet<AccountId> = fresh.provider_ids().into_iter().collect();
+            let got: HashSet<AccountId> = ids.into_iter().collect();
             lost += before
                 .intersection(&after)
                 .filter(|id| !got.contains(id))

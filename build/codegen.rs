@@ -436,7 +436,10 @@ fn generation_settings(
         .with_tag(progenitor::TagStyle::Merged)
         .with_derive("schemars::JsonSchema")
         .with_inner_type(tokens("crate::transport::Inner")?)
-        .with_hooks(progenitor::HooksMode::Expected);
+        .with_hooks(progenitor::HooksMode::Expected)
+        // Types the spec names with `x-rust-type` (the id newtypes) are this
+        // crate's own, reached as `::assured` (`extern crate self`).
+        .with_crate("assured", progenitor::CrateVers::Any, None);
     for (schema, rust) in credentials {
         settings.with_replacement(schema, *rust, std::iter::empty());
     }

@@ -208,9 +208,15 @@ fn example_of(ty: &str) -> Option<(&'static str, &'static str)> {
     })
 }
 
-/// The Rust type of a comma-separated array's items.
-fn item_type(schema: &Schema, name: &str) -> Result<&'static str, String> {
+/// The Rust type of a comma-separated array's items: the one a
+/// referenced schema names with `x-rust-type` (as typify reads it), else
+/// by type and format.
+fn item_type(schema: &Schema, name: &str) -> Result<String, String> {
     use openapiv3::{StringFormat, VariantOrUnknownOrEmpty as V};
+    let named = schema.schema_data.extensions.get("x-rust-type");
+    if let Some(path) = named.and_then(|x| x.get("path")?.as_str()) {
+        return Ok(format!("::{path}"));
+    }
     Ok(match &schema.schema_kind {
         SchemaKind::Type(Type::String(s)) => match &s.format {
             V::Unknown(f) if f == "uuid" => "::uuid::Uuid",
@@ -225,7 +231,8 @@ fn item_type(schema: &Schema, name: &str) -> Result<&'static str, String> {
                 "query parameter `{name}`: list items must be strings, booleans or numbers"
             ))
         }
-    })
+    }
+    .to_string())
 }
 
 /// A query parameter's Rust side.
@@ -254,16 +261,26 @@ fn parsed(ty: &str) -> String {
 /// `builder` is progenitor's type for this parameter. An array must be
 /// comma-separated (`explode: false`; progenitor refuses a style other than
 /// `form` itself), the shape `flatten_comma_arrays` hands progenitor as text.
-fn query<'a>(data: &'a ParameterData, schema: &Schema, builder: &str) -> Result<Query<'a>, String> {
+fn query<'a>(
+    data: &'a ParameterData,
+    schema: &Schema,
+    builder: &str,
+    schemas: impl Fn(&str) -> Option<&'a ReferenceOr<Schema>>,
+) -> Result<Query<'a>, String> {
     let name = &data.name;
     let ident = ident(name, false);
     if let SchemaKind::Type(Type::Array(array)) = &schema.schema_kind {
-        let items = match &array.items {
-            Some(ReferenceOr::Item(items)) => items,
-            _ => {
-                return Err(format!(
-                    "query parameter `{name}`: array items must be an inline schema"
-                ))
+        let Some(items) = &array.items else {
+            return Err(format!("query parameter `{name}`: an array needs `items`"));
+        };
+        let items: &Schema = match items {
+            ReferenceOr::Item(items) => items,
+            ReferenceOr::Reference { reference } => {
+                let target = reference.rsplit('/').next().and_then(&schemas);
+                match target {
+                    Some(ReferenceOr::Item(schema)) => schema,
+                    _ => return Err(format!("cannot resolve {reference}")),
+                }
             }
         };
         if data.explode != Some(false) {
@@ -274,7 +291,9 @@ fn query<'a>(data: &'a ParameterData, schema: &Schema, builder: &str) -> Result<
         let parse = if ty == "::std::string::String" {
             format!("{split}.map(str::to_string).collect::<::std::vec::Vec<_>>()")
         } else {
-            let one = parsed(ty).replace("text.trim()", "item").replace(")?", ")");
+            let one = parsed(&ty)
+                .replace("text.trim()", "item")
+                .replace(")?", ")");
             format!("{split}.map(|item| {one}).collect::<Result<::std::vec::Vec<_>, _>>()?")
         };
         return Ok(Query {
@@ -333,7 +352,13 @@ fn query<'a>(data: &'a ParameterData, schema: &Schema, builder: &str) -> Result<
         arg: builder.into(),
         store: "value",
         parse: parsed(builder),
-        send: if copy { "*value" } else { "value.clone()" }.into(),
+        // A type the spec names (`x-rust-type`) may be `Copy` or not.
+        send: if copy {
+            "*value"
+        } else {
+            "::std::clone::Clone::clone(value)"
+        }
+        .into(),
         example: example_of(builder),
     })
 }
@@ -516,7 +541,9 @@ pub fn operations(spec: &OpenAPI, types: &FieldTypes) -> Result<String, String> 
                         let builder = types.get(&key).ok_or_else(|| {
                             format!("{id}: progenitor's builder has no `{}`", key.1)
                         })?;
-                        queries.push(query(data, schema, builder)?);
+                        queries.push(query(data, schema, builder, |n| {
+                            components?.schemas.get(n)
+                        })?);
                     }
                     _ => other_inputs = true,
                 }

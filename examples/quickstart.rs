@@ -67,11 +67,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("invited {} as {}", invited[0].email, invited[0].id);
 
     // 3. Find them again by NPI (one filtered request, then cached).
-    let npi = providers
-        .get(invited[0].id.into())
-        .await?
-        .npi
-        .unwrap_or_default();
+    let npi = providers.get(invited[0].id).await?.npi.unwrap_or_default();
     let found = providers.get_by_npi(&npi).await?;
     let name = found.full_name.as_deref().unwrap_or("-");
     println!("found by NPI {npi}: {name} ({})", found.id);
@@ -83,7 +79,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect()
         .await?;
     providers
-        .add_practice_location_providers(location, &[found.account_id()])
+        .add_practice_location_providers(location, &[found.id])
         .await?;
     let after = providers
         .walk(&assured::ListProvidersNotInPracticeLocationParams::new().practice_location(location))
@@ -97,7 +93,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // 5. Set their organisation joining date, by profile id (a different
     // type from the account id: mixing them up does not compile).
-    let profile = providers.get_profile_id(found.account_id()).await?;
+    let profile = providers.get_profile_id(found.id).await?;
     let date = providers
         .update_provider_org_joining_date(&profile, assured::NaiveDate::from_ymd_opt(2026, 12, 1))
         .await?;

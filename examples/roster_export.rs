@@ -67,6 +67,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut rows = client.providers().walk(&ListProvidersParams::new()).rows();
     while let Some(p) = rows.try_next().await? {
         let text = |field: &Option<String>| field.clone().unwrap_or_default();
+        let profile = p.provider_profile_id.as_ref().map(|id| id.to_string());
         let cells = [
             p.id.to_string(),
             p.email.clone(),
@@ -79,7 +80,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             p.profile_completeness_percentage
                 .map(|c| c.to_string())
                 .unwrap_or_default(),
-            text(&p.provider_profile_id),
+            text(&profile),
             p.user_type.map(|t| t.to_string()).unwrap_or_default(),
         ];
         let safe: Vec<Cow<'_, str>> = cells.iter().map(|c| neutralise(c)).collect();

@@ -1,10 +1,14 @@
-//! Typed ids: a provider's account id (`Provider::id`), which every API but
-//! Provider Profile takes, and its profile id, which those take. As strings
-//! they mix up and fail at run time with a bare 404; as types they do not
-//! compile.
+//! Typed ids: a provider's account id, which every API but Provider Profile
+//! takes, and its profile id, which those take. As strings they mix up and
+//! fail at run time with a bare 404; as types they do not compile. The
+//! spec names both (`x-rust-type` on its `AccountId` and `ProfileId`
+//! schemas), so every model field holding one has its type:
+//! `Provider::id`, `Provider::provider_profile_id`, the ids of created,
+//! invited and imported providers, a practice location's members.
 
 use std::str::FromStr;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -21,7 +25,9 @@ use crate::{error::InvalidInput, models::Provider};
 /// assert_eq!(err.rule, "must be a UUID (the provider's account id)");
 /// # Ok::<(), assured::InvalidInput>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(transparent)]
 #[derive(derive_more::Display, derive_more::From, derive_more::Into)]
 pub struct AccountId(Uuid);
@@ -53,7 +59,9 @@ impl FromStr for AccountId {
 /// assert!("a/b".parse::<ProfileId>().is_err());
 /// # Ok::<(), assured::InvalidInput>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(transparent)]
 #[derive(derive_more::Display, derive_more::AsRef)]
 #[as_ref(str)]
@@ -69,35 +77,40 @@ impl ProfileId {
     pub(crate) fn path(&self, template: &str) -> String {
         template.replace("{id}", &self.0)
     }
+
+    /// The id, if the server can route it. One parsed from text always
+    /// can; one decoded from a response (`Provider::provider_profile_id`)
+    /// is checked here before it is sent.
+    pub(crate) fn checked(&self) -> Result<&str, InvalidInput> {
+        crate::validate::path_id("profile_id", &self.0).map(|()| self.0.as_str())
+    }
 }
 
 impl FromStr for ProfileId {
     type Err = InvalidInput;
 
     fn from_str(id: &str) -> Result<Self, InvalidInput> {
-        let id = id.trim();
-        crate::validate::path_id("profile_id", id)?;
-        Ok(Self(id.to_string()))
+        let id = Self(id.trim().to_string());
+        id.checked()?;
+        Ok(id)
     }
 }
 
 impl Provider {
-    /// This provider's account id.
+    /// This provider's profile id, when they have one: `None` for a null,
+    /// blank or unroutable `provider_profile_id`.
     ///
     /// ```no_run
     /// # async fn run(client: assured::Client, npi: &str) -> assured::Result<()> {
     /// let provider = client.providers().get_by_npi(npi).await?;
-    /// let again = client.providers().get(provider.account_id()).await?;
+    /// if let Some(profile) = provider.profile_id() {
+    ///     client.providers().get_provider_org_joining_date(&profile).await?;
+    /// }
     /// # Ok(()) }
     /// ```
-    pub fn account_id(&self) -> AccountId {
-        AccountId(self.id)
-    }
-
-    /// This provider's profile id, when they have one (an empty one is none).
     pub fn profile_id(&self) -> Option<ProfileId> {
         self.provider_profile_id
-            .as_deref()
-            .and_then(|id| id.parse().ok())
+            .clone()
+            .filter(|id| id.checked().is_ok())
     }
 }

@@ -38,6 +38,9 @@ macro_rules! setters {
     )*};
 }
 
+// The spec's `x-rust-type` names the id types by crate path (`assured::AccountId`).
+extern crate self as assured;
+
 mod client;
 pub mod concurrency;
 mod error;

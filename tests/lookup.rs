@@ -90,26 +90,55 @@ async fn get_from_a_server_that_ignores_id_in_never_returns_the_wrong_provider()
     assert_eq!(mock.calls_async().await, 1, "no walk over the roster");
 }
 
+/// A null, blank or unroutable `provider_profile_id` decodes (the row is
+/// kept) but is no profile id: `get_profile_id` says so, and the decoded
+/// value itself is refused before it is sent in a path.
 #[tokio::test]
-async fn a_provider_without_a_profile_id_is_its_own_error() {
-    let server = MockServer::start_async().await;
-    let mut row = provider_json(PROVIDER_ID, NPI_A);
-    row["provider_profile_id"] = json!(null);
-    server
-        .mock_async(|when, then| {
-            when.method(GET).path(LIST);
-            then.status(200).json_body(page_of(vec![row]));
-        })
-        .await;
-    let err = client(&server)
-        .providers()
-        .get_profile_id(PROVIDER_ID.parse().unwrap())
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(&err, Error::MissingProfileId { provider_id } if provider_id == PROVIDER_ID),
-        "{err:?}"
-    );
+async fn a_provider_without_a_usable_profile_id_is_its_own_error() {
+    for value in [
+        json!(null),
+        json!(""),
+        json!("   "),
+        json!("a/b"),
+        json!("x?y"),
+    ] {
+        let server = MockServer::start_async().await;
+        let mut row = provider_json(PROVIDER_ID, NPI_A);
+        row["provider_profile_id"] = value.clone();
+        let list = server
+            .mock_async(|when, then| {
+                when.method(GET).path(LIST);
+                then.status(200).json_body(page_of(vec![row]));
+            })
+            .await;
+        let providers = client(&server);
+        let providers = providers.providers();
+        let account: assured::AccountId = PROVIDER_ID.parse().unwrap();
+        let err = providers.get_profile_id(account).await.unwrap_err();
+        assert!(
+            matches!(&err, Error::MissingProfileId { provider_id } if provider_id == PROVIDER_ID),
+            "{value}: {err:?}"
+        );
+        let Some(decoded) = providers.get(account).await.unwrap().provider_profile_id else {
+            continue;
+        };
+        let err = providers
+            .get_provider_org_joining_date(&decoded)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidInput(e) if e.field == "profile_id"),
+            "{value}: {err:?}"
+        );
+        let err = providers
+            .update_provider_org_joining_date(&decoded, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(&err, Error::InvalidInput(_)), "{value}: {err:?}");
+        // Only the list reads reached the server (an unmocked path would
+        // have answered 404, not been refused).
+        assert_eq!(list.calls_async().await, 2, "{value}");
+    }
 }
 
 #[tokio::test]

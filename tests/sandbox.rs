@@ -97,7 +97,7 @@ async fn the_seed_data_is_realistic_and_valid() {
         let npi = p.npi.clone().unwrap();
         assert_eq!(assured::npi::normalize(&npi).unwrap(), npi);
         assert!(npis.insert(npi));
-        let profile = p.provider_profile_id.clone().unwrap();
+        let profile = p.provider_profile_id.clone().unwrap().to_string();
         assert_ne!(
             profile,
             p.id.to_string(),
@@ -134,7 +134,7 @@ async fn the_main_flow_list_invite_find_by_npi_add_to_location() {
         .unwrap();
     let id = invited[0].id;
     // Visible everywhere: the list, get, the NPI lookup, not-in-location.
-    let listed = providers.get(id.into()).await.unwrap();
+    let listed = providers.get(id).await.unwrap();
     assert_eq!(listed.email, "new.person@example.com");
     let everyone = providers.list_providers(&Default::default()).await;
     assert_eq!(everyone.unwrap().count, 251);
@@ -148,7 +148,7 @@ async fn the_main_flow_list_invite_find_by_npi_add_to_location() {
         .unwrap();
     assert!(missing.items.iter().any(|u| u.id == id));
     providers
-        .add_practice_location_providers(location, &[id.into()])
+        .add_practice_location_providers(location, &[id])
         .await
         .unwrap();
     let missing_after = providers
@@ -160,7 +160,7 @@ async fn the_main_flow_list_invite_find_by_npi_add_to_location() {
     assert_eq!(missing_after.items.len(), missing.items.len() - 1);
 
     // Profile id, and the joining date by profile id.
-    let profile = providers.get_profile_id(id.into()).await.unwrap();
+    let profile = providers.get_profile_id(id).await.unwrap();
     let set = providers
         .update_provider_org_joining_date(&profile, NaiveDate::from_ymd_opt(2025, 1, 15))
         .await
@@ -251,7 +251,7 @@ async fn create_import_and_caqh_requests_are_kept() {
         .unwrap();
     let imported = providers.import_provider_with_caqh(import).await.unwrap();
     assert_eq!(
-        providers.get(imported.id.into()).await.unwrap().full_name,
+        providers.get(imported.id).await.unwrap().full_name,
         Some("Im Ported".to_string())
     );
 
@@ -351,7 +351,7 @@ async fn filters_ordering_and_a_capped_limit() {
         .unwrap();
     assert_eq!(by_ids.items.len(), 2);
     let many = providers
-        .get_many(&[ids[0].into(), uuid::Uuid::nil().into()])
+        .get_many(&[ids[0], uuid::Uuid::nil().into()])
         .await
         .unwrap();
     assert_eq!(
@@ -576,7 +576,7 @@ async fn every_response_conforms_to_the_spec() {
             .split('?')
             .next()
             .unwrap()
-            .replace(&profile, "{id}")
+            .replace(profile.as_str(), "{id}")
             .replace("nobody", "{id}");
         if let Err(errors) = validator.validate_response(method, &template, status, &body) {
             // The body is not printed: the CAQH routes echo credentials.

@@ -7,12 +7,12 @@
 
 use std::{collections::HashSet, time::Duration};
 
+use assured::AccountId;
 use assured::{
     sandbox::{Churn, ChurnAt, ChurnOp, Sandbox},
     Error, ListProvidersNotInPracticeLocationParams, ListProvidersParams, WalkReport,
 };
 use futures::TryStreamExt;
-use uuid::Uuid;
 
 const ROSTER: usize = 1_000;
 const REPS: usize = 20;
@@ -30,7 +30,7 @@ async fn sandbox(providers: usize) -> Sandbox {
 /// Walks once under `churn` and checks the guarantee; returns the report.
 async fn walk_under(sandbox: &Sandbox, churn: Churn, concurrency: usize, limit: u64) -> WalkReport {
     let client = sandbox.client().unwrap();
-    let before: HashSet<Uuid> = sandbox.provider_ids().into_iter().collect();
+    let before: HashSet<AccountId> = sandbox.provider_ids().into_iter().collect();
     sandbox.set_churn(Some(churn));
     let walked = client
         .providers()
@@ -40,15 +40,15 @@ async fn walk_under(sandbox: &Sandbox, churn: Churn, concurrency: usize, limit: 
         .await;
     sandbox.set_churn(None);
     let walked = walked.unwrap_or_else(|e| panic!("{churn:?} at {concurrency}: {e}"));
-    let after: HashSet<Uuid> = sandbox.provider_ids().into_iter().collect();
-    let yielded: Vec<Uuid> = walked.items.iter().map(|p| p.id).collect();
-    let unique: HashSet<Uuid> = yielded.iter().copied().collect();
+    let after: HashSet<AccountId> = sandbox.provider_ids().into_iter().collect();
+    let yielded: Vec<AccountId> = walked.items.iter().map(|p| p.id).collect();
+    let unique: HashSet<AccountId> = yielded.iter().copied().collect();
     assert_eq!(
         unique.len(),
         yielded.len(),
         "{churn:?} at {concurrency}: a row came twice"
     );
-    let lost: Vec<&Uuid> = before
+    let lost: Vec<&AccountId> = before
         .intersection(&after)
         .filter(|id| !unique.contains(id))
         .collect();
@@ -246,7 +246,7 @@ async fn the_three_shapes_agree_and_report() {
     while let Some(page) = pages.try_next().await.unwrap() {
         paged.extend(page.results.iter().map(|p| p.id));
     }
-    let ids: Vec<Uuid> = collected.items.iter().map(|p| p.id).collect();
+    let ids: Vec<AccountId> = collected.items.iter().map(|p| p.id).collect();
     assert_eq!(ids.len(), 230);
     assert_eq!(streamed, ids);
     assert_eq!(paged, ids);
@@ -278,7 +278,7 @@ async fn nulled_computed_fields_decode_and_lookups_handle_them() {
     }
     let err = client
         .providers()
-        .get_profile_id(nulled[0].account_id())
+        .get_profile_id(nulled[0].id)
         .await
         .unwrap_err();
     assert!(matches!(err, Error::MissingProfileId { .. }), "{err}");
@@ -306,7 +306,7 @@ async fn the_other_lists_walk_under_churn() {
     let client = sandbox.client().unwrap();
     let location = sandbox.practice_locations()[0];
     for concurrency in [1, 16] {
-        let before: HashSet<Uuid> = sandbox.provider_ids().into_iter().collect();
+        let before: HashSet<AccountId> = sandbox.provider_ids().into_iter().collect();
         sandbox.set_churn(Some(Churn::new(ChurnOp::Delete, ChurnAt::Front)));
         let users = client
             .providers()
@@ -320,10 +320,10 @@ async fn the_other_lists_walk_under_churn() {
             .await
             .unwrap();
         sandbox.set_churn(None);
-        let after: HashSet<Uuid> = sandbox.provider_ids().into_iter().collect();
-        let got: HashSet<Uuid> = users.items.iter().map(|u| u.id).collect();
+        let after: HashSet<AccountId> = sandbox.provider_ids().into_iter().collect();
+        let got: HashSet<AccountId> = users.items.iter().map(|u| u.id).collect();
         assert_eq!(got.len(), users.items.len());
-        let members: HashSet<Uuid> = before.intersection(&after).copied().collect();
+        let members: HashSet<AccountId> = before.intersection(&after).copied().collect();
         // Survivors outside the location are all there.
         let all_outside = client
             .providers()

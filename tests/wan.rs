@@ -382,7 +382,7 @@ async fn batch_lookups_settle_under_max_in_flight() {
         let walk = reader.providers().walk(&ListProvidersParams::new());
         let roster = walk.concurrency(1).collect().await.unwrap().items;
         let npis: Vec<String> = roster.iter().filter_map(|p| p.npi.clone()).collect();
-        let ids: Vec<assured::AccountId> = roster.iter().map(|p| p.account_id()).collect();
+        let ids: Vec<assured::AccountId> = roster.iter().map(|p| p.id).collect();
         assert_eq!((npis.len(), ids.len()), (400, 400));
         for round in 0..3 {
             // A new client each round: nothing cached, nothing learned.

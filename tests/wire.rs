@@ -9,6 +9,7 @@ use assured::{
         SourceOfJoining, UserType,
     },
     ListCaqhImportRequestsParams, ListProvidersNotInPracticeLocationParams, ListProvidersParams,
+    ProfileId,
 };
 use chrono::NaiveDate;
 use common::*;
@@ -52,7 +53,7 @@ async fn list_sends_every_filter_in_order_and_decodes_the_page() {
         .client_in([uuid(CLIENT_ID), uuid(LOCATION_ID)])
         .email("jane.doe@example.com")
         .first_name("Jane")
-        .id_in([uuid(PROVIDER_ID), uuid(OTHER_ID)])
+        .id_in([uuid(PROVIDER_ID).into(), uuid(OTHER_ID).into()])
         .is_active(true)
         .last_name("Doe")
         .limit(100)
@@ -80,13 +81,16 @@ async fn list_sends_every_filter_in_order_and_decodes_the_page() {
     );
     assert_eq!(page.previous, None);
     let p = &page.results[0];
-    assert_eq!(p.id, uuid(PROVIDER_ID));
+    assert_eq!(p.id, uuid(PROVIDER_ID).into());
     assert_eq!(p.email, "jane.doe@example.com");
     assert_eq!(p.first_name.as_deref(), Some("Jane"));
     assert_eq!(p.middle_name, None);
     assert_eq!(p.npi.as_deref(), Some("1234567893"));
     assert_eq!(p.full_name.as_deref(), Some("Jane Doe"));
-    assert_eq!(p.provider_profile_id.as_deref(), Some(PROFILE_ID));
+    assert_eq!(
+        p.provider_profile_id.as_ref().map(ProfileId::as_str),
+        Some(PROFILE_ID)
+    );
     assert_eq!(p.profile_completeness_percentage, Some(87.5));
     assert_eq!(p.is_active, Some(true));
     assert_eq!(p.user_type, None);
@@ -155,7 +159,7 @@ async fn invite_sends_the_array_without_unset_fields() {
         .unwrap();
     mock.assert_async().await;
     assert_eq!(created.len(), 2);
-    assert_eq!(created[0].id, uuid(PROVIDER_ID));
+    assert_eq!(created[0].id, uuid(PROVIDER_ID).into());
     assert_eq!(
         created[0].provider_practice_locations,
         vec![uuid(LOCATION_ID)]
@@ -205,7 +209,7 @@ async fn import_with_caqh_sends_credentials_only_in_the_body() {
         .await
         .unwrap();
     mock.assert_async().await;
-    assert_eq!(imported.id, uuid(PROVIDER_ID));
+    assert_eq!(imported.id, uuid(PROVIDER_ID).into());
     assert_eq!(imported.primary_practice_location, None);
 }
 
@@ -253,7 +257,7 @@ async fn create_decodes_201_and_source_of_joining() {
         .await
         .unwrap();
     mock.assert_async().await;
-    assert_eq!(created.id, uuid(OTHER_ID));
+    assert_eq!(created.id, uuid(OTHER_ID).into());
     assert_eq!(
         created.source_of_joining,
         Some(SourceOfJoining::ProviderCreateApi)
@@ -322,7 +326,10 @@ async fn add_to_practice_location_sends_each_provider_once() {
         .await
         .unwrap();
     mock.assert_async().await;
-    assert_eq!(recorded.providers, vec![uuid(PROVIDER_ID), uuid(OTHER_ID)]);
+    assert_eq!(
+        recorded.providers,
+        vec![uuid(PROVIDER_ID).into(), uuid(OTHER_ID).into()]
+    );
     assert_eq!(recorded.practice_location, uuid(LOCATION_ID));
 }
 
@@ -380,7 +387,7 @@ async fn list_caqh_import_requests_filters_by_provider() {
         .await;
     let params = ListCaqhImportRequestsParams::new()
         .limit(10)
-        .provider(uuid(PROVIDER_ID));
+        .provider(uuid(PROVIDER_ID).into());
     let page = client(&server)
         .providers()
         .list_caqh_import_requests(&params)

@@ -400,7 +400,7 @@ pub enum PracticeLocationCommand {
         location: Uuid,
         /// The providers' account ids.
         #[arg(required = true, value_name = "ID")]
-        ids: Vec<Uuid>,
+        ids: Vec<assured::AccountId>,
     },
     /// Users who are not members of a practice location.
     Missing(MissingArgs),

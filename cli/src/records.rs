@@ -169,7 +169,7 @@ pub struct InviteResult {
     /// (not sent) or `unknown` (sent, no answer awaited: Ctrl-C).
     pub status: RowStatus,
     /// The new account id, when invited.
-    pub id: Option<Uuid>,
+    pub id: Option<assured::AccountId>,
     /// Why it was not invited.
     pub error: Option<String>,
 }

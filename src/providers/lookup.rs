@@ -5,8 +5,6 @@ use std::{
     time::Instant,
 };
 
-use uuid::Uuid;
-
 use super::{
     operations::{paths, ListProvidersParams},
     Providers,
@@ -47,7 +45,6 @@ impl Providers<'_> {
     /// # Ok(()) }
     /// ```
     pub async fn get(&self, id: AccountId) -> Result<Provider> {
-        let id = id.as_uuid();
         let found = self.fetch_ids(&[id]).await?;
         found
             .into_iter()
@@ -65,7 +62,7 @@ impl Providers<'_> {
     /// # Ok(()) }
     /// ```
     pub async fn get_many(&self, ids: &[AccountId]) -> Result<Found<AccountId, Provider>> {
-        let mut wanted: Vec<Uuid> = ids.iter().map(AccountId::as_uuid).collect();
+        let mut wanted = ids.to_vec();
         let mut unique = HashSet::new();
         wanted.retain(|id| unique.insert(*id));
         let pace = &self.client.config().pace;
@@ -76,7 +73,7 @@ impl Providers<'_> {
         .into_iter()
         .collect::<Result<Vec<Vec<Provider>>>>()?;
         // A server that ignores the filter must not add strangers.
-        let mut by_id: HashMap<Uuid, Provider> = chunks
+        let mut by_id: HashMap<AccountId, Provider> = chunks
             .into_iter()
             .flatten()
             .filter(|p| unique.contains(&p.id))
@@ -87,7 +84,7 @@ impl Providers<'_> {
         for id in wanted {
             match by_id.remove(&id) {
                 Some(p) => found.push(p),
-                None => missing.push(AccountId::from(id)),
+                None => missing.push(id),
             }
         }
         Ok(Found { found, missing })
@@ -96,7 +93,7 @@ impl Providers<'_> {
     /// The rows the server returns for `id_in` = these ids: one page holds
     /// them all (at most 50). A server that ignores `id_in` answers with
     /// everyone; one page of strangers, dropped by the callers, is enough.
-    async fn fetch_ids(&self, ids: &[Uuid]) -> Result<Vec<Provider>> {
+    async fn fetch_ids(&self, ids: &[AccountId]) -> Result<Vec<Provider>> {
         let params = ListProvidersParams::new()
             .id_in(ids.iter().copied())
             .limit(ids.len().max(1) as u64)

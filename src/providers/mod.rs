@@ -164,9 +164,9 @@ impl<'c> Providers<'c> {
             return Err(InvalidInput::new("providers", "must name at least one provider").into());
         }
         let mut seen = HashSet::new();
-        let providers: Vec<Uuid> = providers
+        let providers: Vec<AccountId> = providers
             .iter()
-            .map(AccountId::as_uuid)
+            .copied()
             .filter(|id| seen.insert(*id))
             .collect();
         let body = PracticeLocationProviders {
@@ -196,12 +196,13 @@ impl<'c> Providers<'c> {
         &self,
         profile_id: &ProfileId,
     ) -> Result<ProviderOrgJoiningDate> {
-        let (id, path) = (
-            profile_id.as_str(),
-            profile_id.path(paths::GET_PROVIDER_ORG_JOINING_DATE),
-        );
+        profile_id.checked()?;
+        let path = profile_id.path(paths::GET_PROVIDER_ORG_JOINING_DATE);
         send!(
-            self.client.raw().get_provider_org_joining_date().id(id),
+            self.client
+                .raw()
+                .get_provider_org_joining_date()
+                .id(profile_id.clone()),
             &path
         )
     }
@@ -226,15 +227,13 @@ impl<'c> Providers<'c> {
         let body = crate::raw::types::PatchedProviderOrgJoiningDate {
             org_joining_date: date,
         };
-        let (id, path) = (
-            profile_id.as_str(),
-            profile_id.path(paths::UPDATE_PROVIDER_ORG_JOINING_DATE),
-        );
+        profile_id.checked()?;
+        let path = profile_id.path(paths::UPDATE_PROVIDER_ORG_JOINING_DATE);
         send!(
             self.client
                 .raw()
                 .update_provider_org_joining_date()
-                .id(id)
+                .id(profile_id.clone())
                 .body(body),
             &path
         )

@@ -154,14 +154,14 @@ pub(crate) fn new_provider(
         .join(" ");
     ProviderRecord {
         listing: Provider {
-            id: gen.uuid(),
+            id: gen.uuid().into(),
             email,
             first_name: first,
             middle_name: middle,
             last_name: last,
             npi: Some(npi),
             full_name: Some(full_name),
-            provider_profile_id: Some(gen.uuid().to_string()),
+            provider_profile_id: gen.uuid().to_string().parse().ok(),
             profile_completeness_percentage: Some(0.0),
             is_active: Some(true),
             user_type: Some(UserType::Provider),

@@ -414,7 +414,7 @@ impl Sandbox {
     }
 
     /// The account ids of every provider now, in the roster's order.
-    pub fn provider_ids(&self) -> Vec<Uuid> {
+    pub fn provider_ids(&self) -> Vec<crate::AccountId> {
         self.read(|s| s.providers.iter().map(|p| p.listing.id).collect())
     }
 

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use crate::models::Provider;
+use crate::{models::Provider, AccountId};
 
 /// One provider account and what the list endpoint does not show.
 #[derive(Debug, Clone)]
@@ -21,7 +21,7 @@ pub(crate) struct ProviderRecord {
 /// A stored CAQH re-import request. Its credentials are redacted in Debug.
 #[derive(Clone)]
 pub(crate) struct CaqhRecord {
-    pub(crate) provider: Option<Uuid>,
+    pub(crate) provider: Option<AccountId>,
     pub(crate) username: String,
     pub(crate) password: String,
     pub(crate) full_name: String,
@@ -51,13 +51,13 @@ pub(crate) enum Edit {
 #[derive(Default)]
 pub(crate) struct State {
     pub(crate) providers: Vec<ProviderRecord>,
-    by_id: HashMap<Uuid, usize>,
+    by_id: HashMap<AccountId, usize>,
     by_profile: HashMap<String, usize>,
     pub(crate) emails: HashSet<String>,
     pub(crate) npis: HashSet<String>,
     pub(crate) clients: Vec<Uuid>,
     pub(crate) practice_locations: Vec<Uuid>,
-    pub(crate) members: HashMap<Uuid, HashSet<Uuid>>,
+    pub(crate) members: HashMap<Uuid, HashSet<AccountId>>,
     pub(crate) caqh: Vec<(i64, CaqhRecord)>,
 }
 
@@ -66,7 +66,7 @@ impl State {
         let index = self.providers.len();
         self.by_id.insert(record.listing.id, index);
         if let Some(profile) = &record.listing.provider_profile_id {
-            self.by_profile.insert(profile.clone(), index);
+            self.by_profile.insert(profile.to_string(), index);
         }
         self.emails.insert(record.listing.email.to_lowercase());
         if let Some(npi) = &record.listing.npi {
@@ -123,12 +123,12 @@ impl State {
         for (index, record) in self.providers.iter().enumerate() {
             self.by_id.insert(record.listing.id, index);
             if let Some(profile) = &record.listing.provider_profile_id {
-                self.by_profile.insert(profile.clone(), index);
+                self.by_profile.insert(profile.to_string(), index);
             }
         }
     }
 
-    pub(crate) fn contains(&self, id: &Uuid) -> bool {
+    pub(crate) fn contains(&self, id: &AccountId) -> bool {
         self.by_id.contains_key(id)
     }
 
@@ -143,7 +143,7 @@ impl State {
         id
     }
 
-    pub(crate) fn provider_named(&self, full_name: &str) -> Option<Uuid> {
+    pub(crate) fn provider_named(&self, full_name: &str) -> Option<AccountId> {
         self.providers
             .iter()
             .find(|p| {

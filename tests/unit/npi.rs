@@ -57,6 +57,6 @@ async fn misses_and_failures_are_not_cached() {
         .get_or_load("1234567893", || async { Ok(provider(7)) })
         .await
         .unwrap();
-    assert_eq!(found.id, uuid::Uuid::from_u64_pair(0, 7));
+    assert_eq!(found.id.as_uuid(), uuid::Uuid::from_u64_pair(0, 7));
     assert_eq!(cache.stats().misses, 2);
 }

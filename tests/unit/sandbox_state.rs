@@ -52,7 +52,7 @@ fn after_a_burst_of_edits_every_provider_is_found_where_it_is() {
             (listing.id, listing.provider_profile_id.clone().unwrap())
         };
         assert!(state.contains(&id), "row {index} not indexed by id");
-        let found = state.by_profile_mut(&profile).map(|r| r.listing.id);
+        let found = state.by_profile_mut(profile.as_str()).map(|r| r.listing.id);
         assert_eq!(found, Some(id), "row {index} found elsewhere by profile");
     }
 }

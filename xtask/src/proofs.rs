@@ -81,10 +81,14 @@ pub fn api_diff(old: &str, new: &str) -> (Vec<String>, Vec<String>) {
 }
 
 /// The filters `added-filter` adds to `list_providers`, as the spec writes
-/// them: a text and a comma-separated list.
+/// them: a text, a comma-separated list, and an account id by `$ref` to
+/// the spec's typed id.
 pub const ADDED_FILTERS: &str = "[{name: specialty, in: query, required: false, \
      description: Filter by specialty (added by cargo xtask spec added-filter)., \
      schema: {type: string}}, \
+     {name: supervisor, in: query, required: false, \
+     description: Only providers this account supervises (added by cargo xtask spec added-filter)., \
+     schema: {$ref: '#/components/schemas/AccountId'}}, \
      {name: taxonomy_in, in: query, required: false, style: form, explode: false, \
      description: Only these taxonomy codes (added by cargo xtask spec added-filter)., \
      schema: {type: array, items: {type: string}}}]";

@@ -14,7 +14,7 @@ fn the_api_diff_lists_what_was_removed_and_what_was_added() {
 }
 
 #[test]
-fn the_proof_adds_two_filters_renames_the_key_header_and_adds_a_server() {
+fn the_proof_adds_three_filters_renames_the_key_header_and_adds_a_server() {
     let spec =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/assured.yaml"))
             .unwrap();
@@ -28,12 +28,17 @@ fn the_proof_adds_two_filters_renames_the_key_header_and_adds_a_server() {
             .clone()
     };
     let (old, new) = (params(&before), params(&after));
-    assert_eq!(new.len(), old.len() + 2);
+    assert_eq!(new.len(), old.len() + 3);
     assert_eq!(new[..old.len()], old[..]);
     assert_eq!(new[old.len()]["name"].as_str(), Some("specialty"));
     assert_eq!(new[old.len()]["in"].as_str(), Some("query"));
-    assert_eq!(new[old.len() + 1]["name"].as_str(), Some("taxonomy_in"));
-    assert_eq!(new[old.len() + 1]["explode"].as_bool(), Some(false));
+    assert_eq!(new[old.len() + 1]["name"].as_str(), Some("supervisor"));
+    assert_eq!(
+        new[old.len() + 1]["schema"]["$ref"].as_str(),
+        Some("#/components/schemas/AccountId")
+    );
+    assert_eq!(new[old.len() + 2]["name"].as_str(), Some("taxonomy_in"));
+    assert_eq!(new[old.len() + 2]["explode"].as_bool(), Some(false));
     let header = |doc: &serde_yaml::Value| {
         doc["components"]["securitySchemes"]["apiKeyAuth"]["name"].clone()
     };

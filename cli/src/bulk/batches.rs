@@ -12,7 +12,6 @@ use assured::{
     Client,
 };
 use indicatif::ProgressBar;
-use uuid::Uuid;
 
 use super::{interrupt::Interrupts, line_list, plural, rows::Row, Options};
 use crate::{
@@ -280,7 +279,12 @@ fn refused_items(error: &assured::Error, rows: usize) -> Option<HashMap<usize, S
 }
 
 /// One row's result.
-fn result(row: &Row, status: RowStatus, id: Option<Uuid>, error: Option<String>) -> InviteResult {
+fn result(
+    row: &Row,
+    status: RowStatus,
+    id: Option<assured::AccountId>,
+    error: Option<String>,
+) -> InviteResult {
     InviteResult {
         line: row.line,
         email: row.invite.email.clone(),
@@ -312,7 +316,7 @@ fn abandoned(rows: &[&Row]) -> Sent {
 /// Pairs the created accounts with the rows: by email, else by position
 /// (the server answers in request order).
 fn matched(rows: &[&Row], created: Vec<InvitedProvider>) -> Vec<InviteResult> {
-    let mut by_email: HashMap<String, Uuid> = created
+    let mut by_email: HashMap<String, assured::AccountId> = created
         .iter()
         .map(|c| (c.email.to_lowercase(), c.id))
         .collect();

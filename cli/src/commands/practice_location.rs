@@ -1,6 +1,6 @@
 //! `assured practice-location …`: add providers, list who is missing.
 
-use assured::{AccountId, Client, ListProvidersNotInPracticeLocationParams};
+use assured::{Client, ListProvidersNotInPracticeLocationParams};
 
 use super::{print_all, print_one, print_page};
 use crate::{
@@ -14,7 +14,6 @@ pub async fn run(command: PracticeLocationCommand, client: &Client, format: Form
     match command {
         PracticeLocationCommand::Add { location, ids } => {
             let what = format!("adding providers to practice location {location}");
-            let ids: Vec<AccountId> = ids.into_iter().map(AccountId::from).collect();
             let added = providers
                 .add_practice_location_providers(location, &ids)
                 .await;

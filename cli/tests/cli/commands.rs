@@ -268,7 +268,11 @@ fn lookups_by_id_profile_and_npi() {
 #[test]
 fn org_joining_date_set_get_and_clear() {
     let env = Env::new();
-    let profile = env.providers(1)[0].provider_profile_id.clone().unwrap();
+    let profile = env.providers(1)[0]
+        .provider_profile_id
+        .clone()
+        .unwrap()
+        .to_string();
     let out = run(env
         .cmd()
         .args(["org-joining-date", "set", &profile, "2024-02-29"]));

@@ -93,6 +93,12 @@ fn usage_errors_are_2() {
         vec!["providers", "frobnicate"],
         vec!["providers", "list", "--is-active", "maybe"],
         vec!["providers", "list", "--id-in", "not-a-uuid"],
+        vec![
+            "practice-location",
+            "add",
+            "6b1f0a52-8a5e-4c0e-9d7b-3e2f1a4c5d6e",
+            "not-a-uuid",
+        ],
         vec!["providers", "invite"],
         vec!["providers", "invite", "--email", "a@b.co", "--csv", "x.csv"],
         vec!["providers", "list", "--format", "xml"],

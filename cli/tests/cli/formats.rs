@@ -68,7 +68,7 @@ fn read_commands_in_every_format() {
     let env = Env::new();
     let providers = env.providers(2);
     let (a, b) = (&providers[0], &providers[1]);
-    let profile = a.provider_profile_id.clone().unwrap();
+    let profile = a.provider_profile_id.clone().unwrap().to_string();
     let location = env.sandbox.practice_locations()[0].to_string();
     let cases: Vec<(Vec<String>, &[&str], usize)> = vec![
         (
@@ -218,7 +218,11 @@ fn write_commands_in_every_format() {
         assert_eq!(out.code, 0, "add {format}: {}", out.stderr);
         check_format(format, &out.stdout, LOCATION, 1);
 
-        let profile = providers[n].provider_profile_id.clone().unwrap();
+        let profile = providers[n]
+            .provider_profile_id
+            .clone()
+            .unwrap()
+            .to_string();
         let out = run(env.cmd().args([
             "org-joining-date",
             "set",

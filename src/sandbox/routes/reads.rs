@@ -147,7 +147,7 @@ fn filtered_providers<'s>(
                         .is_some_and(|n| n.to_lowercase() == *l)
                 })
                 && npi.is_none_or(|n| p.npi.as_deref() == Some(n))
-                && ids.as_ref().is_none_or(|ids| ids.contains(&p.id))
+                && ids.as_ref().is_none_or(|ids| ids.contains(&p.id.as_uuid()))
                 && clients
                     .as_ref()
                     .is_none_or(|c| r.client.is_some_and(|rc| c.contains(&rc)))
@@ -277,7 +277,7 @@ pub(super) async fn list_caqh_requests(
 ) -> Response {
     let pairs = pairs(&query);
     let provider = match param(&pairs, "provider").map(|p| uuid_list(p, "provider")) {
-        Some(Ok(ids)) => ids.first().copied(),
+        Some(Ok(ids)) => ids.first().copied().map(crate::AccountId::from),
         Some(Err(r)) => return r,
         None => None,
     };
@@ -297,7 +297,8 @@ pub(super) fn joining_date_view(
     profile: &str,
     record: &ProviderRecord,
 ) -> Result<ProviderOrgJoiningDate, Response> {
-    let id = Uuid::parse_str(profile)
+    let id = profile
+        .parse()
         .map_err(|_| drf(StatusCode::NOT_FOUND, json!({"detail": "Not found."})))?;
     Ok(ProviderOrgJoiningDate {
         id,

@@ -28,6 +28,7 @@ use crate::{
         validate::{self, Described},
         Shared,
     },
+    AccountId,
 };
 
 /// A request body that passed the spec's checks as a `T`; otherwise the
@@ -57,7 +58,7 @@ fn admit(
     (first, last): (Option<String>, Option<String>),
     locations: &[Uuid],
     fill: impl FnOnce(&mut ProviderRecord),
-) -> Result<Uuid, Response> {
+) -> Result<AccountId, Response> {
     let mut state = shared.write();
     if let Some(taken) = email_taken(&state, email) {
         return Err(taken);
@@ -72,7 +73,7 @@ fn admit(
 }
 
 /// Takes a new provider into the state, in its practice locations; its id.
-fn enrol(state: &mut World, record: ProviderRecord, locations: &[Uuid]) -> Uuid {
+fn enrol(state: &mut World, record: ProviderRecord, locations: &[Uuid]) -> AccountId {
     let id = record.listing.id;
     for location in locations {
         state.members.entry(*location).or_default().insert(id);
