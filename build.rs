@@ -32,6 +32,7 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=build/codegen.rs");
     println!("cargo:rerun-if-changed=build/operations.rs");
+    println!("cargo:rerun-if-changed=build/bodies.rs");
     if let Err(message) = generate(&spec) {
         eprintln!("error: {spec}: {message}");
         eprintln!("hint: `cargo xtask spec` checks the spec and names the faulty operation");

@@ -456,8 +456,8 @@ fn generation_settings(
 /// read from the component schemas, which are then stripped of their
 /// `minLength`/`maxLength`: each property's length limits, whether it is an
 /// email address (`format: email`, or a list of them), and whether it must
-/// not be blank (required, not nullable, plain text: DRF trims it and
-/// refuses it empty). A property's facts are followed through `$ref` and a
+/// not be blank (required, not nullable, plain text or an email: DRF
+/// trims it and refuses it empty), and a list's `minItems`. A property's facts are followed through `$ref` and a
 /// one-part `allOf` (how a described or nullable reference is written), and
 /// a schema's properties and `required` through its `allOf` parts. The same
 /// walk describes each object schema's fields to the sandbox (`Described`),
@@ -483,16 +483,16 @@ pub fn take_body_checks(doc: &mut serde_yaml::Value) -> String {
             continue;
         };
         let (fields, required) = body_fields_of(schema, &schemas, 0);
-        let (mut any, mut described) = (false, String::new());
+        let mut described = String::new();
         for (field, prop) in &fields {
             let f = facts(prop, &schemas, 0);
             let required = required.contains(field);
-            let not_blank = f.plain && !f.nullable && required;
-            if f.min.is_some() || f.max.is_some() || f.email || not_blank {
-                any = true;
+            // DRF's blank rule: an `EmailField` is a `CharField` too.
+            let not_blank = (f.plain || f.kind == "Email") && !f.nullable && required;
+            if f.min.is_some() || f.max.is_some() || f.email || not_blank || f.min_items.is_some() {
                 rows.push_str(&format!(
-                    "    Limit {{ schema: {name:?}, field: {field:?}, min: {:?}, max: {:?}, email: {}, not_blank: {not_blank} }},\n",
-                    f.min, f.max, f.email
+                    "    Limit {{ schema: {name:?}, field: {field:?}, min: {:?}, max: {:?}, email: {}, not_blank: {not_blank}, min_items: {:?} }},\n",
+                    f.min, f.max, f.email, f.min_items
                 ));
             }
             described.push_str(&format!(
@@ -501,19 +501,17 @@ pub fn take_body_checks(doc: &mut serde_yaml::Value) -> String {
             ));
         }
         let ty = ident(name, true);
-        // Checks by type, not by a name string: a renamed or unchecked
-        // schema then fails to build where its body is validated, instead
-        // of silently skipping the check.
-        if any {
+        // Checks by type, not by a name string: every object schema has
+        // its rows (none when the spec states no check), so any body the
+        // generated methods send is checked by its own schema's name.
+        let object = schema.get("type").and_then(|t| t.as_str()) == Some("object");
+        if object || !fields.is_empty() {
             impls.push_str(&format!(
                 "impl Limited for crate::raw::types::{ty} {{ const SCHEMA: &'static str = {name:?}; }}\n"
             ));
-        }
-        // The sandbox answers a bad body as the server does, from the same
-        // facts the client checks (an object without fields too: a body
-        // of it is still checked for being an object).
-        let object = schema.get("type").and_then(|t| t.as_str()) == Some("object");
-        if object || !fields.is_empty() {
+            // The sandbox answers a bad body as the server does, from the
+            // same facts the client checks (an object without fields too:
+            // a body of it is still checked for being an object).
             impls.push_str(&format!(
                 "#[cfg(feature = \"sandbox\")]\nimpl crate::sandbox::validate::Described for crate::raw::types::{ty} {{\n    const SCHEMA: &'static str = {name:?};\n    const FIELDS: &'static [crate::sandbox::validate::Field] = {{\n        use crate::sandbox::validate::{{field, Kind::*}};\n        &[{described}]\n    }};\n}}\n"
             ));
@@ -529,6 +527,8 @@ pub fn take_body_checks(doc: &mut serde_yaml::Value) -> String {
 struct Facts {
     min: Option<u64>,
     max: Option<u64>,
+    /// A list's `minItems`.
+    min_items: Option<u64>,
     /// Text with no format or enum of its own: what DRF's blank rule covers.
     plain: bool,
     email: bool,
@@ -556,6 +556,7 @@ fn facts(schema: &serde_yaml::Mapping, schemas: &serde_yaml::Mapping, depth: usi
     let mut f = Facts {
         min: schema.get("minLength").and_then(|v| v.as_u64()),
         max: schema.get("maxLength").and_then(|v| v.as_u64()),
+        min_items: schema.get("minItems").and_then(|v| v.as_u64()),
         plain: text("type") == Some("string")
             && !schema.contains_key("format")
             && !schema.contains_key("enum"),
@@ -584,6 +585,7 @@ fn facts(schema: &serde_yaml::Mapping, schemas: &serde_yaml::Mapping, depth: usi
         let inner = facts(target, schemas, depth + 1);
         f.min = f.min.or(inner.min);
         f.max = f.max.or(inner.max);
+        f.min_items = f.min_items.or(inner.min_items);
         f.plain |= !schema.contains_key("type") && inner.plain;
         f.email |= inner.email;
         f.nullable |= inner.nullable;

@@ -9,7 +9,10 @@
 //! spec's `servers` become `Environment`, and its API key scheme names the
 //! header the key travels in (`API_KEY_HEADER`).
 
-use std::collections::{BTreeMap, HashMap};
+#[path = "bodies.rs"]
+mod bodies;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use openapiv3::{OpenAPI, Parameter, ParameterData, ReferenceOr, Schema, SchemaKind, Type};
 
@@ -497,6 +500,7 @@ pub fn operations(spec: &OpenAPI, types: &FieldTypes) -> Result<String, String> 
     let mut paths = String::new();
     let mut out = String::new();
     let mut pages = BTreeMap::new();
+    let mut batches = BTreeSet::new();
     for (path, item) in &spec.paths.paths {
         let Some(item) = item.as_item() else { continue };
         for (method, op) in item.iter() {
@@ -519,7 +523,10 @@ pub fn operations(spec: &OpenAPI, types: &FieldTypes) -> Result<String, String> 
                 operation.method, operation.upper
             ));
             let mut queries = Vec::new();
-            let mut other_inputs = op.request_body.is_some() || !item.parameters.is_empty();
+            let mut others = Vec::new();
+            for param in &item.parameters {
+                others.push(resolve(param, |n| components?.parameters.get(n))?);
+            }
             for param in &op.parameters {
                 match resolve(param, |n| components?.parameters.get(n))? {
                     Parameter::Query {
@@ -545,17 +552,36 @@ pub fn operations(spec: &OpenAPI, types: &FieldTypes) -> Result<String, String> 
                             components?.schemas.get(n)
                         })?);
                     }
-                    _ => other_inputs = true,
+                    other => others.push(other),
                 }
             }
+            let body = match &op.request_body {
+                Some(body) => Some(resolve(body, |n| components?.request_bodies.get(n))?),
+                None => None,
+            };
             if queries.is_empty() {
+                let names = bodies::Names {
+                    id,
+                    method_name: &operation.method_name,
+                    upper: &operation.upper,
+                    summary: operation.summary,
+                    description: operation.description,
+                };
+                out.push_str(&bodies::method(
+                    spec,
+                    &names,
+                    &others,
+                    body,
+                    &op.responses,
+                    types,
+                    &mut batches,
+                )?);
                 continue;
             }
-            if other_inputs {
+            if body.is_some() || !others.is_empty() {
                 return Err(format!(
-                    "{id}: query parameters are generated for operations whose only inputs they are; \
-                     this one also takes path or header parameters or a body, so its method must be handwritten \
-                     (build/operations.rs)"
+                    "{id}: an operation with query parameters may take nothing else \
+                     (no path or header parameters, no body) to be generated"
                 ));
             }
             let answer = op

@@ -6,7 +6,11 @@
 //! With `ASSURED_API_KEY` (and optionally `ASSURED_BASE_URL`) set,
 //! `-- --live` lists the first page from Assured itself instead.
 
-use assured::{models::InviteProvider, sandbox::Sandbox, Client, ListProvidersParams};
+use assured::{
+    models::{InviteProvider, PatchedProviderOrgJoiningDate, PracticeLocationProviders},
+    sandbox::Sandbox,
+    Client, ListProvidersParams,
+};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -78,9 +82,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .walk(&assured::ListProvidersNotInPracticeLocationParams::new().practice_location(location))
         .collect()
         .await?;
-    providers
-        .add_practice_location_providers(location, &[found.id])
-        .await?;
+    let members = PracticeLocationProviders {
+        practice_location: location,
+        providers: vec![found.id],
+    };
+    providers.add_practice_location_providers(members).await?;
     let after = providers
         .walk(&assured::ListProvidersNotInPracticeLocationParams::new().practice_location(location))
         .collect()
@@ -94,8 +100,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // 5. Set their organisation joining date, by profile id (a different
     // type from the account id: mixing them up does not compile).
     let profile = providers.get_profile_id(found.id).await?;
+    let set = PatchedProviderOrgJoiningDate {
+        org_joining_date: assured::NaiveDate::from_ymd_opt(2026, 12, 1),
+    };
     let date = providers
-        .update_provider_org_joining_date(&profile, assured::NaiveDate::from_ymd_opt(2026, 12, 1))
+        .update_provider_org_joining_date(&profile, set)
         .await?;
     let date = date
         .org_joining_date

@@ -73,11 +73,6 @@ impl ProfileId {
         &self.0
     }
 
-    /// `template`'s `{id}` filled with this id: the path errors name.
-    pub(crate) fn path(&self, template: &str) -> String {
-        template.replace("{id}", &self.0)
-    }
-
     /// The id, if the server can route it. One parsed from text always
     /// can; one decoded from a response (`Provider::provider_profile_id`)
     /// is checked here before it is sent.
@@ -93,6 +88,24 @@ impl FromStr for ProfileId {
         let id = Self(id.trim().to_string());
         id.checked()?;
         Ok(id)
+    }
+}
+
+/// An id a request path carries, as the spec names it (`x-rust-type`):
+/// its text, once checked routable.
+pub(crate) trait PathSegment {
+    fn segment(&self) -> Result<String, InvalidInput>;
+}
+
+impl PathSegment for ProfileId {
+    fn segment(&self) -> Result<String, InvalidInput> {
+        self.checked().map(str::to_string)
+    }
+}
+
+impl PathSegment for AccountId {
+    fn segment(&self) -> Result<String, InvalidInput> {
+        Ok(self.0.to_string())
     }
 }
 

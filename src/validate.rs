@@ -15,8 +15,11 @@ pub(crate) struct Limit {
     pub(crate) max: Option<u64>,
     /// `format: email`, on the text or on each item of a list.
     pub(crate) email: bool,
-    /// Required, not nullable, plain text: DRF refuses it blank.
+    /// Required, not nullable, plain text or an email: DRF refuses it
+    /// blank (so does the sandbox, from this same fact).
     pub(crate) not_blank: bool,
+    /// A list's `minItems`.
+    pub(crate) min_items: Option<u64>,
 }
 
 /// A generated model whose schema has checks in the spec; the build script
@@ -92,6 +95,14 @@ fn problems<T: Limited>(prefix: &str, body: &T) -> Vec<InvalidInput> {
             ));
         }
     }
+    for limit in &rules {
+        let Some(Value::Array(items)) = fields.get(limit.field) else {
+            continue;
+        };
+        if let Some(min) = limit.min_items.filter(|min| (items.len() as u64) < *min) {
+            found.push(InvalidInput::new(name(limit.field), at_least(min)));
+        }
+    }
     for limit in rules.iter().filter(|l| l.email) {
         match fields.get(limit.field) {
             Some(Value::String(email)) => {
@@ -109,11 +120,56 @@ fn problems<T: Limited>(prefix: &str, body: &T) -> Vec<InvalidInput> {
     found
 }
 
-/// Every problem with a batch of invites, before anything is sent: each
-/// item against the spec's limits and email syntax (all of an item's
-/// problems, not just the first), an empty batch, and
-/// emails repeated in the batch (case-insensitive). Fields are named with
-/// the item index (`providers[2].email`).
+/// An array request body's rules, from its schema in the spec: each
+/// item's own, `minItems`, and the field `x-unique-by` names. The build
+/// implements it for each array body (`build/bodies.rs`).
+pub(crate) trait Batch {
+    /// The items' model.
+    type Item: Limited;
+    /// The items' name in messages (`providers[2].email`).
+    const NAME: &'static str;
+    const MIN_ITEMS: usize;
+    /// The field no two items may share (empty for none).
+    const UNIQUE_BY: &'static str;
+    /// An item's value of that field, as compared.
+    fn key(item: &Self::Item) -> Option<String>;
+}
+
+/// Every problem of an array body, before anything is sent: too few
+/// items, each item's problems (all of them, not just the first), and a
+/// repeated [`Batch::UNIQUE_BY`]. Fields are named with the item's index
+/// (`providers[2].email`).
+pub(crate) fn batch<B: Batch>(items: &[B::Item]) -> Vec<InvalidInput> {
+    if items.len() < B::MIN_ITEMS {
+        return vec![InvalidInput::new(B::NAME, at_least(B::MIN_ITEMS as u64))];
+    }
+    let mut found = Vec::new();
+    let mut seen = std::collections::HashMap::new();
+    for (index, item) in items.iter().enumerate() {
+        let prefix = format!("{}[{index}]", B::NAME);
+        found.extend(problems(&prefix, item));
+        if let Some(first) = B::key(item).and_then(|key| seen.insert(key, index)) {
+            found.push(InvalidInput::new(
+                format!("{prefix}.{}", B::UNIQUE_BY),
+                format!("duplicates {}[{first}].{}", B::NAME, B::UNIQUE_BY),
+            ));
+        }
+    }
+    found
+}
+
+fn at_least(min: u64) -> String {
+    match min {
+        1 => "must not be empty".into(),
+        n => format!("must have at least {n} items"),
+    }
+}
+
+/// Every problem with a batch of invites, as `invite_providers` checks it
+/// before sending: an empty batch, each item against the spec's limits and
+/// email syntax (all of an item's problems, not just the first), and emails
+/// repeated in the batch (case-insensitive). Fields are named with the item
+/// index (`providers[2].email`).
 ///
 /// ```
 /// use assured::models::InviteProvider;
@@ -124,27 +180,10 @@ fn problems<T: Limited>(prefix: &str, body: &T) -> Vec<InvalidInput> {
 /// assert_eq!(problems.len(), 2);
 /// assert_eq!(problems[0].field, "providers[1].email");
 /// assert_eq!(problems[1].rule, "duplicates providers[0].email");
+/// assert_eq!(assured::validate_invites(&[])[0].rule, "must not be empty");
 /// ```
 pub fn validate_invites(providers: &[crate::models::InviteProvider]) -> Vec<InvalidInput> {
-    if providers.is_empty() {
-        return vec![InvalidInput::new(
-            "providers",
-            "must name at least one provider",
-        )];
-    }
-    let mut found = Vec::new();
-    let mut seen = std::collections::HashMap::new();
-    for (index, provider) in providers.iter().enumerate() {
-        let prefix = format!("providers[{index}]");
-        found.extend(problems(&prefix, provider));
-        if let Some(first) = seen.insert(provider.email.to_lowercase(), index) {
-            found.push(InvalidInput::new(
-                format!("{prefix}.email"),
-                format!("duplicates providers[{first}].email"),
-            ));
-        }
-    }
-    found
+    batch::<crate::raw::types::InviteProviderList>(providers)
 }
 
 /// A pragmatic email syntax check: what DRF's `EmailField` would refuse

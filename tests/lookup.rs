@@ -131,7 +131,12 @@ async fn a_provider_without_a_usable_profile_id_is_its_own_error() {
             "{value}: {err:?}"
         );
         let err = providers
-            .update_provider_org_joining_date(&decoded, None)
+            .update_provider_org_joining_date(
+                &decoded,
+                assured::models::PatchedProviderOrgJoiningDate {
+                    org_joining_date: None,
+                },
+            )
             .await
             .unwrap_err();
         assert!(matches!(&err, Error::InvalidInput(_)), "{value}: {err:?}");

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use assured::{
     models::{
         CreateProvider, ImportProviderWithCaqh, InviteProvider, NewCaqhImportRequest,
-        SourceOfJoining,
+        PatchedProviderOrgJoiningDate, PracticeLocationProviders, SourceOfJoining,
     },
     sandbox::{Fault, Sandbox},
     Error, ListCaqhImportRequestsParams, ListProvidersNotInPracticeLocationParams,
@@ -148,7 +148,10 @@ async fn the_main_flow_list_invite_find_by_npi_add_to_location() {
         .unwrap();
     assert!(missing.items.iter().any(|u| u.id == id));
     providers
-        .add_practice_location_providers(location, &[id])
+        .add_practice_location_providers(PracticeLocationProviders {
+            practice_location: location,
+            providers: vec![id],
+        })
         .await
         .unwrap();
     let missing_after = providers
@@ -162,7 +165,12 @@ async fn the_main_flow_list_invite_find_by_npi_add_to_location() {
     // Profile id, and the joining date by profile id.
     let profile = providers.get_profile_id(id).await.unwrap();
     let set = providers
-        .update_provider_org_joining_date(&profile, NaiveDate::from_ymd_opt(2025, 1, 15))
+        .update_provider_org_joining_date(
+            &profile,
+            PatchedProviderOrgJoiningDate {
+                org_joining_date: NaiveDate::from_ymd_opt(2025, 1, 15),
+            },
+        )
         .await
         .unwrap();
     assert_eq!(set.org_joining_date, NaiveDate::from_ymd_opt(2025, 1, 15));
@@ -175,7 +183,12 @@ async fn the_main_flow_list_invite_find_by_npi_add_to_location() {
         NaiveDate::from_ymd_opt(2025, 1, 15)
     );
     let cleared = providers
-        .update_provider_org_joining_date(&profile, None)
+        .update_provider_org_joining_date(
+            &profile,
+            PatchedProviderOrgJoiningDate {
+                org_joining_date: None,
+            },
+        )
         .await
         .unwrap();
     assert_eq!(cleared.org_joining_date, None);
@@ -643,4 +656,35 @@ async fn the_binary_serves_ten_thousand_providers() {
         elapsed >= Duration::from_millis(20),
         "latency applied: {elapsed:?}"
     );
+}
+
+/// The sandbox refuses what the client refuses, from the same spec facts:
+/// a body under its `minItems` is a DRF 400 naming the field.
+#[tokio::test]
+async fn the_sandbox_holds_bodies_to_the_specs_min_items() {
+    let sandbox = Sandbox::builder().providers(3).start().await.unwrap();
+    let location = sandbox.practice_locations()[0];
+    let post = |path: &str, body: Value| {
+        reqwest::Client::new()
+            .post(format!("{}/api/v1/users/{path}/", sandbox.base_url()))
+            .header("x-api-key", sandbox.api_key())
+            .json(&body)
+            .send()
+    };
+    let refused = |response: reqwest::Response| async move {
+        assert_eq!(response.status().as_u16(), 400);
+        response.json::<Value>().await.unwrap()
+    };
+    let members = json!({"providers": [], "practice_location": location});
+    let response = post("practice-location-providers", members).await.unwrap();
+    assert_eq!(
+        refused(response).await,
+        json!({"providers": ["This list may not be empty."]})
+    );
+    let response = post("invite-providers", json!([])).await.unwrap();
+    assert_eq!(
+        refused(response).await,
+        json!({"non_field_errors": ["This list may not be empty."]})
+    );
+    assert_eq!(sandbox.provider_count(), 3);
 }

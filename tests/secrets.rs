@@ -157,7 +157,9 @@ async fn server_errors_that_echo_credentials_do_not_leak_them() {
 
 #[tokio::test]
 async fn bad_input_is_refused_before_any_request() {
-    use assured::models::{CreateProvider, InviteProvider, NewCaqhImportRequest};
+    use assured::models::{
+        CreateProvider, InviteProvider, NewCaqhImportRequest, PracticeLocationProviders,
+    };
     let server = MockServer::start_async().await;
     let any = server
         .mock_async(|when, then| {
@@ -233,7 +235,10 @@ async fn bad_input_is_refused_before_any_request() {
         (
             "providers",
             providers
-                .add_practice_location_providers(LOCATION_ID.parse().unwrap(), &[])
+                .add_practice_location_providers(PracticeLocationProviders {
+                    practice_location: LOCATION_ID.parse().unwrap(),
+                    providers: vec![],
+                })
                 .await
                 .unwrap_err(),
         ),

@@ -4,7 +4,10 @@
 mod common;
 
 use assured::{
-    models::{CreateProvider, ImportProviderWithCaqh, InviteProvider, NewCaqhImportRequest},
+    models::{
+        CreateProvider, ImportProviderWithCaqh, InviteProvider, NewCaqhImportRequest,
+        PracticeLocationProviders,
+    },
     validate_invites, Error, InvalidInput,
 };
 use common::*;
@@ -139,6 +142,22 @@ async fn each_body_is_held_to_its_schema_limits() {
             "must be at most 100 characters (got 101)".into()
         )
     );
+    // The spec's minItems: an empty batch of invites, a practice location
+    // given no providers.
+    let none = providers.invite_providers(Vec::new()).await.unwrap_err();
+    assert_eq!(
+        refusal(none),
+        ("providers".into(), "must not be empty".into())
+    );
+    let members = |ids: Vec<assured::AccountId>| PracticeLocationProviders {
+        practice_location: uuid::Uuid::nil(),
+        providers: ids,
+    };
+    let nobody = providers.add_practice_location_providers(members(vec![]));
+    assert_eq!(
+        refusal(nobody.await.unwrap_err()),
+        ("providers".into(), "must not be empty".into())
+    );
     any.assert_calls_async(0).await;
 
     // At the limits, each body is sent (the server's 500 is the answer).
@@ -152,7 +171,14 @@ async fn each_body_is_held_to_its_schema_limits() {
     sent(providers.import_provider_with_caqh(import).await.map(drop));
     let request = caqh_request("u".repeat(100), "J".repeat(100));
     sent(providers.request_caqh_import(request).await.map(drop));
-    any.assert_calls_async(3).await;
+    let one = members(vec![uuid::Uuid::nil().into()]);
+    sent(
+        providers
+            .add_practice_location_providers(one)
+            .await
+            .map(drop),
+    );
+    any.assert_calls_async(4).await;
 }
 
 #[test]
@@ -160,8 +186,18 @@ fn emails_are_checked_as_drf_would_refuse_them() {
     for good in ["a@b.co", "jane.doe+x@example.com", "x@sub.example.org"] {
         assert!(validate_invites(&[invite(good, "Jo")]).is_empty(), "{good}");
     }
+    // A blank email is blank first, as DRF says it (an `EmailField` is a
+    // `CharField`), and as the sandbox says it.
+    for blank in ["", "   "] {
+        let problems = validate_invites(&[invite(blank, "Jo")]);
+        assert_eq!(
+            listed(&problems),
+            [("providers[0].email", "must not be blank")],
+            "{blank:?}"
+        );
+    }
     for bad in [
-        "", "plain", "@b.co", "a@", "a@b", "a b@c.co", "a@b..co", "a@.b.co", "a@b.co.",
+        "plain", "@b.co", "a@", "a@b", "a b@c.co", "a@b..co", "a@.b.co", "a@b.co.",
     ] {
         let problems = validate_invites(&[invite(bad, "Jo")]);
         assert_eq!(

@@ -6,7 +6,7 @@ mod common;
 use assured::{
     models::{
         CreateProvider, ImportProviderWithCaqh, InviteProvider, NewCaqhImportRequest,
-        SourceOfJoining, UserType,
+        PatchedProviderOrgJoiningDate, PracticeLocationProviders, SourceOfJoining, UserType,
     },
     ListCaqhImportRequestsParams, ListProvidersNotInPracticeLocationParams, ListProvidersParams,
     ProfileId,
@@ -298,7 +298,7 @@ async fn not_in_practice_location_sends_the_location_and_decodes_users() {
 }
 
 #[tokio::test]
-async fn add_to_practice_location_sends_each_provider_once() {
+async fn add_to_practice_location_sends_the_body_as_given() {
     let server = MockServer::start_async().await;
     let mock = server
         .mock_async(|when, then| {
@@ -315,14 +315,10 @@ async fn add_to_practice_location_sends_each_provider_once() {
         .await;
     let recorded = client(&server)
         .providers()
-        .add_practice_location_providers(
-            uuid(LOCATION_ID),
-            &[
-                uuid(PROVIDER_ID).into(),
-                uuid(OTHER_ID).into(),
-                uuid(PROVIDER_ID).into(),
-            ],
-        )
+        .add_practice_location_providers(PracticeLocationProviders {
+            practice_location: uuid(LOCATION_ID),
+            providers: vec![uuid(PROVIDER_ID).into(), uuid(OTHER_ID).into()],
+        })
         .await
         .unwrap();
     mock.assert_async().await;
@@ -451,7 +447,9 @@ async fn update_org_joining_date_sets_and_clears() {
         .providers()
         .update_provider_org_joining_date(
             &PROFILE_ID.parse().unwrap(),
-            NaiveDate::from_ymd_opt(2024, 3, 1),
+            PatchedProviderOrgJoiningDate {
+                org_joining_date: NaiveDate::from_ymd_opt(2024, 3, 1),
+            },
         )
         .await
         .unwrap();
@@ -461,7 +459,12 @@ async fn update_org_joining_date_sets_and_clears() {
     );
     let cleared = client
         .providers()
-        .update_provider_org_joining_date(&PROFILE_ID.parse().unwrap(), None)
+        .update_provider_org_joining_date(
+            &PROFILE_ID.parse().unwrap(),
+            PatchedProviderOrgJoiningDate {
+                org_joining_date: None,
+            },
+        )
         .await
         .unwrap();
     assert_eq!(cleared.org_joining_date, None);

@@ -1,6 +1,8 @@
-//! Generated from `spec/assured.yaml` by `build/codegen.rs`: each
-//! operation's path (`paths`), and for each list its typed query parameters
-//! (`ListProvidersParams`, ...) and its one-page handler method. A query
-//! parameter added to the spec appears here with no handwritten edit.
+//! Generated from `spec/assured.yaml` by `build/operations.rs` and
+//! `build/bodies.rs`: each operation's path (`paths`) and its method on
+//! `Providers`; for each list its typed query parameters
+//! (`ListProvidersParams`, ...), for each other operation its typed path
+//! ids and checked body. A query parameter, a body field or an operation
+//! added to the spec appears here with no handwritten edit.
 
 include!(concat!(env!("OUT_DIR"), "/operations.rs"));

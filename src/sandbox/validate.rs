@@ -88,16 +88,18 @@ fn check_value(schema: &str, f: &Field, v: &Value) -> Option<String> {
             let Some(text) = text else {
                 return Some("Not a valid string.".into());
             };
-            if f.required && text.trim().is_empty() {
+            // The client's facts: blank, then email, then length.
+            let limit = LIMITS
+                .iter()
+                .find(|l| l.schema == schema && l.field == f.name);
+            if limit.is_some_and(|l| l.not_blank) && text.trim().is_empty() {
                 return Some("This field may not be blank.".into());
             }
             if f.kind == Kind::Email && !is_email(text) {
                 return Some("Enter a valid email address.".into());
             }
             let len = text.chars().count() as u64;
-            let limit = LIMITS
-                .iter()
-                .find(|l| l.schema == schema && l.field == f.name)?;
+            let limit = limit?;
             if let Some(max) = limit.max.filter(|max| len > *max) {
                 return Some(format!(
                     "Ensure this field has no more than {max} characters."
@@ -128,6 +130,13 @@ fn check_value(schema: &str, f: &Field, v: &Value) -> Option<String> {
                     is_email(s)
                 }
             };
+            let min = LIMITS
+                .iter()
+                .find(|l| l.schema == schema && l.field == f.name)
+                .and_then(|l| l.min_items);
+            if let Some(min) = min.filter(|min| (items.len() as u64) < *min) {
+                return Some(too_few(min));
+            }
             let bad = items.iter().any(|i| !i.as_str().is_some_and(ok));
             bad.then(|| {
                 if f.kind == Kind::UuidList {
@@ -137,6 +146,14 @@ fn check_value(schema: &str, f: &Field, v: &Value) -> Option<String> {
                 }
             })
         }
+    }
+}
+
+/// DRF's message for a list under its minimum length.
+pub(crate) fn too_few(min: u64) -> String {
+    match min {
+        1 => "This list may not be empty.".into(),
+        n => format!("Ensure this field has at least {n} elements."),
     }
 }
 

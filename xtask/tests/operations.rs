@@ -103,7 +103,7 @@ fn an_array_not_comma_separated_is_refused() {
 }
 
 #[test]
-fn query_parameters_beside_a_path_parameter_need_a_handwritten_method() {
+fn query_parameters_beside_a_path_parameter_are_refused_by_name() {
     let text = format!(
         "{HEAD}paths:\n  /things/{{id}}/:\n    get:\n      operationId: get_thing\n      parameters:\n\
          \x20       - {{name: id, in: path, required: true, schema: {{type: string}}}}\n\
@@ -112,7 +112,7 @@ fn query_parameters_beside_a_path_parameter_need_a_handwritten_method() {
     );
     let error = refusal(&text);
     assert!(
-        error.contains("get_thing") && error.contains("handwritten"),
+        error.contains("get_thing") && error.contains("may take nothing else"),
         "{error}"
     );
 }
@@ -243,6 +243,7 @@ components:
         note: {type: string}
         backup: {$ref: '#/components/schemas/Email'}
         others: {type: array, items: {$ref: '#/components/schemas/Email'}}
+        tags: {type: array, minItems: 2, items: {type: string}}
         alias: {allOf: [{$ref: '#/components/schemas/Login'}], nullable: true, description: d}
     Tagged:
       allOf:
@@ -260,17 +261,19 @@ components:
         .filter(|l| l.starts_with("Limit {"))
         .collect();
     let row = |schema: &str, field: &str, min: &str, max: &str, email: bool, not_blank: bool| {
-        format!("Limit {{ schema: {schema:?}, field: {field:?}, min: {min}, max: {max}, email: {email}, not_blank: {not_blank} }},")
+        format!("Limit {{ schema: {schema:?}, field: {field:?}, min: {min}, max: {max}, email: {email}, not_blank: {not_blank}, min_items: None }},")
     };
     assert_eq!(
         rows,
         [
-            row("Contact", "reach_at", "None", "None", true, false),
+            row("Contact", "reach_at", "None", "None", true, true),
             row("Contact", "copies", "None", "None", true, false),
             row("Contact", "label", "None", "Some(20)", false, true),
             row("Contact", "login", "Some(6)", "None", false, true),
             row("Contact", "backup", "None", "Some(254)", true, false),
             row("Contact", "others", "None", "None", true, false),
+            row("Contact", "tags", "None", "None", false, false)
+                .replace("min_items: None", "min_items: Some(2)"),
             row("Contact", "alias", "Some(6)", "None", false, false),
             row("Tagged", "tag", "None", "Some(9)", false, true),
         ]

@@ -41,7 +41,7 @@ fn a_spec_edit_lists_added_removed_and_changed_items() {
     let text = report.to_text();
     let expected = [
         "regen-check: old.yaml -> new.yaml\n",
-        "14 added, 5 removed, 2 changed signature, 1 check(s) before sending changed\n",
+        "14 added, 6 removed, 2 changed signature, 1 check(s) before sending changed\n",
         // A property added: the field and its builder method.
         "\nAdded:\n  + field types::Pet.color: ::std::option::Option<::std::string::String> #[serde(skip_serializing_if = \"::std::option::Option::is_none\")]\n",
         "  + method types::builder::Pet::color: fn color<T>(mut self, value: T) -> Self where T: crate::models::OptionalText\n",
@@ -49,10 +49,12 @@ fn a_spec_edit_lists_added_removed_and_changed_items() {
         "  + method ListPetsParams::species: fn species(mut self, value: impl Into<::std::string::String>) -> Self\n",
         // An enum added: an open enum, with the catch-all.
         "  + variant Mood::Calm: unit\n  + variant Mood::Playful: unit\n  + variant Mood::Unknown: (String)\n",
-        // An operation removed: its client method and its builder.
+        // An operation removed: its client method, its builder and its
+        // method on Providers.
         "\nRemoved:\n  - struct builder::DeletePet: struct DeletePet<'a> derive(Debug, Clone)\n",
         "  - method Client::delete_pet: fn delete_pet(&self) -> builder::DeletePet<'_>\n",
         "  - method builder::DeletePet::send: async fn send(self) -> Result<ResponseValue<()>, Error<()>>\n",
+        "  - method crate::Providers::delete_pet: async fn delete_pet(&self, id: &str) -> crate::Result<()>\n",
         // A property's type changed.
         "\nChanged signature:\n  ~ field types::Pet.age\n      was: ::std::option::Option<i64> #[serde(skip_serializing_if = \"::std::option::Option::is_none\")]\n      now: ::std::option::Option<f64> #[serde(skip_serializing_if = \"::std::option::Option::is_none\")]\n",
         "  ~ method types::builder::Pet::age\n",
@@ -74,6 +76,7 @@ fn a_spec_edit_lists_added_removed_and_changed_items() {
             (ItemKind::Method, "builder::DeletePet::id"),
             (ItemKind::Method, "builder::DeletePet::new"),
             (ItemKind::Method, "builder::DeletePet::send"),
+            (ItemKind::Method, "crate::Providers::delete_pet"),
         ]
     );
 }
@@ -109,7 +112,7 @@ fn the_real_spec_generates_with_build_rs_settings() {
         Some("::std::string::String")
     );
     assert!(generated.limits.contains(
-        "Limit { schema: \"ImportProviderWithCaqh\", field: \"caqh_password\", min: Some(6), max: None, email: false, not_blank: true },"
+        "Limit { schema: \"ImportProviderWithCaqh\", field: \"caqh_password\", min: Some(6), max: None, email: false, not_blank: true, min_items: None },"
     ));
     assert!(api.contains_key(&(ItemKind::Method, "Client::list_providers".to_owned())));
     assert!(api.contains_key(&(ItemKind::Method, "builder::ListProviders::send".to_owned())));

@@ -1,7 +1,10 @@
 //! `assured org-joining-date …`: read, set or clear a provider's
 //! organisation joining date, by provider profile id.
 
-use assured::{models::ProviderOrgJoiningDate, AccountId, Client, ProfileId};
+use assured::{
+    models::{PatchedProviderOrgJoiningDate, ProviderOrgJoiningDate},
+    AccountId, Client, ProfileId,
+};
 
 use super::print_one;
 use crate::{
@@ -39,7 +42,12 @@ pub async fn run(command: OrgJoiningDateCommand, client: &Client, format: Format
             let updated = match profile_id.parse::<ProfileId>() {
                 Ok(profile) => {
                     providers
-                        .update_provider_org_joining_date(&profile, date)
+                        .update_provider_org_joining_date(
+                            &profile,
+                            PatchedProviderOrgJoiningDate {
+                                org_joining_date: date,
+                            },
+                        )
                         .await
                 }
                 Err(e) => Err(e.into()),

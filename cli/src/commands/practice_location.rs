@@ -1,6 +1,8 @@
 //! `assured practice-location …`: add providers, list who is missing.
 
-use assured::{Client, ListProvidersNotInPracticeLocationParams};
+use assured::{
+    models::PracticeLocationProviders, Client, ListProvidersNotInPracticeLocationParams,
+};
 
 use super::{print_all, print_one, print_page};
 use crate::{
@@ -15,7 +17,10 @@ pub async fn run(command: PracticeLocationCommand, client: &Client, format: Form
         PracticeLocationCommand::Add { location, ids } => {
             let what = format!("adding providers to practice location {location}");
             let added = providers
-                .add_practice_location_providers(location, &ids)
+                .add_practice_location_providers(PracticeLocationProviders {
+                    practice_location: location,
+                    providers: ids,
+                })
                 .await;
             print_one(format, &what, added)
         }

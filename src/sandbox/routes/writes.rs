@@ -128,6 +128,14 @@ pub(super) async fn invite(State(shared): State<Shared>, body: Bytes) -> Respons
             json!({"non_field_errors": ["Expected a list of items but got type \"dict\"."]}),
         );
     };
+    // The spec's minItems, as DRF's `allow_empty=False` answers it.
+    let min = <crate::raw::types::InviteProviderList as crate::validate::Batch>::MIN_ITEMS;
+    if items.len() < min {
+        return drf(
+            StatusCode::BAD_REQUEST,
+            json!({"non_field_errors": [validate::too_few(min as u64)]}),
+        );
+    }
     let mut state = shared.write();
     let mut errors = Vec::new();
     let mut invites = Vec::new();
