@@ -13,7 +13,7 @@
 
 use std::collections::BTreeSet;
 
-use openapiv3::{OpenAPI, Parameter, Schema, SchemaKind, Type};
+use openapiv3::{OpenAPI, Parameter, ReferenceOr, Schema, SchemaKind, Type};
 
 use super::{doc, ident, ref_name, FieldTypes};
 
@@ -21,6 +21,8 @@ use super::{doc, ident, ref_name, FieldTypes};
 pub struct Names<'a> {
     pub id: &'a str,
     pub method_name: &'a str,
+    /// progenitor's builder (its parameters' types are read from it).
+    pub builder: &'a str,
     pub upper: &'a str,
     pub summary: Option<&'a str>,
     pub description: Option<&'a str>,
@@ -67,18 +69,23 @@ pub fn method(
                 data.name
             ));
         };
-        let named = ref_name(schema).and_then(schemas).and_then(rust_type);
+        let taken = types
+            .get(&(format!("builder::{}", names.builder), name.clone()))
+            .ok_or_else(|| format!("{id}: progenitor's builder has no `{name}`"))?;
         let segment = format!("{name}_segment");
-        match named {
-            Some(ty) => {
+        match (named_type(spec, schema, 0), taken.as_str()) {
+            // An id type of the spec's: by reference, checked routable.
+            (Some(ty), _) => {
                 args.push_str(&format!(", {name}: &{ty}"));
                 checks.push_str(&format!(
                     "        let {segment} = crate::ids::PathSegment::segment({name})?;\n"
                 ));
                 setters.push_str(&format!(".{name}(::std::clone::Clone::clone({name}))"));
                 doc_args.push(format!("{name}: {}", ty.trim_start_matches("::")));
+                call.push(format!("&{name}"));
             }
-            None => {
+            // Text: checked as a path segment, by its wire name.
+            (None, "::std::string::String") => {
                 args.push_str(&format!(", {name}: &str"));
                 checks.push_str(&format!(
                     "        crate::validate::path_id({:?}, {name})?;\n        let {segment} = {name};\n",
@@ -86,9 +93,18 @@ pub fn method(
                 ));
                 setters.push_str(&format!(".{name}({name})"));
                 doc_args.push(format!("{name}: &str"));
+                call.push(name.clone());
+            }
+            // Anything else (a UUID, a number) as progenitor types it: its
+            // text cannot leave the path segment.
+            (None, ty) => {
+                args.push_str(&format!(", {name}: {ty}"));
+                checks.push_str(&format!("        let {segment} = {name}.to_string();\n"));
+                setters.push_str(&format!(".{name}({name})"));
+                doc_args.push(format!("{name}: {}", ty.trim_start_matches("::")));
+                call.push(name.clone());
             }
         }
-        call.push(format!("&{name}"));
         path.push_str(&format!(
             ".replace({:?}, &{segment})",
             format!("{{{}}}", data.name)
@@ -188,10 +204,43 @@ fn component<'a>(spec: &'a OpenAPI, name: &str) -> Option<&'a Schema> {
     spec.components.as_ref()?.schemas.get(name)?.as_item()
 }
 
-/// The Rust type a schema's `x-rust-type` names (as typify reads it).
-pub fn rust_type(schema: &Schema) -> Option<String> {
-    let named = schema.schema_data.extensions.get("x-rust-type")?;
-    Some(format!("::{}", named.get("path")?.as_str()?))
+/// The Rust type a schema's `x-rust-type` names (as typify reads it),
+/// through `$ref` and a one-part `allOf`.
+fn named_type(spec: &OpenAPI, schema: &ReferenceOr<Schema>, depth: usize) -> Option<String> {
+    let schema = match schema {
+        ReferenceOr::Item(schema) => schema,
+        reference => component(spec, ref_name(reference)?)?,
+    };
+    if let Some(named) = schema.schema_data.extensions.get("x-rust-type") {
+        return Some(format!("::{}", named.get("path")?.as_str()?));
+    }
+    match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } if all_of.len() == 1 && depth < 8 => {
+            named_type(spec, &all_of[0], depth + 1)
+        }
+        _ => None,
+    }
+}
+
+/// Whether a schema is an email address (`format: email`), through `$ref`
+/// and a one-part `allOf`.
+fn is_email(spec: &OpenAPI, schema: &ReferenceOr<Schema>, depth: usize) -> bool {
+    let schema = match schema {
+        ReferenceOr::Item(schema) => schema,
+        reference => match ref_name(reference).and_then(|n| component(spec, n)) {
+            Some(schema) => schema,
+            None => return false,
+        },
+    };
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => {
+            matches!(&s.format, openapiv3::VariantOrUnknownOrEmpty::Unknown(f) if f == "email")
+        }
+        SchemaKind::AllOf { all_of } if all_of.len() == 1 && depth < 8 => {
+            is_email(spec, &all_of[0], depth + 1)
+        }
+        _ => false,
+    }
 }
 
 /// A model's name as users see it in `assured::models`.
@@ -211,12 +260,12 @@ fn answer(
     responses: &openapiv3::Responses,
 ) -> Result<(String, &'static str), String> {
     use openapiv3::StatusCode::{Code, Range};
-    let success = responses
+    let (_, success) = responses
         .responses
         .iter()
         .find(|(code, _)| matches!(code, Code(200..=299) | Range(2)))
-        .and_then(|(_, r)| r.as_item())
         .ok_or_else(|| format!("{id}: it has no success answer (2XX)"))?;
+    let success = super::resolve(success, |n| spec.components.as_ref()?.responses.get(n))?;
     if success.content.is_empty() {
         return Ok(("()".into(), ""));
     }
@@ -272,12 +321,11 @@ fn batch(spec: &OpenAPI, schema: &str, name: &str, types: &FieldTypes) -> Result
                 .ok_or_else(|| {
                     format!("{schema}: x-unique-by names `{field}`, which {item} does not have")
                 })?;
-            let email = schemas(item)
-                .and_then(|s| match &s.schema_kind {
-                    SchemaKind::Type(Type::Object(o)) => o.properties.get(field)?.as_item(),
-                    _ => None,
-                })
-                .is_some_and(|p| matches!(&p.schema_kind, SchemaKind::Type(Type::String(s)) if matches!(&s.format, openapiv3::VariantOrUnknownOrEmpty::Unknown(f) if f == "email")));
+            let property = schemas(item).and_then(|s| match &s.schema_kind {
+                SchemaKind::Type(Type::Object(o)) => o.properties.get(field),
+                _ => None,
+            });
+            let email = property.is_some_and(|p| is_email(spec, &p.clone().unbox(), 0));
             let text = if email {
                 ".to_lowercase()"
             } else {

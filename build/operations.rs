@@ -1,8 +1,9 @@
 //! `operations.rs` in `OUT_DIR`, generated from the spec beside progenitor's
-//! client: every operation's path (`paths::OPERATION_ID`), and for each
-//! operation whose only inputs are query parameters, its typed parameters
-//! (`OperationIdParams`: a setter per parameter, `set` by wire name) and its
-//! method on `Providers`. A list (a page of rows with a required `id`, read by
+//! client: every operation's path (`paths::OPERATION_ID`) and its method on
+//! `Providers`; for each operation whose only inputs are query parameters,
+//! its typed parameters (`OperationIdParams`: a setter per parameter, `set`
+//! by wire name), and for the others their typed path ids and checked
+//! bodies (`bodies`). A list (a page of rows with a required `id`, read by
 //! `offset` and `limit`) is also walkable (`Listing`). Types are the ones
 //! progenitor gave the same things, read from its output, so the two agree.
 //! A query parameter added to the spec needs no handwritten code. The
@@ -493,7 +494,7 @@ struct Operation<'a> {
     description: Option<&'a str>,
 }
 
-/// Every operation's path, and the typed parameters and method of each
+/// Every operation's path and method, with the typed parameters of each
 /// operation whose only inputs are query parameters.
 pub fn operations(spec: &OpenAPI, types: &FieldTypes) -> Result<String, String> {
     let components = spec.components.as_ref();
@@ -522,13 +523,24 @@ pub fn operations(spec: &OpenAPI, types: &FieldTypes) -> Result<String, String> 
                 "    /// `{} {path}`\n    pub(crate) const {}: &str = {path:?};\n",
                 operation.method, operation.upper
             ));
+            // The path item's parameters, each overridden by the
+            // operation's of the same name and place (as OpenAPI says).
+            let mut parameters: Vec<&Parameter> = Vec::new();
+            for param in item.parameters.iter().chain(&op.parameters) {
+                let param = resolve(param, |n| components?.parameters.get(n))?;
+                let same = |p: &&Parameter| {
+                    p.parameter_data_ref().name == param.parameter_data_ref().name
+                        && std::mem::discriminant(*p) == std::mem::discriminant(param)
+                };
+                match parameters.iter().position(same) {
+                    Some(at) => parameters[at] = param,
+                    None => parameters.push(param),
+                }
+            }
             let mut queries = Vec::new();
             let mut others = Vec::new();
-            for param in &item.parameters {
-                others.push(resolve(param, |n| components?.parameters.get(n))?);
-            }
-            for param in &op.parameters {
-                match resolve(param, |n| components?.parameters.get(n))? {
+            for param in parameters {
+                match param {
                     Parameter::Query {
                         parameter_data: data,
                         ..
@@ -563,6 +575,7 @@ pub fn operations(spec: &OpenAPI, types: &FieldTypes) -> Result<String, String> 
                 let names = bodies::Names {
                     id,
                     method_name: &operation.method_name,
+                    builder: &operation.builder,
                     upper: &operation.upper,
                     summary: operation.summary,
                     description: operation.description,

@@ -1,7 +1,8 @@
 //! Checks on request input before anything is sent, each naming the field
 //! (with the item index in a batch) and the rule it broke; the rules (length
-//! limits, email fields, the blank rule) are lifted from the spec's schemas
-//! by the build script (`LIMITS`).
+//! limits, email fields, the blank rule, `minItems`, an array body's
+//! `x-unique-by`) are lifted from the spec's schemas by the build script
+//! (`LIMITS`, `Batch`).
 
 use serde_json::Value;
 
@@ -22,8 +23,9 @@ pub(crate) struct Limit {
     pub(crate) min_items: Option<u64>,
 }
 
-/// A generated model whose schema has checks in the spec; the build script
-/// implements it for each, so a check cannot outlive its schema.
+/// A generated model of an object schema; the build script implements it
+/// for each, so a body is checked by its own schema's rules (`LIMITS`),
+/// whatever it is renamed to.
 pub(crate) trait Limited: serde::Serialize {
     /// The schema's name in `spec/assured.yaml`.
     const SCHEMA: &'static str;
@@ -33,8 +35,8 @@ include!(concat!(env!("OUT_DIR"), "/limits.rs"));
 
 /// Checks a request body against its schema's rules in the spec: the blank
 /// rule first, as DRF (and the sandbox) apply it, so 151 spaces are blank,
-/// not too long; then length limits and email syntax. The first problem,
-/// for calls that refuse.
+/// not too long; then length limits, `minItems` and email syntax. The
+/// first problem, for calls that refuse.
 pub(crate) fn body<T: Limited>(body: &T) -> Result<(), InvalidInput> {
     match problems("", body).into_iter().next() {
         Some(problem) => Err(problem),

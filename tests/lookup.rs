@@ -139,7 +139,10 @@ async fn a_provider_without_a_usable_profile_id_is_its_own_error() {
             )
             .await
             .unwrap_err();
-        assert!(matches!(&err, Error::InvalidInput(_)), "{value}: {err:?}");
+        assert!(
+            matches!(&err, Error::InvalidInput(e) if e.field == "profile_id"),
+            "{value}: {err:?}"
+        );
         // Only the list reads reached the server (an unmocked path would
         // have answered 404, not been refused).
         assert_eq!(list.calls_async().await, 2, "{value}");

@@ -83,15 +83,22 @@ pub(crate) fn check<T: Described>(value: &Value, partial: bool) -> Map<String, V
 
 fn check_value(schema: &str, f: &Field, v: &Value) -> Option<String> {
     let text = v.as_str();
+    // The client's facts: a list's length first, then per kind.
+    let limit = LIMITS
+        .iter()
+        .find(|l| l.schema == schema && l.field == f.name);
+    let min_items = limit.and_then(|l| l.min_items);
+    if let (Value::Array(items), Some(min)) = (v, min_items) {
+        if (items.len() as u64) < min {
+            return Some(too_few(min));
+        }
+    }
     match f.kind {
         Kind::Str | Kind::Email => {
             let Some(text) = text else {
                 return Some("Not a valid string.".into());
             };
-            // The client's facts: blank, then email, then length.
-            let limit = LIMITS
-                .iter()
-                .find(|l| l.schema == schema && l.field == f.name);
+            // Blank, then email, then length, as the client decides.
             if limit.is_some_and(|l| l.not_blank) && text.trim().is_empty() {
                 return Some("This field may not be blank.".into());
             }
@@ -130,13 +137,6 @@ fn check_value(schema: &str, f: &Field, v: &Value) -> Option<String> {
                     is_email(s)
                 }
             };
-            let min = LIMITS
-                .iter()
-                .find(|l| l.schema == schema && l.field == f.name)
-                .and_then(|l| l.min_items);
-            if let Some(min) = min.filter(|min| (items.len() as u64) < *min) {
-                return Some(too_few(min));
-            }
             let bad = items.iter().any(|i| !i.as_str().is_some_and(ok));
             bad.then(|| {
                 if f.kind == Kind::UuidList {

@@ -9,7 +9,8 @@ const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
 const SCHEMAS: &str = "components:\n  schemas:\n\
      \x20   Key: {type: string, x-rust-type: {crate: assured, version: '*', path: assured::ProfileId}}\n\
      \x20   Note:\n      type: object\n      required: [text]\n      properties:\n        text: {type: string, maxLength: 9}\n\
-     \x20   Invite:\n      type: object\n      properties:\n        email: {type: string, format: email}\n        code: {type: integer}\n\
+     \x20   Email: {type: string, format: email}\n\
+     \x20   Invite:\n      type: object\n      properties:\n        email: {$ref: '#/components/schemas/Email'}\n        code: {type: integer}\n\
      \x20   InviteList:\n      type: array\n      minItems: 2\n      x-unique-by: email\n      items: {$ref: '#/components/schemas/Invite'}\n\
      \x20   NoteList:\n      type: array\n      items: {$ref: '#/components/schemas/Note'}\n";
 
@@ -73,6 +74,39 @@ fn a_typed_path_id_and_an_object_body_are_checked_before_sending() {
         "/// let answer = client.providers().add_note(&key, body).await?;",
         ],
     );
+    // The checks come before anything is sent.
+    let method = &out[out.find("pub async fn add_note").unwrap()..];
+    assert!(method.find("validate::body").unwrap() < method.find(".send()").unwrap());
+}
+
+/// The path item's parameters (how our spec writes `{id}`), an operation's
+/// override of one, a `2XX` answer by `$ref`, and ids typed otherwise than
+/// by the spec (a UUID, a number) as progenitor types them.
+#[test]
+fn parameters_and_answers_are_read_as_openapi_writes_them() {
+    let paths = "  /things/{key}/{n}/{at}/:\n    parameters:\n\
+         \x20     - {name: key, in: path, required: true, schema: {type: string}}\n\
+         \x20     - {name: n, in: path, required: true, schema: {type: integer, format: int64}}\n\
+         \x20   get:\n      operationId: get_thing\n      parameters:\n\
+         \x20       - {name: key, in: path, required: true, schema: {allOf: [{$ref: '#/components/schemas/Key'}]}}\n\
+         \x20       - {name: at, in: path, required: true, schema: {type: string, format: uuid}}\n\
+         \x20     responses:\n        2XX: {$ref: '#/components/responses/Noted'}\n";
+    let text = spec(paths).replace(
+        "components:\n",
+        "components:\n  responses:\n    Noted:\n      description: ok\n      content:\n        application/json:\n          schema: {$ref: '#/components/schemas/Note'}\n",
+    );
+    let generated = generate(&text).unwrap();
+    syn::parse_file(&generated.operations).expect("the generated operations parse");
+    holds(
+        &generated.operations,
+        &[
+            // `key` once, as the operation overrides it; `n` and `at` by value.
+            "pub async fn get_thing(&self, key: &::assured::ProfileId, n: i64, at: ::uuid::Uuid) -> crate::Result<crate::raw::types::Note>",
+            "let n_segment = n.to_string();",
+            ".replace(\"{n}\", &n_segment)",
+            "/// let answer = client.providers().get_thing(&key, n, at).await?;",
+        ],
+    );
 }
 
 #[test]
@@ -95,7 +129,8 @@ fn an_array_body_is_a_batch_and_an_array_answer_a_vec() {
         "const NAME: &'static str = \"invites\";",
         "const MIN_ITEMS: usize = 2;",
         "const UNIQUE_BY: &'static str = \"email\";",
-        // An email is compared ignoring case; an optional one may be absent.
+        // An email (here by `$ref`) is compared ignoring case; an optional
+        // one may be absent.
         "item.email.as_ref().map(|v| v.to_lowercase())",
         ],
     );
@@ -159,7 +194,7 @@ fn what_cannot_be_generated_is_refused_by_name() {
     let text_answer = "  /things/:\n    get:\n      operationId: read_thing\n      responses:\n        '200':\n          description: ok\n          content:\n            text/plain:\n              schema: {type: string}\n";
     let error = refusal(&spec(text_answer));
     assert!(
-        error.contains("read_thing") && error.contains("success answer"),
+        error.contains("read_thing") && error.contains("must be JSON"),
         "{error}"
     );
     let no_success = "  /things/:\n    get:\n      operationId: never\n      responses:\n        '404': {description: gone}\n";
@@ -179,6 +214,10 @@ fn a_success_without_a_body_answers_unit() {
     );
     assert!(
         out.contains("pub async fn drop_thing(&self, id: &str) -> crate::Result<()>"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Ok(answer.into_inner())") && !out.contains(".0)"),
         "{out}"
     );
 }

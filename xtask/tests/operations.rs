@@ -1,6 +1,6 @@
 //! What `build/operations.rs` generates for spec shapes our spec does not
 //! have yet: progenitor's identifiers, the builder's own types, and a clear
-//! refusal where a handwritten method is needed.
+//! refusal, naming the place, of what it cannot generate.
 
 use xtask::regen::generate;
 
