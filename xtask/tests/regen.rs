@@ -197,3 +197,45 @@ fn cli_usage_errors() {
     assert_eq!(output.status.code(), Some(1));
     assert!(text(&output.stderr).starts_with("error: cannot read /nonexistent/old.yaml"));
 }
+
+/// A change to the checks alone (no type or signature changes) is still
+/// reported: an email format, the blank rule, `minItems` and the batch
+/// rules of an array body.
+#[test]
+fn a_change_to_the_checks_alone_is_reported() {
+    let old = std::fs::read_to_string(common::real_spec_path()).unwrap();
+    let edit = |text: &str, from: &str, to: &str| {
+        assert!(text.contains(from), "{from}");
+        text.replacen(from, to, 1)
+    };
+    // CreateProvider's email loses its format; CreateProvider's last_name
+    // becomes nullable (so may be blank); the invite batch may hold two
+    // providers at least and repeat emails; a practice location's
+    // providers may be empty.
+    let new = edit(
+        &old,
+        "      required: [email, first_name, last_name]\n      properties:\n        email: {type: string, format: email, maxLength: 254}\n        first_name: {type: string, maxLength: 150}\n        last_name: {type: string, maxLength: 150}\n",
+        "      required: [email, first_name, last_name]\n      properties:\n        email: {type: string, maxLength: 254}\n        first_name: {type: string, maxLength: 150}\n        last_name: {type: string, maxLength: 150, nullable: true}\n",
+    );
+    let new = edit(
+        &new,
+        "      minItems: 1\n      x-unique-by: email\n",
+        "      minItems: 2\n",
+    );
+    let new = edit(
+        &new,
+        "          type: array\n          minItems: 1\n",
+        "          type: array\n",
+    );
+    let report = regen_check(&old, &new, "old", "new").unwrap();
+    common::assert_mentions(
+        &report.to_text(),
+        &[
+            "  ~ CreateProvider.email: max 254, email, not blank -> max 254, not blank\n",
+            "  ~ CreateProvider.last_name: max 150, not blank -> max 150\n",
+            "  ~ InviteProviderList[]: min_items 1, unique email -> min_items 2\n",
+            "PracticeLocationProviders.providers",
+        ],
+    );
+    assert_eq!(report.limits.len(), 4, "{}", report.to_text());
+}

@@ -34,12 +34,14 @@ pub struct ItemChange {
     pub new: Option<String>,
 }
 
-/// The checks on one field (`schema.field`) that changed.
+/// The checks on one field (`schema.field`), or on an array body's items
+/// (`Schema[]`), that changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LimitChange {
-    /// `Schema.field`.
+    /// `Schema.field`, or `Schema[]` for an array body.
     pub field: String,
-    /// The checks before (`min 6`, `max 254, email`, `max 150, not blank`);
+    /// The checks before (`min 6`, `max 254, email`, `max 150, not blank`,
+    /// `min_items 1`, `min_items 1, unique email`);
     /// `None` when the field had none.
     pub old: Option<String>,
     /// The checks after; `None` when the field has none now.
@@ -201,8 +203,8 @@ pub fn compare_generations(old: &Generated, new: &Generated) -> RegenReport {
             });
         }
     }
-    let old_limits = limits(&old.limits);
-    let new_limits = limits(&new.limits);
+    let old_limits = checks(old);
+    let new_limits = checks(new);
     let fields: std::collections::BTreeSet<&String> =
         old_limits.keys().chain(new_limits.keys()).collect();
     for field in fields {
@@ -219,8 +221,47 @@ pub fn compare_generations(old: &Generated, new: &Generated) -> RegenReport {
     report
 }
 
+/// Every check before sending of one generation: the `LIMITS` rows and
+/// each array body's batch rules.
+fn checks(generated: &Generated) -> BTreeMap<String, String> {
+    let mut out = limits(&generated.limits);
+    out.extend(batches(&generated.operations));
+    out
+}
+
+/// Reads the `Batch` impls of the generated operations (`build/bodies.rs`):
+/// `InviteProviderList[]` -> `min_items 1, unique email`.
+fn batches(operations: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut parts = operations.split("impl crate::validate::Batch for crate::raw::types::");
+    parts.next();
+    for part in parts {
+        let Some((schema, body)) = part.split_once(" {") else {
+            continue;
+        };
+        let body = body.split("\n}\n").next().unwrap_or_default();
+        let value = |name: &str| {
+            body.lines()
+                .map(str::trim)
+                .find_map(|l| l.strip_prefix(&format!("const {name}: ")))
+                .and_then(|l| l.split_once("= "))
+                .map(|(_, v)| v.trim_end_matches(';').trim_matches('"').to_string())
+        };
+        let mut text = Vec::new();
+        if let Some(min) = value("MIN_ITEMS").filter(|m| m != "0") {
+            text.push(format!("min_items {min}"));
+        }
+        if let Some(field) = value("UNIQUE_BY").filter(|f| !f.is_empty()) {
+            text.push(format!("unique {field}"));
+        }
+        out.insert(format!("{schema}[]"), text.join(", "));
+    }
+    out
+}
+
 /// Reads the rows of a `LIMITS` table as written by [`take_body_checks`]:
-/// `Schema.field` -> `min 6, max 100`, `max 254, email`, `max 150, not blank`.
+/// `Schema.field` -> `min 6, max 100`, `max 254, email`, `max 150, not blank`,
+/// `min_items 1`.
 fn limits(table: &str) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for line in table.lines().map(str::trim) {
@@ -253,6 +294,7 @@ fn limits(table: &str) -> BTreeMap<String, String> {
             bound("max"),
             flag("email", "email"),
             flag("not_blank", "not blank"),
+            bound("min_items"),
         ]
         .into_iter()
         .flatten()
