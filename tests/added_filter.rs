@@ -5,7 +5,8 @@
 //! `AccountId`, so its setter takes `assured::AccountId`) and a
 //! comma-separated list (`taxonomy_in`), with the API
 //! key's header renamed (`x-assured-key`) and a server added (`Sandbox`),
-//! through `ASSURED_SPEC`, which compiles this file, and runs it.
+//! through `ASSURED_SPEC`, which compiles this file, and runs it (with
+//! the sandbox, which must follow the renamed header too).
 #![cfg(assured_spec_override)]
 
 use assured::{AccountId, Client, ListProvidersParams};
@@ -65,4 +66,44 @@ async fn a_filter_added_to_the_spec_reaches_the_wire() {
         assured::Environment::Sandbox.base_url(),
         "https://sandbox.example"
     );
+}
+
+/// The sandbox reads the key from the spec's header too, and keeps it out
+/// of its request log under the new name.
+#[cfg(feature = "sandbox")]
+#[tokio::test]
+async fn the_sandbox_follows_the_renamed_key_header() {
+    let sandbox = assured::sandbox::Sandbox::builder()
+        .providers(3)
+        .start()
+        .await
+        .unwrap();
+    let key = sandbox.api_key().to_string();
+    let page = sandbox
+        .client()
+        .unwrap()
+        .providers()
+        .list_providers(&ListProvidersParams::new())
+        .await
+        .unwrap();
+    assert_eq!(page.count, 3);
+    // The old header name is not the key any more: refused.
+    let url = format!("{}/api/v1/users/providers-list/", sandbox.base_url());
+    let old = reqwest::Client::new()
+        .get(&url)
+        .header("x-api-key", &key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(old.status().as_u16(), 401);
+    for request in sandbox.requests() {
+        for (name, value) in &request.headers {
+            assert_ne!(name, "x-assured-key", "the key header was logged");
+            // The refused request's header is an ordinary one now; no
+            // request the client sent logged the key under any name.
+            if name != "x-api-key" {
+                assert!(!value.contains(&key), "{name} holds the key");
+            }
+        }
+    }
 }
