@@ -256,10 +256,9 @@ struct Query<'a> {
     example: Option<(&'static str, &'static str)>,
 }
 
-fn parsed(ty: &str) -> String {
-    format!(
-        "text.trim().parse::<{ty}>().map_err(|e| crate::InvalidInput::new(name, e.to_string()))?"
-    )
+/// How `set` parses `input` (an expression of type `&str`) as a `ty`.
+fn parsed(ty: &str, input: &str) -> String {
+    format!("crate::validate::parameter::<{ty}>(name, {input})")
 }
 
 /// `builder` is progenitor's type for this parameter. An array must be
@@ -295,9 +294,7 @@ fn query<'a>(
         let parse = if ty == "::std::string::String" {
             format!("{split}.map(str::to_string).collect::<::std::vec::Vec<_>>()")
         } else {
-            let one = parsed(&ty)
-                .replace("text.trim()", "item")
-                .replace(")?", ")");
+            let one = parsed(&ty, "item");
             format!("{split}.map(|item| {one}).collect::<Result<::std::vec::Vec<_>, _>>()?")
         };
         return Ok(Query {
@@ -331,7 +328,7 @@ fn query<'a>(
             field: "u64".into(),
             arg: "u64".into(),
             store: "value",
-            parse: parsed("u64"),
+            parse: parsed("u64", "text") + "?",
             send,
             example: example_of("u64"),
         });
@@ -355,7 +352,7 @@ fn query<'a>(
         field: builder.into(),
         arg: builder.into(),
         store: "value",
-        parse: parsed(builder),
+        parse: parsed(builder, "text") + "?",
         // A type the spec names (`x-rust-type`) may be `Copy` or not.
         send: if copy {
             "*value"

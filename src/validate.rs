@@ -212,6 +212,23 @@ pub(crate) fn check_email(field: &str, email: &str) -> Result<(), InvalidInput> 
     }
 }
 
+/// `text` parsed as the query parameter `name`. The refusal names the
+/// parameter and the rule once: a typed id's own refusal (`id: must be a
+/// UUID`) gives its rule only.
+pub(crate) fn parameter<T>(name: &str, text: &str) -> Result<T, InvalidInput>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display + 'static,
+{
+    text.trim().parse().map_err(|e: T::Err| {
+        let rule = match (&e as &dyn std::any::Any).downcast_ref::<InvalidInput>() {
+            Some(refused) => refused.rule.clone(),
+            None => e.to_string(),
+        };
+        InvalidInput::new(name, rule)
+    })
+}
+
 /// A path segment the server will route: not empty, no `/`, `?` or `#`.
 pub(crate) fn path_id(field: &str, id: &str) -> Result<(), InvalidInput> {
     if id.trim().is_empty() {

@@ -83,7 +83,18 @@ async fn bad_input_is_refused_before_any_request_naming_the_parameter() {
     let bad_uuid = ListCaqhImportRequestsParams::new()
         .set("provider", "not-a-uuid")
         .unwrap_err();
-    assert_eq!(bad_uuid.field, "provider");
+    // An account id's rule, under the parameter's name only.
+    assert_eq!(
+        (bad_uuid.field.as_str(), bad_uuid.rule.as_str()),
+        ("provider", "must be a UUID (the provider's account id)")
+    );
+    let bad_ids = ListProvidersParams::new()
+        .set("id_in", "3fa85f64-5717-4562-b3fc-2c963f66afa6,nope")
+        .unwrap_err();
+    assert_eq!(
+        bad_ids.to_string(),
+        "id_in: must be a UUID (the provider's account id)"
+    );
     let bad_list = ListProvidersParams::new()
         .set("client_in", "3fa85f64-5717-4562-b3fc-2c963f66afa6,nope")
         .unwrap_err();
