@@ -208,28 +208,54 @@ async fn read_bounded(response: reqwest::Response, limit: usize) -> reqwest::Res
     Ok(Bytes::from(body))
 }
 
+/// An error answer as progenitor decoded it: the spec's `ErrorBody`, or
+/// nothing for an operation that declares no error answers.
+pub(crate) trait ErrorJson {
+    fn into_json(self) -> serde_json::Value;
+}
+
+impl ErrorJson for ErrorBody {
+    fn into_json(self) -> serde_json::Value {
+        self.0
+    }
+}
+
+impl ErrorJson for () {
+    fn into_json(self) -> serde_json::Value {
+        serde_json::Value::Null
+    }
+}
+
 /// Converts what a generated call returned into this crate's error.
-pub(crate) fn map_error(error: progenitor_client::Error<ErrorBody>, path: &str) -> Error {
+pub(crate) fn map_error<B: ErrorJson>(error: progenitor_client::Error<B>, path: &str) -> Error {
     use progenitor_client::Error as E;
+    let request_id = |headers: &reqwest::header::HeaderMap| {
+        REQUEST_ID_HEADERS
+            .iter()
+            .find_map(|h| headers.get(*h))
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
     match error {
         E::ErrorResponse(response) => {
             let status = response.status();
             let headers = response.headers();
-            let request_id = REQUEST_ID_HEADERS
-                .iter()
-                .find_map(|h| headers.get(*h))
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string);
-            let retry_after = retry_after(headers);
-            let body = response.into_inner();
-            Error::from_status(
-                ApiError::new(status, path, request_id, &body.0),
-                retry_after,
-            )
+            let (request_id, retry_after) = (request_id(headers), retry_after(headers));
+            let body = response.into_inner().into_json();
+            Error::from_status(ApiError::new(status, path, request_id, &body), retry_after)
         }
+        // A status the spec does not declare: its headers still say who
+        // answered and when to come back; its body is not read.
         E::UnexpectedResponse(response) => {
-            let api = ApiError::new(response.status(), path, None, &serde_json::Value::Null);
-            Error::from_status(api, None)
+            let headers = response.headers();
+            let (request_id, retry_after) = (request_id(headers), retry_after(headers));
+            let api = ApiError::new(
+                response.status(),
+                path,
+                request_id,
+                &serde_json::Value::Null,
+            );
+            Error::from_status(api, retry_after)
         }
         E::InvalidResponsePayload(body, e) => Error::decode(path, e, &body),
         E::CommunicationError(source)

@@ -5,6 +5,7 @@
 //! `AccountId`, so its setter takes `assured::AccountId`) and a
 //! comma-separated list (`taxonomy_in`), with the API
 //! key's header renamed (`x-assured-key`) and a server added (`Sandbox`),
+//! and two operations added (`add_provider_note`, `remove_provider_note`),
 //! through `ASSURED_SPEC`, which compiles this file, and runs it (with
 //! the sandbox, which must follow the renamed header too).
 #![cfg(assured_spec_override)]
@@ -106,4 +107,74 @@ async fn the_sandbox_follows_the_renamed_key_header() {
             }
         }
     }
+}
+
+/// Two operations added to the spec are methods with no handwritten edit:
+/// the path's account id and number typed, the body checked against its
+/// schema before sending, a 204 answered as `()`.
+#[tokio::test]
+async fn operations_added_to_the_spec_are_methods() {
+    use assured::models::ProviderNote;
+
+    let server = MockServer::start_async().await;
+    let path = format!("/api/v1/users/providers/{SUPERVISOR}/notes/7/");
+    let add = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(path.clone())
+                .header("x-assured-key", "test-key")
+                .json_body(json!({"text": "on leave"}));
+            then.status(201).json_body(json!({"text": "on leave"}));
+        })
+        .await;
+    let remove = server
+        .mock_async(|when, then| {
+            when.method(DELETE).path(path.clone());
+            then.status(204);
+        })
+        .await;
+    let client = Client::builder()
+        .api_key("test-key")
+        .base_url(server.base_url())
+        .build()
+        .unwrap();
+    let providers = client.providers();
+    let account: AccountId = SUPERVISOR.parse().unwrap();
+    let note = |text: &str| ProviderNote {
+        text: text.to_string(),
+    };
+    let added = providers
+        .add_provider_note(&account, 7, note("on leave"))
+        .await
+        .unwrap();
+    assert_eq!(added.text, "on leave");
+    // The spec's maxLength of the added schema, before anything is sent.
+    let long = providers
+        .add_provider_note(&account, 7, note(&"x".repeat(21)))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&long, assured::Error::InvalidInput(e) if e.field == "text"),
+        "{long}"
+    );
+    let () = providers.remove_provider_note(&account, 7).await.unwrap();
+    add.assert_calls_async(1).await;
+    remove.assert_calls_async(1).await;
+    // An operation that declares no error answers still maps a refusal
+    // onto the crate's error, with the path and the request id.
+    let gone = server
+        .mock_async(|when, then| {
+            when.method(DELETE)
+                .path(format!("/api/v1/users/providers/{SUPERVISOR}/notes/8/"));
+            then.status(404).header("x-request-id", "req-8");
+        })
+        .await;
+    let error = providers
+        .remove_provider_note(&account, 8)
+        .await
+        .unwrap_err();
+    assert!(matches!(&error, assured::Error::NotFound(_)), "{error:?}");
+    assert_eq!(error.request_id(), Some("req-8"));
+    assert!(error.to_string().contains("/notes/8/"), "{error}");
+    gone.assert_async().await;
 }

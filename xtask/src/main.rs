@@ -6,7 +6,7 @@
 //!                                         compare spec/ with an upstream OpenAPI document
 //! cargo xtask spec regen-check [--base REV | --old PATH] [--new PATH] [--json]
 //!                                         list the public items of the client a spec edit changes
-//! cargo xtask spec added-filter           prove a filter added to the spec reaches the wire, no code edited
+//! cargo xtask spec added-filter           prove filters and operations added to the spec reach the wire, no code edited
 //! cargo xtask api [--bless]               diff the public API with tests/snapshots/public-api.txt
 //! cargo xtask msrv                        check the rust-version claim against the locked dependencies
 //! ```
@@ -89,11 +89,12 @@ enum SpecAction {
     /// Types, fields and methods added, removed, or with a changed signature,
     /// and changed checks before sending: the material for a release note.
     RegenCheck(RegenArgs),
-    /// Prove that a query parameter added to the spec reaches the wire with
-    /// no handwritten edit: generate the crate from the spec plus two
-    /// filters on list_providers (a text, `specialty`, and a comma-separated
-    /// list, `taxonomy_in`), its API key header renamed and a server added,
-    /// and run tests/added_filter.rs.
+    /// Prove that query parameters and operations added to the spec reach
+    /// the wire with no handwritten edit: generate the crate from the spec
+    /// plus three filters on list_providers (a text, `specialty`, an account
+    /// id, `supervisor`, and a comma-separated list, `taxonomy_in`), two
+    /// operations on a new path, its API key header renamed and a server
+    /// added, and run tests/added_filter.rs (with the sandbox).
     AddedFilter,
 }
 

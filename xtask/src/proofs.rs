@@ -98,9 +98,25 @@ pub const ADDED_FILTERS: &str = "[{name: specialty, in: query, required: false, 
 pub const RENAMED_KEY_HEADER: &str = "x-assured-key";
 pub const ADDED_SERVER: &str = "{url: 'https://sandbox.example', description: Sandbox (added by cargo xtask spec added-filter)}";
 
+/// A path the proof adds, with two operations whose methods nobody wrote:
+/// an account id and a number in the path (given once, on the path item), a
+/// body with a length limit, and a 204.
+pub const ADDED_PATH: &str = "/api/v1/users/providers/{id}/notes/{n}/";
+pub const ADDED_OPERATIONS: &str = "{parameters: [\
+     {name: id, in: path, required: true, schema: {$ref: '#/components/schemas/AccountId'}}, \
+     {name: n, in: path, required: true, schema: {type: integer, format: int64}}], \
+     post: {operationId: add_provider_note, summary: Add a note (added by cargo xtask spec added-filter)., \
+     requestBody: {required: true, content: {application/json: {schema: {$ref: '#/components/schemas/ProviderNote'}}}}, \
+     responses: {'201': {description: The note., content: {application/json: {schema: {$ref: '#/components/schemas/ProviderNote'}}}}}}, \
+     delete: {operationId: remove_provider_note, summary: Remove a note (added by cargo xtask spec added-filter)., \
+     responses: {'204': {description: Removed.}}}}";
+pub const ADDED_SCHEMA: &str =
+    "{type: object, required: [text], properties: {text: {type: string, maxLength: 20}}}";
+
 /// `spec_text` with [`ADDED_FILTERS`] among `list_providers`' parameters,
-/// its API key header renamed to [`RENAMED_KEY_HEADER`] and
-/// [`ADDED_SERVER`] among its servers.
+/// [`ADDED_OPERATIONS`] at [`ADDED_PATH`] (their body [`ADDED_SCHEMA`], as
+/// `ProviderNote`), its API key header renamed to [`RENAMED_KEY_HEADER`]
+/// and [`ADDED_SERVER`] among its servers.
 pub fn with_added_filter(spec_text: &str) -> Result<String, String> {
     let mut doc: serde_yaml::Value =
         serde_yaml::from_str(spec_text).map_err(|e| format!("not YAML: {e}"))?;
@@ -114,6 +130,18 @@ pub fn with_added_filter(spec_text: &str) -> Result<String, String> {
         .and_then(|p| p.as_sequence_mut())
         .ok_or("the spec has no GET /api/v1/users/providers-list/ with parameters")?;
     params.extend(filters);
+    let yaml =
+        |text: &str| serde_yaml::from_str::<serde_yaml::Value>(text).map_err(|e| e.to_string());
+    let paths = doc
+        .get_mut("paths")
+        .and_then(|p| p.as_mapping_mut())
+        .ok_or("the spec has no paths")?;
+    paths.insert(ADDED_PATH.into(), yaml(ADDED_OPERATIONS)?);
+    doc.get_mut("components")
+        .and_then(|c| c.get_mut("schemas"))
+        .and_then(|s| s.as_mapping_mut())
+        .ok_or("the spec has no component schemas")?
+        .insert("ProviderNote".into(), yaml(ADDED_SCHEMA)?);
     let header = doc
         .get_mut("components")
         .and_then(|c| c.get_mut("securitySchemes"))
@@ -162,6 +190,7 @@ pub fn added_filter(root: &Path) -> Result<(), String> {
     let ran = [
         "test a_filter_added_to_the_spec_reaches_the_wire ... ok",
         "test the_sandbox_follows_the_renamed_key_header ... ok",
+        "test operations_added_to_the_spec_are_methods ... ok",
     ]
     .iter()
     .all(|line| stdout.contains(line));

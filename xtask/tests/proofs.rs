@@ -1,7 +1,7 @@
 //! The pieces of `cargo xtask api` and `cargo xtask spec added-filter` that
 //! do not build the crate (CI runs both commands whole).
 
-use xtask::proofs::{api_diff, with_added_filter, RENAMED_KEY_HEADER};
+use xtask::proofs::{api_diff, with_added_filter, ADDED_PATH, RENAMED_KEY_HEADER};
 
 #[test]
 fn the_api_diff_lists_what_was_removed_and_what_was_added() {
@@ -14,7 +14,7 @@ fn the_api_diff_lists_what_was_removed_and_what_was_added() {
 }
 
 #[test]
-fn the_proof_adds_three_filters_renames_the_key_header_and_adds_a_server() {
+fn the_proof_adds_three_filters_two_operations_renames_the_key_header_and_adds_a_server() {
     let spec =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/assured.yaml"))
             .unwrap();
@@ -53,8 +53,25 @@ fn the_proof_adds_three_filters_renames_the_key_header_and_adds_a_server() {
         servers(&after).last().unwrap()["url"].as_str(),
         Some("https://sandbox.example")
     );
+    // Two operations on a new path, and their body's schema.
+    let added = &after["paths"][ADDED_PATH];
+    assert_eq!(
+        added["post"]["operationId"].as_str(),
+        Some("add_provider_note")
+    );
+    assert_eq!(
+        added["delete"]["operationId"].as_str(),
+        Some("remove_provider_note")
+    );
+    assert_eq!(added["parameters"].as_sequence().map(Vec::len), Some(2));
+    assert!(after["components"]["schemas"]["ProviderNote"].is_mapping());
     // Nothing else changed.
     let mut rest = after.clone();
+    rest["paths"].as_mapping_mut().unwrap().remove(ADDED_PATH);
+    rest["components"]["schemas"]
+        .as_mapping_mut()
+        .unwrap()
+        .remove("ProviderNote");
     rest["paths"]["/api/v1/users/providers-list/"]["get"]["parameters"] =
         before["paths"]["/api/v1/users/providers-list/"]["get"]["parameters"].clone();
     rest["components"]["securitySchemes"]["apiKeyAuth"]["name"] = header(&before);
