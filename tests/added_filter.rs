@@ -16,6 +16,15 @@ use serde_json::json;
 
 const SUPERVISOR: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
 
+/// A client of `server`, its key sent under the renamed header.
+fn client_of(server: &MockServer) -> Client {
+    Client::builder()
+        .api_key("test-key")
+        .base_url(server.base_url())
+        .build()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_filter_added_to_the_spec_reaches_the_wire() {
     let server = MockServer::start_async().await;
@@ -33,11 +42,7 @@ async fn a_filter_added_to_the_spec_reaches_the_wire() {
             then.status(200).json_body(page);
         })
         .await;
-    let client = Client::builder()
-        .api_key("test-key")
-        .base_url(server.base_url())
-        .build()
-        .unwrap();
+    let client = client_of(&server);
     // Its setter, and by name as the command line's --filter sets it.
     let supervisor: AccountId = SUPERVISOR.parse().unwrap();
     let typed = ListProvidersParams::new()
@@ -133,11 +138,7 @@ async fn operations_added_to_the_spec_are_methods() {
             then.status(204);
         })
         .await;
-    let client = Client::builder()
-        .api_key("test-key")
-        .base_url(server.base_url())
-        .build()
-        .unwrap();
+    let client = client_of(&server);
     let providers = client.providers();
     let account: AccountId = SUPERVISOR.parse().unwrap();
     let note = |text: &str| ProviderNote {
