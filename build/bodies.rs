@@ -13,9 +13,9 @@
 
 use std::collections::BTreeSet;
 
-use openapiv3::{OpenAPI, Parameter, ReferenceOr, Schema, SchemaKind, Type};
+use openapiv3::{ArrayType, OpenAPI, Parameter, ReferenceOr, Schema, SchemaKind, Type};
 
-use super::{doc, ident, ref_name, FieldTypes};
+use super::{doc, ident, model_name, ref_name, FieldTypes};
 
 /// What the method of one operation is called and documented with.
 pub struct Names<'a> {
@@ -45,7 +45,6 @@ pub fn method(
         upper,
         ..
     } = names;
-    let schemas = |name: &str| component(spec, name);
     let (mut args, mut checks, mut setters, mut impls) =
         (String::new(), String::new(), String::new(), String::new());
     let (mut doc_args, mut call) = (Vec::new(), Vec::new());
@@ -73,7 +72,7 @@ pub fn method(
             .get(&(format!("builder::{}", names.builder), name.clone()))
             .ok_or_else(|| format!("{id}: progenitor's builder has no `{name}`"))?;
         let segment = format!("{name}_segment");
-        match (named_type(spec, schema, 0), taken.as_str()) {
+        match (named_type(spec, schema), taken.as_str()) {
             // An id type of the spec's: by reference, checked routable.
             (Some(ty), _) => {
                 args.push_str(&format!(", {name}: &{ty}"));
@@ -113,7 +112,8 @@ pub fn method(
     if let Some(body) = body {
         let schema = json_ref(&body.content)
             .ok_or_else(|| format!("{id}: a request body must be JSON with a $ref schema"))?;
-        let target = schemas(schema).ok_or_else(|| format!("{id}: cannot resolve {schema}"))?;
+        let target =
+            component(spec, schema).ok_or_else(|| format!("{id}: cannot resolve {schema}"))?;
         let ty = ident(schema, true);
         match &target.schema_kind {
             SchemaKind::Type(Type::Array(array)) => {
@@ -123,13 +123,10 @@ pub fn method(
                     .and_then(|n| n.as_str())
                     .unwrap_or("items");
                 let name = ident(wire, false);
-                let item = array
-                    .items
-                    .as_ref()
-                    .and_then(|i| ref_name(i))
+                let item = items_ref(array)
                     .ok_or_else(|| format!("{id}: an array body's items must be a $ref"))?;
                 if batches.insert(ty.clone()) {
-                    impls.push_str(&batch(spec, schema, wire, types)?);
+                    impls.push_str(&batch(spec, (schema, target), (item, array), wire, types)?);
                 }
                 args.push_str(&format!(
                     ", {name}: impl Into<::std::vec::Vec<crate::raw::types::{}>>",
@@ -141,7 +138,7 @@ pub fn method(
                 setters.push_str(&format!(".body({name})"));
                 doc_args.push(format!(
                     "{name}: Vec<assured::models::{}>",
-                    public_name(item, schemas(item))
+                    public_name(spec, item)?
                 ));
                 call.push(name);
             }
@@ -151,7 +148,7 @@ pub fn method(
                 setters.push_str(".body(body)");
                 doc_args.push(format!(
                     "body: assured::models::{}",
-                    public_name(schema, Some(target))
+                    public_name(spec, schema)?
                 ));
                 call.push("body".into());
             }
@@ -204,51 +201,52 @@ fn component<'a>(spec: &'a OpenAPI, name: &str) -> Option<&'a Schema> {
     spec.components.as_ref()?.schemas.get(name)?.as_item()
 }
 
-/// The Rust type a schema's `x-rust-type` names (as typify reads it),
-/// through `$ref` and a one-part `allOf`.
-fn named_type(spec: &OpenAPI, schema: &ReferenceOr<Schema>, depth: usize) -> Option<String> {
-    let schema = match schema {
-        ReferenceOr::Item(schema) => schema,
-        reference => component(spec, ref_name(reference)?)?,
-    };
-    if let Some(named) = schema.schema_data.extensions.get("x-rust-type") {
-        return Some(format!("::{}", named.get("path")?.as_str()?));
+/// `schema` and what it stands for, in order, through `$ref` and a
+/// one-part `allOf` (how a described or nullable reference is written).
+fn through<'a>(spec: &'a OpenAPI, schema: &'a ReferenceOr<Schema>) -> Vec<&'a Schema> {
+    let mut chain = Vec::new();
+    let mut next = Some(schema);
+    while let Some(at) = next.filter(|_| chain.len() < super::super::MAX_REF_DEPTH) {
+        let Some(at) = at.as_item().or_else(|| component(spec, ref_name(at)?)) else {
+            break;
+        };
+        chain.push(at);
+        next = match &at.schema_kind {
+            SchemaKind::AllOf { all_of } if all_of.len() == 1 => all_of.first(),
+            _ => None,
+        };
     }
-    match &schema.schema_kind {
-        SchemaKind::AllOf { all_of } if all_of.len() == 1 && depth < 8 => {
-            named_type(spec, &all_of[0], depth + 1)
-        }
-        _ => None,
-    }
+    chain
 }
 
-/// Whether a schema is an email address (`format: email`), through `$ref`
-/// and a one-part `allOf`.
-fn is_email(spec: &OpenAPI, schema: &ReferenceOr<Schema>, depth: usize) -> bool {
-    let schema = match schema {
-        ReferenceOr::Item(schema) => schema,
-        reference => match ref_name(reference).and_then(|n| component(spec, n)) {
-            Some(schema) => schema,
-            None => return false,
-        },
-    };
-    match &schema.schema_kind {
-        SchemaKind::Type(Type::String(s)) => {
-            matches!(&s.format, openapiv3::VariantOrUnknownOrEmpty::Unknown(f) if f == "email")
-        }
-        SchemaKind::AllOf { all_of } if all_of.len() == 1 && depth < 8 => {
-            is_email(spec, &all_of[0], depth + 1)
-        }
-        _ => false,
-    }
+/// The Rust type a schema's `x-rust-type` names (as typify reads it).
+fn named_type(spec: &OpenAPI, schema: &ReferenceOr<Schema>) -> Option<String> {
+    through(spec, schema).iter().find_map(|s| {
+        let named = s.schema_data.extensions.get("x-rust-type")?;
+        Some(format!("::{}", named.get("path")?.as_str()?))
+    })
 }
 
-/// A model's name as users see it in `assured::models`.
-fn public_name(schema: &str, target: Option<&Schema>) -> String {
-    target
-        .and_then(|t| t.schema_data.extensions.get("x-rust-name"))
-        .and_then(|n| n.as_str())
-        .map_or_else(|| ident(schema, true), str::to_string)
+/// Whether a schema is an email address (`format: email`).
+fn is_email(spec: &OpenAPI, schema: &ReferenceOr<Schema>) -> bool {
+    through(spec, schema).iter().any(|s| {
+        matches!(&s.schema_kind, SchemaKind::Type(Type::String(s))
+            if matches!(&s.format, openapiv3::VariantOrUnknownOrEmpty::Unknown(f) if f == "email"))
+    })
+}
+
+/// The schema an array's items name by `$ref`.
+fn items_ref(array: &ArrayType) -> Option<&str> {
+    ref_name(array.items.as_ref()?)
+}
+
+/// A model's name in `assured::models`, for the doc examples.
+fn public_name(spec: &OpenAPI, schema: &str) -> Result<String, String> {
+    component(spec, schema)
+        .map(|target| model_name(schema, target))
+        .transpose()?
+        .flatten()
+        .ok_or_else(|| format!("{schema}: a body's schema (or its items') must be an object model"))
 }
 
 /// The method's return type and how the answer becomes it: the first
@@ -273,10 +271,7 @@ fn answer(
         .ok_or_else(|| format!("{id}: a success answer must be JSON with a $ref schema"))?;
     let target = component(spec, schema);
     if let Some(SchemaKind::Type(Type::Array(array))) = target.map(|t| &t.schema_kind) {
-        let item = array
-            .items
-            .as_ref()
-            .and_then(|i| ref_name(i))
+        let item = items_ref(array)
             .ok_or_else(|| format!("{id}: an array answer's items must be a $ref"))?;
         return Ok((
             format!("::std::vec::Vec<crate::raw::types::{}>", ident(item, true)),
@@ -289,19 +284,13 @@ fn answer(
 /// `impl crate::validate::Batch` for an array body schema: its items'
 /// type, the name of the items in messages, its `minItems`, and the item
 /// field its `x-unique-by` names (compared ignoring case for an email).
-fn batch(spec: &OpenAPI, schema: &str, name: &str, types: &FieldTypes) -> Result<String, String> {
-    let schemas = |name: &str| component(spec, name);
-    let Some(target) = schemas(schema) else {
-        return Err(format!("cannot resolve {schema}"));
-    };
-    let SchemaKind::Type(Type::Array(array)) = &target.schema_kind else {
-        return Err(format!("{schema}: not an array"));
-    };
-    let item = array
-        .items
-        .as_ref()
-        .and_then(|i| ref_name(i))
-        .ok_or_else(|| format!("{schema}: an array body's items must be a $ref"))?;
+fn batch(
+    spec: &OpenAPI,
+    (schema, target): (&str, &Schema),
+    (item, array): (&str, &ArrayType),
+    name: &str,
+    types: &FieldTypes,
+) -> Result<String, String> {
     let (ty, item_ty) = (ident(schema, true), ident(item, true));
     let unique = target
         .schema_data
@@ -321,11 +310,11 @@ fn batch(spec: &OpenAPI, schema: &str, name: &str, types: &FieldTypes) -> Result
                 .ok_or_else(|| {
                     format!("{schema}: x-unique-by names `{field}`, which {item} does not have")
                 })?;
-            let property = schemas(item).and_then(|s| match &s.schema_kind {
+            let property = component(spec, item).and_then(|s| match &s.schema_kind {
                 SchemaKind::Type(Type::Object(o)) => o.properties.get(field),
                 _ => None,
             });
-            let email = property.is_some_and(|p| is_email(spec, &p.clone().unbox(), 0));
+            let email = property.is_some_and(|p| is_email(spec, &p.clone().unbox()));
             let text = if email {
                 ".to_lowercase()"
             } else {

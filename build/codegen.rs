@@ -9,7 +9,7 @@ use std::panic;
 #[path = "operations.rs"]
 mod operations;
 
-use operations::{doc, field_types, flatten_comma_arrays, ident, operations, page_rows, ref_name};
+use operations::{doc, field_types, flatten_comma_arrays, ident, model_name, operations, ref_name};
 
 /// The generated code of one spec, as `build.rs` writes it to `OUT_DIR`.
 #[derive(Debug)]
@@ -89,35 +89,17 @@ pub fn generate(text: &str) -> Result<Generated, String> {
 /// the one its `x-rust-name` gives, so a schema added to the spec is a model
 /// with no handwritten edit.
 fn models(spec: &openapiv3::OpenAPI) -> Result<String, String> {
-    use openapiv3::{SchemaKind, Type};
-    let schemas = spec.components.iter().flat_map(|c| &c.schemas);
     let mut names = Vec::new();
-    for (name, schema) in schemas {
+    for (name, schema) in spec.components.iter().flat_map(|c| &c.schemas) {
         let Some(schema) = schema.as_item() else {
             continue;
         };
-        let alias = schema.schema_data.extensions.get("x-rust-name");
-        if !matches!(schema.schema_kind, SchemaKind::Type(Type::Object(_)))
-            || page_rows(schema).is_some()
-        {
-            if alias.is_some() {
-                return Err(format!(
-                    "schema {name}: x-rust-name names models, and this is not one (not an object, or a list page)"
-                ));
-            }
-            continue;
-        }
         let rust = ident(name, true);
-        names.push(match alias.map(|a| a.as_str()) {
-            None => rust,
-            Some(Some(alias)) if ident(alias, true) == alias => format!("{rust} as {alias}"),
-            Some(_) => {
-                return Err(format!(
-                    "schema {name}: x-rust-name must be a Rust type name, not {}",
-                    alias.map(|a| a.to_string()).unwrap_or_default()
-                ))
-            }
-        });
+        match model_name(name, schema)? {
+            None => {}
+            Some(public) if public == rust => names.push(rust),
+            Some(public) => names.push(format!("{rust} as {public}")),
+        }
     }
     Ok(format!(
         "pub use crate::raw::types::{{{}}};\n",
@@ -457,8 +439,9 @@ fn generation_settings(
 /// `minLength`/`maxLength`: each property's length limits, whether it is an
 /// email address (`format: email`, or a list of them), and whether it must
 /// not be blank (required, not nullable, plain text or an email: DRF
-/// trims it and refuses it empty), and a list's `minItems`. A property's facts are followed through `$ref` and a
-/// one-part `allOf` (how a described or nullable reference is written), and
+/// trims it and refuses it empty), and a list's `minItems`. A property's
+/// facts are followed through `$ref` and a one-part `allOf` (how a
+/// described or nullable reference is written), and
 /// a schema's properties and `required` through its `allOf` parts. The same
 /// walk describes each object schema's fields to the sandbox (`Described`),
 /// so the client and the sandbox check one set of facts.

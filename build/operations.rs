@@ -426,6 +426,31 @@ fn column(name: &str, ty: &str, secret: bool) -> String {
     }
 }
 
+/// A model's name in `crate::models`: the one its `x-rust-name` gives, or
+/// progenitor's; `None` for what is not a model (not an object, or a list
+/// page: `Page<T>` stands for those), which may not carry an `x-rust-name`.
+pub fn model_name(name: &str, schema: &Schema) -> Result<Option<String>, String> {
+    let alias = schema.schema_data.extensions.get("x-rust-name");
+    if !matches!(schema.schema_kind, SchemaKind::Type(Type::Object(_)))
+        || page_rows(schema).is_some()
+    {
+        return match alias {
+            Some(_) => Err(format!(
+                "schema {name}: x-rust-name names models, and this is not one (not an object, or a list page)"
+            )),
+            None => Ok(None),
+        };
+    }
+    match alias.map(|a| a.as_str()) {
+        None => Ok(Some(ident(name, true))),
+        Some(Some(alias)) if ident(alias, true) == alias => Ok(Some(alias.to_string())),
+        Some(_) => Err(format!(
+            "schema {name}: x-rust-name must be a Rust type name, not {}",
+            alias.map(|a| a.to_string()).unwrap_or_default()
+        )),
+    }
+}
+
 /// The schema name of a page's rows, when `schema` is a list page: an
 /// object with a `count` and `results`, an inline array of a named schema
 /// (as every page of our spec is written). The one test of a page, for the

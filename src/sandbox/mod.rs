@@ -64,11 +64,11 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use serde_json::json;
-
-use crate::providers::operations::API_KEY_HEADER;
 use tokio::sync::oneshot;
 use tower_http::compression::CompressionLayer;
 use uuid::Uuid;
+
+use crate::providers::operations::API_KEY_HEADER;
 
 pub use churn::{Churn, ChurnAt, ChurnOp};
 pub use error::SandboxError;
