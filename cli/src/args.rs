@@ -8,6 +8,17 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 use uuid::Uuid;
 
+/// A UUID argument: the rule it broke, not where uuid's parser stopped.
+fn uuid(text: &str) -> Result<Uuid, String> {
+    Uuid::parse_str(text.trim()).map_err(|_| "must be a UUID".to_string())
+}
+
+/// An account id argument: the library's rule, without its field name
+/// (clap names the argument).
+fn account_id(text: &str) -> Result<assured::AccountId, String> {
+    text.parse::<assured::AccountId>().map_err(|e| e.rule)
+}
+
 /// Shown after `--help`: configuration, secrets and exit codes.
 const AFTER_HELP: &str = "\
 Configuration:
@@ -197,12 +208,14 @@ pub enum ProvidersCommand {
     /// One provider by account id.
     Get {
         /// The provider's account id (UUID).
-        id: String,
+        #[arg(value_parser = account_id)]
+        id: assured::AccountId,
     },
     /// The provider profile id of a provider (for org-joining-date).
     ProfileId {
         /// The provider's account id (UUID).
-        id: String,
+        #[arg(value_parser = account_id)]
+        id: assured::AccountId,
     },
     /// Providers by NPI; every NPI is checked before anything is sent.
     ByNpi {
@@ -266,13 +279,13 @@ pub struct ListArgs {
     #[arg(long, allow_hyphen_values = true)]
     pub ordering: Option<String>,
     /// Only these account ids (repeat the flag or give a comma list).
-    #[arg(long, value_delimiter = ',', value_name = "ID")]
-    pub id_in: Vec<Uuid>,
+    #[arg(long, value_delimiter = ',', value_name = "ID", value_parser = account_id)]
+    pub id_in: Vec<assured::AccountId>,
     /// Only providers of this client.
-    #[arg(long, value_name = "UUID")]
+    #[arg(long, value_name = "UUID", value_parser = uuid)]
     pub client: Option<Uuid>,
     /// Only providers of these clients (repeat the flag or give a comma list).
-    #[arg(long, value_delimiter = ',', value_name = "UUID")]
+    #[arg(long, value_delimiter = ',', value_name = "UUID", value_parser = uuid)]
     pub client_in: Vec<Uuid>,
     /// Only active (true) or inactive (false) accounts.
     #[arg(long, value_name = "BOOL")]
@@ -299,10 +312,10 @@ pub struct InviteArgs {
     #[arg(long, conflicts_with = "csv")]
     pub last_name: Option<String>,
     /// The client (UUID).
-    #[arg(long, conflicts_with = "csv", value_name = "UUID")]
+    #[arg(long, conflicts_with = "csv", value_name = "UUID", value_parser = uuid)]
     pub client: Option<Uuid>,
     /// A practice location (UUID); repeatable.
-    #[arg(long, conflicts_with = "csv", value_name = "UUID")]
+    #[arg(long, conflicts_with = "csv", value_name = "UUID", value_parser = uuid)]
     pub practice_location: Vec<Uuid>,
     /// The organisation joining date (YYYY-MM-DD).
     #[arg(long, conflicts_with = "csv", value_name = "DATE")]
@@ -341,13 +354,13 @@ pub struct CreateArgs {
     #[arg(long)]
     pub last_name: String,
     /// The client (UUID).
-    #[arg(long, value_name = "UUID")]
+    #[arg(long, value_name = "UUID", value_parser = uuid)]
     pub client: Option<Uuid>,
     /// A practice location (UUID); repeatable.
-    #[arg(long, value_name = "UUID")]
+    #[arg(long, value_name = "UUID", value_parser = uuid)]
     pub practice_location: Vec<Uuid>,
     /// The primary practice location (UUID).
-    #[arg(long, value_name = "UUID")]
+    #[arg(long, value_name = "UUID", value_parser = uuid)]
     pub primary_practice_location: Option<Uuid>,
     /// The organisation joining date (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
@@ -384,10 +397,10 @@ pub struct ImportCaqhArgs {
     #[arg(long)]
     pub last_name: Option<String>,
     /// A practice location (UUID); repeatable.
-    #[arg(long, value_name = "UUID")]
+    #[arg(long, value_name = "UUID", value_parser = uuid)]
     pub practice_location: Vec<Uuid>,
     /// The primary practice location (UUID).
-    #[arg(long, value_name = "UUID")]
+    #[arg(long, value_name = "UUID", value_parser = uuid)]
     pub primary_practice_location: Option<Uuid>,
 }
 
@@ -397,9 +410,10 @@ pub enum PracticeLocationCommand {
     /// Add providers (account ids) to a practice location.
     Add {
         /// The practice location (UUID).
+        #[arg(value_parser = uuid)]
         location: Uuid,
         /// The providers' account ids.
-        #[arg(required = true, value_name = "ID")]
+        #[arg(required = true, value_name = "ID", value_parser = account_id)]
         ids: Vec<assured::AccountId>,
     },
     /// Users who are not members of a practice location.
@@ -498,6 +512,7 @@ mod tests {
 pub struct MissingArgs {
     /// The practice location (UUID).
     #[serde(rename = "practice_location")]
+    #[arg(value_parser = uuid)]
     pub location: Uuid,
     /// A search term.
     #[arg(long)]
@@ -513,8 +528,8 @@ pub struct MissingArgs {
 #[derive(Debug, Args, Serialize)]
 pub struct CaqhListArgs {
     /// Only this provider's requests (account id).
-    #[arg(long, value_name = "ID")]
-    pub provider: Option<Uuid>,
+    #[arg(long, value_name = "ID", value_parser = account_id)]
+    pub provider: Option<assured::AccountId>,
     /// Paging.
     #[command(flatten)]
     #[serde(flatten)]

@@ -23,20 +23,13 @@ pub async fn run(command: ProvidersCommand, client: &Client, format: Format) -> 
         ProvidersCommand::List(args) => list(args, client, format).await,
         ProvidersCommand::Get { id } => {
             let what = format!("getting provider {id}");
-            let found = match id.parse::<assured::AccountId>() {
-                Ok(id) => providers.get(id).await,
-                Err(e) => Err(e.into()),
-            };
-            print_one(format, &what, found)
+            print_one(format, &what, providers.get(id).await)
         }
         ProvidersCommand::ProfileId { id } => {
             let what = format!("getting the profile id of provider {id}");
-            let profile = match id.parse::<assured::AccountId>() {
-                Ok(account) => providers.get_profile_id(account).await,
-                Err(e) => Err(e.into()),
-            };
+            let profile = providers.get_profile_id(id).await;
             let profile = profile.map(|profile| ProfileId {
-                id: id.trim().to_string(),
+                id: id.to_string(),
                 provider_profile_id: profile.to_string(),
             });
             print_one(format, &what, profile)
