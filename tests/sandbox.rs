@@ -659,9 +659,11 @@ async fn the_binary_serves_ten_thousand_providers() {
 }
 
 /// The sandbox refuses what the client refuses, from the same spec facts:
-/// a body under its `minItems` is a DRF 400 naming the field.
+/// a body under its `minItems` is a DRF 400 naming the field, and a batch
+/// repeating its `x-unique-by` field (an email, in any case) is refused per
+/// item, with nothing created.
 #[tokio::test]
-async fn the_sandbox_holds_bodies_to_the_specs_min_items() {
+async fn the_sandbox_holds_bodies_to_the_specs_min_items_and_unique_by() {
     let sandbox = Sandbox::builder().providers(3).start().await.unwrap();
     let location = sandbox.practice_locations()[0];
     let post = |path: &str, body: Value| {
@@ -685,6 +687,16 @@ async fn the_sandbox_holds_bodies_to_the_specs_min_items() {
     assert_eq!(
         refused(response).await,
         json!({"non_field_errors": ["This list may not be empty."]})
+    );
+    let repeated = json!([
+        {"email": "twice@example.com"},
+        {"email": "once@example.com"},
+        {"email": "TWICE@example.com"},
+    ]);
+    let response = post("invite-providers", repeated).await.unwrap();
+    assert_eq!(
+        refused(response).await,
+        json!([{}, {}, {"email": ["user with this email already exists."]}])
     );
     assert_eq!(sandbox.provider_count(), 3);
 }

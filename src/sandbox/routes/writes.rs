@@ -28,8 +28,13 @@ use crate::{
         validate::{self, Described},
         Shared,
     },
+    validate::Batch,
     AccountId,
 };
+
+/// The invite batch's rules, as the spec states them (`minItems`,
+/// `x-unique-by`), from the same generated facts the client checks.
+type Invites = crate::raw::types::InviteProviderList;
 
 /// A request body that passed the spec's checks as a `T`; otherwise the
 /// handler is not called and the client gets the 400 the server answers.
@@ -129,7 +134,7 @@ pub(super) async fn invite(State(shared): State<Shared>, body: Bytes) -> Respons
         );
     };
     // The spec's minItems, as DRF's `allow_empty=False` answers it.
-    let min = <crate::raw::types::InviteProviderList as crate::validate::Batch>::MIN_ITEMS;
+    let min = Invites::MIN_ITEMS;
     if items.len() < min {
         return drf(
             StatusCode::BAD_REQUEST,
@@ -139,15 +144,19 @@ pub(super) async fn invite(State(shared): State<Shared>, body: Bytes) -> Respons
     let mut state = shared.write();
     let mut errors = Vec::new();
     let mut invites = Vec::new();
-    let mut batch_emails = HashSet::new();
+    let mut batch_keys = HashSet::new();
     for item in items {
         match validated::<InviteProvider>(item) {
             Ok(invite) => {
                 let mut item_errors = Map::new();
-                let email = invite.email.to_lowercase();
-                if state.emails.contains(&email) || !batch_emails.insert(email) {
+                // The spec's `x-unique-by`, compared as the client compares
+                // it; the server answers a repeat in the batch as it answers
+                // an account's email.
+                let taken = state.emails.contains(&invite.email.to_lowercase());
+                let repeated = Invites::key(&invite).is_some_and(|key| !batch_keys.insert(key));
+                if taken || repeated {
                     item_errors.insert(
-                        "email".into(),
+                        Invites::UNIQUE_BY.into(),
                         json!(["user with this email already exists."]),
                     );
                 }
