@@ -126,7 +126,7 @@ pub fn method(
                 let item = items_ref(array)
                     .ok_or_else(|| format!("{id}: an array body's items must be a $ref"))?;
                 if batches.insert(ty.clone()) {
-                    impls.push_str(&batch(spec, (schema, target), (item, array), wire, types)?);
+                    impls.push_str(&batch((schema, target), (item, array), wire, types)?);
                 }
                 args.push_str(&format!(
                     ", {name}: impl Into<::std::vec::Vec<crate::raw::types::{}>>",
@@ -227,14 +227,6 @@ fn named_type(spec: &OpenAPI, schema: &ReferenceOr<Schema>) -> Option<String> {
     })
 }
 
-/// Whether a schema is an email address (`format: email`).
-fn is_email(spec: &OpenAPI, schema: &ReferenceOr<Schema>) -> bool {
-    through(spec, schema).iter().any(|s| {
-        matches!(&s.schema_kind, SchemaKind::Type(Type::String(s))
-            if matches!(&s.format, openapiv3::VariantOrUnknownOrEmpty::Unknown(f) if f == "email"))
-    })
-}
-
 /// The schema an array's items name by `$ref`.
 fn items_ref(array: &ArrayType) -> Option<&str> {
     ref_name(array.items.as_ref()?)
@@ -283,9 +275,8 @@ fn answer(
 
 /// `impl crate::validate::Batch` for an array body schema: its items'
 /// type, the name of the items in messages, its `minItems`, and the item
-/// field its `x-unique-by` names (compared ignoring case for an email).
+/// field its `x-unique-by` names (`validate::unique_key` compares it).
 fn batch(
-    spec: &OpenAPI,
     (schema, target): (&str, &Schema),
     (item, array): (&str, &ArrayType),
     name: &str,
@@ -310,20 +301,12 @@ fn batch(
                 .ok_or_else(|| {
                     format!("{schema}: x-unique-by names `{field}`, which {item} does not have")
                 })?;
-            let property = component(spec, item).and_then(|s| match &s.schema_kind {
-                SchemaKind::Type(Type::Object(o)) => o.properties.get(field),
-                _ => None,
-            });
-            let email = property.is_some_and(|p| is_email(spec, &p.clone().unbox()));
-            let text = if email {
-                ".to_lowercase()"
-            } else {
-                ".to_string()"
-            };
+            // As written: `validate::unique_key` compares an email
+            // ignoring case, by the `LIMITS` row of the item's field.
             if declared.starts_with("::std::option::Option<") {
-                format!("item.{rust}.as_ref().map(|v| v{text})")
+                format!("item.{rust}.as_ref().map(|v| v.to_string())")
             } else {
-                format!("Some(item.{rust}{text})")
+                format!("Some(item.{rust}.to_string())")
             }
         }
     };

@@ -133,8 +133,20 @@ pub(crate) trait Batch {
     const MIN_ITEMS: usize;
     /// The field no two items may share (empty for none).
     const UNIQUE_BY: &'static str;
-    /// An item's value of that field, as compared.
+    /// An item's value of that field, as written.
     fn key(item: &Self::Item) -> Option<String>;
+}
+
+/// An item's [`Batch::UNIQUE_BY`] value as compared: an email (its
+/// schema's `LIMITS` row says so) ignoring case, as the server's unique
+/// email does.
+pub(crate) fn unique_key<B: Batch>(item: &B::Item) -> Option<String> {
+    let key = B::key(item)?;
+    let schema = <B::Item as Limited>::SCHEMA;
+    let email = LIMITS
+        .iter()
+        .any(|l| l.schema == schema && l.field == B::UNIQUE_BY && l.email);
+    Some(if email { key.to_lowercase() } else { key })
 }
 
 /// Every problem of an array body, before anything is sent: too few
@@ -150,7 +162,7 @@ pub(crate) fn batch<B: Batch>(items: &[B::Item]) -> Vec<InvalidInput> {
     for (index, item) in items.iter().enumerate() {
         let prefix = format!("{}[{index}]", B::NAME);
         found.extend(problems(&prefix, item));
-        if let Some(first) = B::key(item).and_then(|key| seen.insert(key, index)) {
+        if let Some(first) = unique_key::<B>(item).and_then(|key| seen.insert(key, index)) {
             found.push(InvalidInput::new(
                 format!("{prefix}.{}", B::UNIQUE_BY),
                 format!("duplicates {}[{first}].{}", B::NAME, B::UNIQUE_BY),

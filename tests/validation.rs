@@ -252,3 +252,29 @@ async fn required_text_is_refused_blank_in_every_body() {
         [("providers[0].cc_emails[1]", "must be a valid email address")]
     );
 }
+
+/// The batch's `x-unique-by` field is an email, so two invites for one
+/// address in different cases are a repeat, refused before sending.
+#[tokio::test]
+async fn a_repeated_email_in_another_case_is_refused_before_sending() {
+    let server = MockServer::start_async().await;
+    let any = refuse_all(&server).await;
+    let batch = [
+        invite("Jo.Lee@Example.com", "Jo"),
+        invite("sam@example.com", "Sam"),
+        invite("jo.lee@example.COM", "Jo"),
+    ];
+    assert_eq!(
+        listed(&validate_invites(&batch)),
+        [("providers[2].email", "duplicates providers[0].email")]
+    );
+    let refused = client(&server).providers().invite_providers(batch).await;
+    assert_eq!(
+        refusal(refused.unwrap_err()),
+        (
+            "providers[2].email".into(),
+            "duplicates providers[0].email".into()
+        )
+    );
+    any.assert_calls_async(0).await;
+}

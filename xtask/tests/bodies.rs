@@ -129,9 +129,9 @@ fn an_array_body_is_a_batch_and_an_array_answer_a_vec() {
         "const NAME: &'static str = \"invites\";",
         "const MIN_ITEMS: usize = 2;",
         "const UNIQUE_BY: &'static str = \"email\";",
-        // An email (here by `$ref`) is compared ignoring case; an optional
-        // one may be absent.
-        "item.email.as_ref().map(|v| v.to_lowercase())",
+        // The key as written (an optional one may be absent); an email is
+        // compared ignoring case by its `LIMITS` row.
+        "item.email.as_ref().map(|v| v.to_string())",
         ],
     );
     // Without `x-body-name` the items are `items`; without `x-unique-by`

@@ -28,7 +28,7 @@ use crate::{
         validate::{self, Described},
         Shared,
     },
-    validate::Batch,
+    validate::{unique_key, Batch},
     AccountId,
 };
 
@@ -153,7 +153,8 @@ pub(super) async fn invite(State(shared): State<Shared>, body: Bytes) -> Respons
                 // it; the server answers a repeat in the batch as it answers
                 // an account's email.
                 let taken = state.emails.contains(&invite.email.to_lowercase());
-                let repeated = Invites::key(&invite).is_some_and(|key| !batch_keys.insert(key));
+                let repeated =
+                    unique_key::<Invites>(&invite).is_some_and(|key| !batch_keys.insert(key));
                 if taken || repeated {
                     item_errors.insert(
                         Invites::UNIQUE_BY.into(),
