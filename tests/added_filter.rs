@@ -115,14 +115,16 @@ async fn the_sandbox_follows_the_renamed_key_header() {
 }
 
 /// Two operations added to the spec are methods with no handwritten edit:
-/// the path's account id and number typed, the body checked against its
-/// schema before sending, a 204 answered as `()`.
+/// the path's UUID, account id and number typed, the body checked against
+/// its schema before sending, a 204 answered as `()`.
 #[tokio::test]
 async fn operations_added_to_the_spec_are_methods() {
     use assured::models::ProviderNote;
 
     let server = MockServer::start_async().await;
-    let path = format!("/api/v1/users/providers/{SUPERVISOR}/notes/7/");
+    let location = assured::Uuid::from_u128(0x5eed);
+    let notes = format!("/api/v1/users/practice-locations/{location}/providers/{SUPERVISOR}/notes");
+    let path = format!("{notes}/7/");
     let add = server
         .mock_async(|when, then| {
             when.method(POST)
@@ -145,33 +147,35 @@ async fn operations_added_to_the_spec_are_methods() {
         text: text.to_string(),
     };
     let added = providers
-        .add_provider_note(&account, 7, note("on leave"))
+        .add_provider_note(location, &account, 7, note("on leave"))
         .await
         .unwrap();
     assert_eq!(added.text, "on leave");
     // The spec's maxLength of the added schema, before anything is sent.
     let long = providers
-        .add_provider_note(&account, 7, note(&"x".repeat(21)))
+        .add_provider_note(location, &account, 7, note(&"x".repeat(21)))
         .await
         .unwrap_err();
     assert!(
         matches!(&long, assured::Error::InvalidInput(e) if e.field == "text"),
         "{long}"
     );
-    let () = providers.remove_provider_note(&account, 7).await.unwrap();
+    let () = providers
+        .remove_provider_note(location, &account, 7)
+        .await
+        .unwrap();
     add.assert_calls_async(1).await;
     remove.assert_calls_async(1).await;
     // An operation that declares no error answers still maps a refusal
     // onto the crate's error, with the path and the request id.
     let gone = server
         .mock_async(|when, then| {
-            when.method(DELETE)
-                .path(format!("/api/v1/users/providers/{SUPERVISOR}/notes/8/"));
+            when.method(DELETE).path(format!("{notes}/8/"));
             then.status(404).header("x-request-id", "req-8");
         })
         .await;
     let error = providers
-        .remove_provider_note(&account, 8)
+        .remove_provider_note(location, &account, 8)
         .await
         .unwrap_err();
     assert!(matches!(&error, assured::Error::NotFound(_)), "{error:?}");

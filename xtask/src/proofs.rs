@@ -99,10 +99,12 @@ pub const RENAMED_KEY_HEADER: &str = "x-assured-key";
 pub const ADDED_SERVER: &str = "{url: 'https://sandbox.example', description: Sandbox (added by cargo xtask spec added-filter)}";
 
 /// A path the proof adds, with two operations whose methods nobody wrote:
-/// an account id and a number in the path (given once, on the path item), a
-/// body with a length limit, and a 204.
-pub const ADDED_PATH: &str = "/api/v1/users/providers/{id}/notes/{n}/";
+/// a plain UUID, an account id and a number in the path (given once, on
+/// the path item), a body with a length limit, and a 204.
+pub const ADDED_PATH: &str =
+    "/api/v1/users/practice-locations/{location}/providers/{id}/notes/{n}/";
 pub const ADDED_OPERATIONS: &str = "{parameters: [\
+     {name: location, in: path, required: true, schema: {type: string, format: uuid}}, \
      {name: id, in: path, required: true, schema: {$ref: '#/components/schemas/AccountId'}}, \
      {name: n, in: path, required: true, schema: {type: integer, format: int64}}], \
      post: {operationId: add_provider_note, summary: Add a note (added by cargo xtask spec added-filter)., \

@@ -63,7 +63,7 @@ fn the_proof_adds_three_filters_two_operations_renames_the_key_header_and_adds_a
         added["delete"]["operationId"].as_str(),
         Some("remove_provider_note")
     );
-    assert_eq!(added["parameters"].as_sequence().map(Vec::len), Some(2));
+    assert_eq!(added["parameters"].as_sequence().map(Vec::len), Some(3));
     assert!(after["components"]["schemas"]["ProviderNote"].is_mapping());
     // Nothing else changed.
     let mut rest = after.clone();
