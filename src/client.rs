@@ -75,24 +75,15 @@ impl Client {
 
     /// A client from `ASSURED_API_KEY` and, optionally, `ASSURED_BASE_URL`
     /// (the Python SDK's names). Without a base URL it talks to production,
-    /// where the Python SDK defaulted to demo.
+    /// where the Python SDK defaulted to demo. To change other settings
+    /// too, start from [`ClientBuilder::from_env`].
     ///
     /// ```no_run
     /// let client = assured::Client::from_env()?;
     /// # Ok::<(), assured::Error>(())
     /// ```
     pub fn from_env() -> Result<Client> {
-        let key = std::env::var("ASSURED_API_KEY")
-            .ok()
-            .filter(|k| !k.trim().is_empty())
-            .ok_or_else(|| InvalidInput::new("ASSURED_API_KEY", "must be set to an API key"))?;
-        let mut builder = Client::builder().api_key(key);
-        if let Ok(url) = std::env::var("ASSURED_BASE_URL") {
-            if !url.trim().is_empty() {
-                builder = builder.base_url(url.trim());
-            }
-        }
-        builder.build()
+        ClientBuilder::from_env()?.build()
     }
 
     /// The provider endpoints.
@@ -231,6 +222,28 @@ impl Default for ClientBuilder {
 }
 
 impl ClientBuilder {
+    /// A builder holding what [`Client::from_env`] reads (`ASSURED_API_KEY`,
+    /// and `ASSURED_BASE_URL` if set), for changing other settings before
+    /// building. A missing or empty key is refused here, naming it.
+    ///
+    /// ```no_run
+    /// let client = assured::ClientBuilder::from_env()?
+    ///     .timeout(std::time::Duration::from_secs(60))
+    ///     .build()?;
+    /// # Ok::<(), assured::Error>(())
+    /// ```
+    pub fn from_env() -> Result<ClientBuilder> {
+        let key = std::env::var("ASSURED_API_KEY")
+            .ok()
+            .filter(|k| !k.trim().is_empty())
+            .ok_or_else(|| InvalidInput::new("ASSURED_API_KEY", "must be set to an API key"))?;
+        let builder = Client::builder().api_key(key);
+        Ok(match std::env::var("ASSURED_BASE_URL") {
+            Ok(url) if !url.trim().is_empty() => builder.base_url(url.trim()),
+            _ => builder,
+        })
+    }
+
     setters! {
         /// The server, e.g. `https://prod-backend.withassured.com` (the default).
         base_url(url: impl Into<String>) => base_url = url.into();

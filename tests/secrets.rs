@@ -108,6 +108,26 @@ fn from_env_reads_the_python_sdk_names() {
         Client::from_env().unwrap().base_url(),
         "https://prod-backend.withassured.com"
     );
+    // The builder holds the same settings and takes others on top; a base
+    // URL given after it wins.
+    std::env::set_var("ASSURED_BASE_URL", "  ");
+    let builder = assured::ClientBuilder::from_env().unwrap();
+    assert!(!format!("{builder:?}").contains(KEY), "{builder:?}");
+    let staging = builder
+        .base_url("https://staging-backend.withassured.com")
+        .build()
+        .unwrap();
+    assert_eq!(
+        staging.base_url(),
+        "https://staging-backend.withassured.com"
+    );
+    std::env::set_var("ASSURED_API_KEY", " ");
+    let err = assured::ClientBuilder::from_env().unwrap_err();
+    assert!(
+        err.to_string().contains("ASSURED_API_KEY: must be set"),
+        "{err}"
+    );
+    std::env::remove_var("ASSURED_BASE_URL");
     std::env::remove_var("ASSURED_API_KEY");
 }
 
