@@ -268,7 +268,8 @@ impl ClientBuilder {
         /// How long NPI lookups stay cached (default 300 s).
         npi_cache_ttl(ttl: Duration) => npi_cache_ttl = ttl;
         /// The most providers the NPI cache holds (default 10 000); the least
-        /// recently used go first.
+        /// recently used go first. A [`NpiStrategy::FullIndex`] index holds
+        /// every provider its walk read, whatever this says.
         npi_cache_capacity(providers: u64) => npi_cache_capacity = providers;
         /// How `get_by_npi` finds providers (default: the server's filter).
         npi_strategy(strategy: NpiStrategy) => npi_strategy = strategy;

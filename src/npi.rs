@@ -124,7 +124,11 @@ impl NpiCache {
             ttl,
             capacity,
             strategy,
+            // LRU, not moka's default TinyLFU: TinyLFU turns away an NPI
+            // looked up for the first time once the cache is full, so a
+            // bulk job's fresh lookups would never be cached.
             entries: moka::future::Cache::builder()
+                .eviction_policy(moka::policy::EvictionPolicy::lru())
                 .max_capacity(capacity)
                 .time_to_live(ttl)
                 .build(),

@@ -60,3 +60,31 @@ async fn misses_and_failures_are_not_cached() {
     assert_eq!(found.id.as_uuid(), uuid::Uuid::from_u64_pair(0, 7));
     assert_eq!(cache.stats().misses, 2);
 }
+
+/// At capacity, the providers looked up least recently go first: ones
+/// just looked up for the first time are kept (moka's default, TinyLFU,
+/// turns them away instead), and ones looked up again are kept over older
+/// ones.
+#[tokio::test]
+async fn the_least_recently_used_go_first() {
+    let cache = NpiCache::new(Duration::from_secs(300), 100, NpiStrategy::ServerFilter);
+    let load = |n: u64| move || async move { Ok::<_, crate::Error>(provider(n)) };
+    let look = |numbers: std::ops::RangeInclusive<u64>| {
+        let cache = &cache;
+        async move {
+            for n in numbers {
+                cache.get_or_load(&n.to_string(), load(n)).await.unwrap();
+                // Applies the read or the insert before the next one.
+                cache.len().await;
+            }
+            cache.stats().misses
+        }
+    };
+    look(1..=100).await;
+    look(1..=50).await;
+    let misses = look(101..=150).await;
+    assert_eq!(cache.len().await, 100);
+    assert_eq!(look(1..=50).await, misses, "looked up again: kept");
+    assert_eq!(look(101..=150).await, misses, "looked up last: kept");
+    assert_eq!(look(51..=51).await, misses + 1, "the oldest went first");
+}
