@@ -296,8 +296,9 @@ impl State {
         now: Instant,
         position: Option<usize>,
     ) {
-        if let Some(wait) = retry_after {
-            let until = now + wait;
+        // A wait past what an `Instant` can hold is not a hold anyone can
+        // keep: it is ignored rather than overflowing.
+        if let Some(until) = retry_after.and_then(|wait| now.checked_add(wait)) {
             self.not_before = Some(self.not_before.map_or(until, |t| t.max(until)));
         }
         if !self.adaptive {

@@ -129,7 +129,8 @@ impl crate::raw::Client {
             };
             let status = result.as_ref().ok().map(|r| r.status().as_u16());
             let wait = wait.filter(|wait| {
-                retry < policy.max_retries && started.elapsed() + *wait < policy.deadline
+                let resume = started.elapsed().checked_add(*wait);
+                retry < policy.max_retries && resume.is_some_and(|at| at < policy.deadline)
             });
             tracing::debug!(
                 operation = info.operation_id,

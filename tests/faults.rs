@@ -409,6 +409,32 @@ async fn a_retry_after_beyond_the_maximum_is_returned_not_waited() {
     assert!(started.elapsed() < Duration::from_secs(2));
 }
 
+/// A `Retry-After` as long as u64 seconds allows, under a policy that
+/// waits for any: nothing overflows (the deadline check, the controller's
+/// hold), and the call ends with the server's answer instead of a panic or
+/// a wait past the deadline.
+#[tokio::test]
+async fn the_longest_retry_after_neither_overflows_nor_waits() {
+    let server = scripted(vec![Act::Reply(
+        429,
+        vec![("retry-after", u64::MAX.to_string())],
+        String::new(),
+    )])
+    .await;
+    let started = Instant::now();
+    let client = client_for(&server, fast_retries().max_retry_after(Duration::MAX));
+    let err = client
+        .providers()
+        .list_providers(&ListProvidersParams::new())
+        .await
+        .unwrap_err();
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(u64::MAX)));
+    assert_eq!(server.requests.load(Ordering::SeqCst), 1);
+    assert!(started.elapsed() < Duration::from_secs(2));
+    // The controller was told, and holds nothing it cannot represent.
+    assert!(client.concurrency().limit() >= 1);
+}
+
 #[tokio::test]
 async fn the_deadline_bounds_retries_and_waits() {
     let server = scripted(vec![Act::Reply(503, vec![], String::new())]).await;

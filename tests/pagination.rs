@@ -363,3 +363,48 @@ async fn not_in_practice_location_and_caqh_requests_walk_too() {
         .unwrap();
     assert_eq!(requests.items[0].id, 7);
 }
+
+/// Offsets and counts at the edge of the integer types never overflow the
+/// walk's arithmetic (a panic in a debug build): a caller's offset near
+/// `i64::MAX` or `u64::MAX` (sent clamped to the wire's `i64`), a server
+/// claiming `i64::MAX` rows and answering every later window with rows that
+/// do not join, so the walk re-reads around a frontier at the very end of
+/// the range, and stops with an error instead of looping.
+#[tokio::test]
+async fn offsets_and_counts_at_the_integer_limits_do_not_overflow() {
+    for start in [i64::MAX as u64 - 1, u64::MAX - 1, u64::MAX] {
+        let server = MockServer::start_async().await;
+        let page = |results: Vec<Value>| json!({"count": i64::MAX, "next": null, "previous": null, "results": results});
+        let wire = start.min(i64::MAX as u64).to_string();
+        // The caller's window answers ten rows; every other one ten others.
+        let mut mocks = Vec::new();
+        for (first, rows) in [(true, rows(0..10)), (false, rows(10..20))] {
+            let mock = server.mock_async(|when, then| {
+                let when = when.method(GET).path(LIST);
+                if first {
+                    when.query_param("offset", wire.clone());
+                } else {
+                    when.query_param_not("offset", wire.clone());
+                }
+                then.status(200).json_body(page(rows));
+            });
+            mocks.push(mock.await);
+        }
+        for concurrency in [1, 4] {
+            let walk = client(&server)
+                .providers()
+                .walk(&ListProvidersParams::new().offset(start).limit(10))
+                .concurrency(concurrency)
+                .collect()
+                .await;
+            assert!(
+                matches!(
+                    walk,
+                    Err(Error::ListUnstable { .. } | Error::PaginationLoop { .. })
+                ),
+                "start {start}, concurrency {concurrency}: {walk:?}"
+            );
+        }
+        assert!(mocks[0].calls_async().await >= 2);
+    }
+}

@@ -700,3 +700,29 @@ async fn the_sandbox_holds_bodies_to_the_specs_min_items_and_unique_by() {
     );
     assert_eq!(sandbox.provider_count(), 3);
 }
+
+/// Any offset and limit a client may send, up to `u64::MAX`, is a page (an
+/// empty one past the end), never a panic in the sandbox's handler.
+#[tokio::test]
+async fn the_sandbox_pages_any_offset_and_limit() {
+    let sandbox = Sandbox::builder().providers(3).start().await.unwrap();
+    let http = reqwest::Client::new();
+    for (offset, limit) in [(u64::MAX, u64::MAX), (u64::MAX, 1), (1, u64::MAX)] {
+        let page: Value = http
+            .get(format!(
+                "{}/api/v1/users/providers-list/?offset={offset}&limit={limit}",
+                sandbox.base_url()
+            ))
+            .header("x-api-key", sandbox.api_key())
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(page["count"], 3, "{offset} {limit}");
+        let rows = page["results"].as_array().unwrap().len();
+        assert_eq!(rows, if offset == 1 { 2 } else { 0 }, "{offset} {limit}");
+        assert_eq!(page["next"], Value::Null);
+    }
+}

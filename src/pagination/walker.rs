@@ -259,15 +259,19 @@ impl<T: Keyed + Send + 'static> Walker<T> {
         let Some(frontier) = self.frontier.as_ref() else {
             return Err(unstable(0, self.rereads_in_a_row));
         };
-        let size = i64::from(self.size);
+        // In i128, where offsets and counts the server or the caller gave
+        // at the ends of u64 cannot overflow; each window is then clamped
+        // into u64.
+        let size = i128::from(self.size);
         // Where the frontier's last row is now, if the whole change in
         // `count` happened before it; the windows tried spread around that.
-        let drift = self.latest_count as i64 - frontier.count as i64;
-        let end = frontier.offset as i64 + frontier.len as i64 - 1 + drift;
+        let drift = i128::from(self.latest_count) - i128::from(frontier.count);
+        let end = i128::from(frontier.offset) + frontier.len as i128 - 1 + drift;
         let base = end - size / 2;
+        let at = |offset: i128| u64::try_from(offset.max(0)).unwrap_or(u64::MAX);
         let mut tried = Vec::new();
         for shift in [0, -size / 2, size / 2, -size, size, -2 * size, 2 * size] {
-            let offset = u64::try_from(base + shift).unwrap_or(0);
+            let offset = at(base + shift);
             if tried.contains(&offset) {
                 continue;
             }
@@ -286,15 +290,13 @@ impl<T: Keyed + Send + 'static> Walker<T> {
             if self.joins(&page) {
                 self.epoch += 1;
                 let len = page.results.len() as u64;
-                self.next_offset = offset + len.saturating_sub(u64::from(self.overlap)).max(1);
+                let stride = len.saturating_sub(u64::from(self.overlap)).max(1);
+                self.next_offset = offset.saturating_add(stride);
                 return self.trust(offset, page, Source::Heal);
             }
             lock(&self.report).pages_discarded += 1;
         }
-        Err(unstable(
-            u64::try_from(base).unwrap_or(0),
-            self.rereads_in_a_row,
-        ))
+        Err(unstable(at(base), self.rereads_in_a_row))
     }
 
     /// Takes a page into the walk: marks its rows seen, moves the frontier,
@@ -319,7 +321,8 @@ impl<T: Keyed + Send + 'static> Walker<T> {
             }
         }
         let extends = self.frontier.as_ref().is_none_or(|f| {
-            source == Source::Heal || offset + len as u64 >= f.offset + f.len as u64
+            let end = |offset: u64, len: usize| offset.saturating_add(len as u64);
+            source == Source::Heal || end(offset, len) >= end(f.offset, f.len)
         });
         if extends && len > 0 {
             self.frontier = Some(Frontier { offset, len, count });

@@ -52,7 +52,9 @@ fn page<T: serde::Serialize>(
         }
         format!("{}{path}?{}", shared.base_url, query.finish())
     };
-    let next = (offset + limit < count).then(|| link(Some(offset + limit)));
+    // Saturating: any offset a client may send, up to u64::MAX.
+    let end = offset.saturating_add(limit);
+    let next = (end < count).then(|| link(Some(end)));
     let previous = (offset > 0).then(|| {
         let back = offset.saturating_sub(limit);
         link((back > 0).then_some(back))
