@@ -260,12 +260,14 @@ impl ClientBuilder {
         /// `limit` (default 100; the server may cap it lower).
         page_size(rows: u32) => page_size = rows.max(1);
         /// Pins the requests in flight for walks and batch lookups to `pages`
-        /// (1 walks strictly one page after another). By default the client
-        /// adapts: it starts at 4, grows while the server keeps up, halves at
-        /// once on 429/503 or inflating latency, honours `Retry-After`, and
-        /// never exceeds 32 (see [`crate::concurrency::Controller`]).
+        /// (1 walks strictly one page after another; at most 1 024). By
+        /// default the client adapts: it starts at 4, grows while the server
+        /// keeps up, halves at once on 429/503 or inflating latency, honours
+        /// `Retry-After`, and never exceeds 32 (see
+        /// [`crate::concurrency::Controller`]).
         concurrency(pages: usize) => concurrency = Some(pages.max(1));
-        /// How long NPI lookups stay cached (default 300 s).
+        /// How long NPI lookups stay cached (default 300 s; at most 1 000
+        /// years, so `Duration::MAX` means never expire).
         npi_cache_ttl(ttl: Duration) => npi_cache_ttl = ttl;
         /// The most providers the NPI cache holds (default 10 000); the least
         /// recently used go first. A [`NpiStrategy::FullIndex`] index holds

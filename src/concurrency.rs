@@ -39,6 +39,11 @@ use std::{
     time::{Duration, Instant},
 };
 
+/// The most requests any controller or pinned walk keeps in flight: a
+/// pinned `usize::MAX` against a server claiming 10^12 rows would
+/// otherwise plan a request for every page before sending the first.
+pub(crate) const MAX_IN_FLIGHT: usize = 1_024;
+
 /// The cut applied on push-back.
 const DECREASE: f64 = 0.5;
 /// Smoothed latency above this multiple of the fastest seen means queueing.
@@ -110,7 +115,7 @@ impl fmt::Debug for Controller {
 
 impl Controller {
     /// A limit that starts at `initial` and adapts, never above `ceiling`
-    /// nor below 1.
+    /// nor below 1 (a ceiling is at most 1 024).
     ///
     /// ```
     /// let pace = assured::concurrency::Controller::adaptive(4, 32);
@@ -118,7 +123,7 @@ impl Controller {
     /// assert_eq!(pace.ceiling(), 32);
     /// ```
     pub fn adaptive(initial: usize, ceiling: usize) -> Self {
-        let ceiling = ceiling.max(1) as f64;
+        let ceiling = ceiling.clamp(1, MAX_IN_FLIGHT) as f64;
         Self::with(State::new(
             true,
             (initial.max(1) as f64).min(ceiling),
@@ -126,7 +131,7 @@ impl Controller {
         ))
     }
 
-    /// A limit pinned at `n` (at least 1). `Retry-After` is still
+    /// A limit pinned at `n` (at least 1, at most 1 024). `Retry-After` is still
     /// recorded for [`not_before`](Self::not_before).
     ///
     /// ```
@@ -135,7 +140,7 @@ impl Controller {
     /// assert_eq!(pace.limit(), 8);
     /// ```
     pub fn fixed(n: usize) -> Self {
-        let n = n.max(1) as f64;
+        let n = n.clamp(1, MAX_IN_FLIGHT) as f64;
         Self::with(State::new(false, n, n))
     }
 

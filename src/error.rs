@@ -354,13 +354,18 @@ fn message_text(value: &Value) -> String {
     }
 }
 
+/// How many bytes of a field's name an error keeps. DRF's names are short;
+/// a hostile body's long key would otherwise be copied into the name of
+/// every field nested under it (64 KiB of body, hundreds of MB of names).
+const FIELD_NAME_LIMIT: usize = 256;
+
 fn collect_fields(value: &Value, prefix: &str, out: &mut BTreeMap<String, Vec<String>>) {
     let Value::Object(map) = value else { return };
     for (key, value) in map {
         let name = if prefix.is_empty() {
-            key.clone()
+            cut(key, FIELD_NAME_LIMIT)
         } else {
-            format!("{prefix}.{key}")
+            cut(&format!("{prefix}.{key}"), FIELD_NAME_LIMIT)
         };
         match value {
             Value::Object(_) => collect_fields(value, &name, out),
@@ -415,10 +420,15 @@ pub(crate) fn snippet(body: &[u8]) -> String {
 }
 
 fn truncate(text: &str) -> String {
-    if text.len() <= BODY_SNIPPET_LIMIT {
+    cut(text, BODY_SNIPPET_LIMIT)
+}
+
+/// At most `limit` bytes of `text`, cut at a character boundary and marked.
+fn cut(text: &str, limit: usize) -> String {
+    if text.len() <= limit {
         return text.to_string();
     }
-    let mut end = BODY_SNIPPET_LIMIT;
+    let mut end = limit;
     while !text.is_char_boundary(end) {
         end -= 1;
     }

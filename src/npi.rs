@@ -98,6 +98,11 @@ pub struct NpiCacheStats {
     pub loads: u64,
 }
 
+/// The longest time-to-live moka takes (it refuses more than 1 000 years):
+/// a longer one, `Duration::MAX` included, means "never expire" and is held
+/// at this.
+const MAX_TTL: Duration = Duration::from_secs(1_000 * 365 * 24 * 60 * 60);
+
 /// A full index: when it was loaded, in which generation, and its rows.
 pub(crate) type Index = (Instant, u64, HashMap<String, Provider>);
 
@@ -120,6 +125,7 @@ pub struct NpiCache {
 
 impl NpiCache {
     pub(crate) fn new(ttl: Duration, capacity: u64, strategy: NpiStrategy) -> Self {
+        let ttl = ttl.min(MAX_TTL);
         Self {
             ttl,
             capacity,

@@ -20,7 +20,11 @@ use std::{
 
 use futures::{future::BoxFuture, stream::BoxStream, Stream, StreamExt};
 
-use crate::{concurrency::Controller, error::Result, page::Page};
+use crate::{
+    concurrency::{Controller, MAX_IN_FLIGHT},
+    error::Result,
+    page::Page,
+};
 
 /// Fetches the page at (`offset`, `limit`) with the caller's filters.
 pub(crate) type Fetch<T> =
@@ -186,10 +190,10 @@ impl<T: Keyed + Send + 'static> Walk<T> {
 
     setters! {
         /// Pins the pages requested at once (1 walks strictly one page after
-        /// another). By default the client's controller decides, adapting to
-        /// the server (see [`crate::ClientBuilder::concurrency`]). The guarantee
-        /// holds at any value.
-        concurrency(concurrency: usize) => plan.concurrency = Some(concurrency.max(1));
+        /// another; at most 1 024). By default the client's controller decides,
+        /// adapting to the server (see [`crate::ClientBuilder::concurrency`]).
+        /// The guarantee holds at any value.
+        concurrency(pages: usize) => plan.concurrency = Some(pages.clamp(1, MAX_IN_FLIGHT));
         /// Stop after this many pages with rows.
         max_pages(pages: usize) => plan.max_pages = pages;
         /// Stop after this many rows.

@@ -137,7 +137,7 @@ impl crate::raw::Client {
                 %method,
                 path = %path,
                 status,
-                attempt = retry + 1,
+                attempt = retry.saturating_add(1),
                 wait_ms = wait.map(|w| w.as_millis() as u64),
                 "assured request"
             );

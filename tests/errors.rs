@@ -13,10 +13,13 @@ use serde_json::json;
 
 const LIST: &str = "/api/v1/users/providers-list/";
 
+#[derive(Clone)]
 enum Body {
     Drf,
     Html,
     Empty,
+    /// This JSON text.
+    Json(String),
 }
 
 async fn list_error(status: u16, body: Body, retry_after: Option<&str>) -> Error {
@@ -40,6 +43,9 @@ async fn list_error(status: u16, body: Body, retry_after: Option<&str>) -> Error
                 }
                 Body::Empty => {
                     then.body("");
+                }
+                Body::Json(text) => {
+                    then.header("content-type", "application/json").body(text);
                 }
             }
         })
@@ -68,7 +74,7 @@ fn check_api(error: &Error, status: u16, body: &Body) {
             .as_deref()
             .unwrap()
             .contains("Server Error (500)")),
-        Body::Empty => assert_eq!(api.detail, None),
+        Body::Empty | Body::Json(_) => assert_eq!(api.detail, None),
     }
     let shown = error.to_string();
     assert!(shown.contains(&status.to_string()), "{shown}");
@@ -79,7 +85,7 @@ fn check_api(error: &Error, status: u16, body: &Body) {
 async fn each_status_and_body_kind_maps_to_its_variant() {
     for body in [Body::Drf, Body::Html, Body::Empty] {
         for status in [400u16, 401, 403, 404, 429, 500, 502, 418] {
-            let error = list_error(status, clone(&body), None).await;
+            let error = list_error(status, body.clone(), None).await;
             check_api(&error, status, &body);
             let variant_ok = match status {
                 400 => matches!(error, Error::Validation(_)),
@@ -96,14 +102,6 @@ async fn each_status_and_body_kind_maps_to_its_variant() {
             };
             assert!(variant_ok, "{status}: {error:?}");
         }
-    }
-}
-
-fn clone(body: &Body) -> Body {
-    match body {
-        Body::Drf => Body::Drf,
-        Body::Html => Body::Html,
-        Body::Empty => Body::Empty,
     }
 }
 
@@ -325,4 +323,22 @@ async fn retry_after_and_request_id_are_kept_for_any_status() {
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(error.retry_after(), Some(std::time::Duration::from_secs(7)));
     assert_eq!(error.request_id(), Some("req-503-abc"));
+}
+
+/// An error body within the 64 KiB the client reads can name one field
+/// under a 30 KB key thousands of times over: the error keeps each name to
+/// 256 bytes (and a marker), so it stays near the body's size instead of
+/// copying the key into every name (60 MB here before the bound).
+#[tokio::test]
+async fn a_long_key_over_many_nested_fields_is_not_copied_into_each_name() {
+    let inner: serde_json::Map<String, serde_json::Value> =
+        (0..2_000).map(|i| (format!("a{i}"), json!("x"))).collect();
+    let body = json!({ "k".repeat(30_000): inner }).to_string();
+    assert!(body.len() < 64 * 1024);
+    let error = list_error(400, Body::Json(body), None).await;
+    let fields = &error.api_error().unwrap().field_errors;
+    assert!(!fields.is_empty());
+    assert!(fields.keys().all(|name| name.len() <= 256 + '…'.len_utf8()));
+    let names: usize = fields.keys().map(String::len).sum();
+    assert!(names < 1024 * 1024, "{names} bytes of field names");
 }

@@ -408,3 +408,48 @@ async fn offsets_and_counts_at_the_integer_limits_do_not_overflow() {
         assert!(mocks[0].calls_async().await >= 2);
     }
 }
+
+/// A pinned concurrency of `usize::MAX` against a server claiming 10^12
+/// rows plans at most 1 024 pages ahead, not one per page of the claim.
+#[tokio::test]
+async fn a_pinned_concurrency_is_held_at_1024_in_flight() {
+    let server = MockServer::start_async().await;
+    let page = |results: Vec<Value>| json!({"count": 1_000_000_000_000u64, "next": null, "previous": null, "results": results});
+    // Two rows at offsets 0 and 1 (a window at 1 holds the second), and
+    // nothing further, whatever `count` says.
+    for (offset, rows) in [
+        (Some("0"), rows(0..2)),
+        (Some("1"), rows(1..2)),
+        (None, Vec::new()),
+    ] {
+        server
+            .mock_async(|when, then| {
+                let when = when.method(GET).path(LIST);
+                match offset {
+                    Some(offset) => when.query_param("offset", offset),
+                    None => when
+                        .query_param_not("offset", "0")
+                        .query_param_not("offset", "1"),
+                };
+                then.status(200).json_body(page(rows));
+            })
+            .await;
+    }
+    let walk = client(&server)
+        .providers()
+        .walk(&ListProvidersParams::new().limit(2))
+        .concurrency(usize::MAX);
+    assert!(
+        format!("{walk:?}").contains("concurrency: Some(1024)"),
+        "{walk:?}"
+    );
+    let all = walk.collect().await.unwrap();
+    assert_eq!(all.items.len(), 2);
+    assert_eq!(all.report.requests, 1 + 1_024);
+    let pinned = assured::Client::builder()
+        .api_key("k")
+        .concurrency(usize::MAX)
+        .build()
+        .unwrap();
+    assert_eq!(pinned.concurrency().limit(), 1_024);
+}

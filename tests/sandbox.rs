@@ -726,3 +726,34 @@ async fn the_sandbox_pages_any_offset_and_limit() {
         assert_eq!(page["next"], Value::Null);
     }
 }
+
+/// Counts at the ends of `usize` cost nothing up front: a fault planned
+/// for `usize::MAX` requests is a count, not copies, and a churn burst of
+/// `usize::MAX` deletions stops once the roster is empty.
+#[tokio::test]
+async fn the_largest_fault_and_churn_counts_are_counts() {
+    use assured::sandbox::{Churn, ChurnAt, ChurnOp};
+
+    let list = |sandbox: &Sandbox| {
+        let client = sandbox.client().unwrap();
+        async move {
+            let client = client.with_retry_policy(assured::RetryPolicy::none());
+            let (providers, params) = (client.providers(), ListProvidersParams::new());
+            let page = providers.list_providers(&params);
+            tokio::time::timeout(Duration::from_secs(10), page)
+                .await
+                .expect("answered in time")
+        }
+    };
+    let failing = Sandbox::builder().providers(3).start().await.unwrap();
+    failing.fail_next("/api/v1/users/providers-list/", usize::MAX, 503, None);
+    for _ in 0..3 {
+        let status = list(&failing).await.unwrap_err().status();
+        assert_eq!(status.map(|s| s.as_u16()), Some(503));
+    }
+    let emptied = Sandbox::builder().providers(3).start().await.unwrap();
+    let burst = Churn::new(ChurnOp::Delete, ChurnAt::Front).rows(usize::MAX);
+    emptied.set_churn(Some(burst));
+    assert_eq!(list(&emptied).await.unwrap().count, 0);
+    assert_eq!(emptied.provider_count(), 0);
+}

@@ -37,12 +37,16 @@ pub struct LoggedRequest {
     pub body: String,
 }
 
+/// A route's faults in order, with how many requests each has left: a
+/// count, not copies, so any count costs the same.
+type Planned = VecDeque<(Fault, usize)>;
+
 #[derive(Default)]
 pub(crate) struct Faults {
     latency: Mutex<Duration>,
     /// Up to this much more, at random, so answers overtake each other.
     jitter: Mutex<Duration>,
-    planned: Mutex<Vec<(String, VecDeque<Fault>)>>,
+    planned: Mutex<Vec<(String, Planned)>>,
     log: Mutex<Vec<LoggedRequest>>,
 }
 
@@ -65,7 +69,7 @@ impl Faults {
             Ok(0) | Err(_) => 0,
             Ok(max) => fastrand::u64(..=max),
         };
-        *lock(&self.latency) + Duration::from_micros(extra)
+        lock(&self.latency).saturating_add(Duration::from_micros(extra))
     }
 
     pub(crate) fn plan(&self, route: &str, times: usize, fault: Fault) {
@@ -77,7 +81,9 @@ impl Faults {
                 &mut planned.last_mut().expect("just pushed").1
             }
         };
-        queue.extend(std::iter::repeat_n(fault, times));
+        if times > 0 {
+            queue.push_back((fault, times));
+        }
     }
 
     /// The next planned fault for a request to `path`, if any.
@@ -86,7 +92,15 @@ impl Faults {
         planned
             .iter_mut()
             .filter(|(route, _)| path.starts_with(route.as_str()))
-            .find_map(|(_, queue)| queue.pop_front())
+            .find_map(|(_, queue)| {
+                let (fault, left) = queue.front_mut()?;
+                let fault = fault.clone();
+                *left -= 1;
+                if *left == 0 {
+                    queue.pop_front();
+                }
+                Some(fault)
+            })
     }
 
     pub(crate) fn record(&self, request: LoggedRequest) {
@@ -131,3 +145,7 @@ pub fn parse_fault_spec(spec: &str) -> Result<(String, usize, Fault), String> {
     };
     Ok((route, times, fault))
 }
+
+#[cfg(test)]
+#[path = "../../tests/unit/sandbox_faults.rs"]
+mod tests;

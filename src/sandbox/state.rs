@@ -88,7 +88,9 @@ impl State {
             match next(self) {
                 Some(Edit::Insert(index, record)) => self.insert_at(index, *record),
                 Some(Edit::Remove(index)) => self.remove_at(index),
-                None => {}
+                // Nothing left to change (an emptied roster): the rest of
+                // the burst would change nothing either.
+                None => break,
             }
         }
         self.reindex();

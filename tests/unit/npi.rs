@@ -88,3 +88,12 @@ async fn the_least_recently_used_go_first() {
     assert_eq!(look(101..=150).await, misses, "looked up last: kept");
     assert_eq!(look(51..=51).await, misses + 1, "the oldest went first");
 }
+
+/// moka refuses a time-to-live over 1 000 years (a panic when the cache is
+/// built); a longer one, `Duration::MAX` included, is held at that.
+#[test]
+fn the_longest_time_to_live_means_never_expire() {
+    let cache = NpiCache::new(Duration::MAX, 10, NpiStrategy::ServerFilter);
+    assert_eq!(cache.ttl(), MAX_TTL);
+    assert!(cache.fresh(Instant::now()));
+}

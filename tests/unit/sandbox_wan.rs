@@ -19,3 +19,12 @@ fn the_bucket_holds_a_second_and_refills_at_the_rate() {
     }
     assert!(bucket.take(later).is_err());
 }
+
+#[test]
+fn a_rate_too_small_for_a_duration_waits_as_long_as_one_holds() {
+    let start = Instant::now();
+    let mut bucket = Bucket::new(1e-20, start);
+    assert_eq!(bucket.take(start), Ok(()));
+    // 1e20 seconds do not fit a `Duration`; the wait is the longest one.
+    assert_eq!(bucket.take(start), Err(Duration::MAX));
+}
