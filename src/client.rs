@@ -328,6 +328,12 @@ impl ClientBuilder {
         let base_url = self.base_url.trim().trim_end_matches('/').to_string();
         let origin = url::Url::parse(&base_url)
             .map_err(|e| InvalidInput::new("base_url", format!("must be an absolute URL ({e})")))?;
+        // A key in the URL would show wherever the URL does (Debug, logs):
+        // it belongs in `api_key`.
+        if !origin.username().is_empty() || origin.password().is_some() {
+            let rule = "must not hold a user name or password; pass the key with api_key()";
+            return Err(InvalidInput::new("base_url", rule).into());
+        }
         let refused = match origin.scheme() {
             "https" => None,
             "http" if self.allow_insecure_http || is_loopback(&origin) => None,

@@ -385,6 +385,24 @@ fn secret_names() -> impl Iterator<Item = &'static str> {
     SECRET_FIELDS.iter().copied().chain(["password"])
 }
 
+/// The values of credential fields anywhere in `value` (a request body).
+pub(crate) fn secret_values(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, value) in map {
+                match value {
+                    Value::String(secret) if secret_names().any(|name| name == key) => {
+                        out.push(secret.clone());
+                    }
+                    other => secret_values(other, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| secret_values(item, out)),
+        _ => {}
+    }
+}
+
 pub(crate) fn mask(value: &mut Value) {
     match value {
         Value::Object(map) => {

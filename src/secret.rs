@@ -53,7 +53,48 @@ impl Serialize for CaqhSecret {
 
 impl<'de> Deserialize<'de> for CaqhSecret {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
+        // `any`, not `string`: serde_json answers a `string` request for a
+        // number with its own refusal, which quotes the number.
+        deserializer.deserialize_any(Text)
+    }
+}
+
+/// Visitor methods refusing a type by its name alone.
+macro_rules! refuse {
+    ($($visit:ident($ty:ty) => $kind:literal;)*) => {$(
+        fn $visit<E: serde::de::Error>(self, _: $ty) -> Result<CaqhSecret, E> {
+            Err(E::custom(concat!("a CAQH credential must be text, not ", $kind)))
+        }
+    )*};
+}
+
+/// Reads a credential as text. serde's own refusal of another type quotes
+/// the value (`invalid type: integer `12345678``), and the refusal reaches
+/// error messages: these say only what the type was.
+struct Text;
+
+impl serde::de::Visitor<'_> for Text {
+    type Value = CaqhSecret;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a CAQH credential as text")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<CaqhSecret, E> {
+        Ok(CaqhSecret::from(text))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, text: String) -> Result<CaqhSecret, E> {
+        Ok(CaqhSecret::from(text))
+    }
+
+    refuse! {
+        visit_bool(bool) => "a boolean";
+        visit_i64(i64) => "a number";
+        visit_u64(u64) => "a number";
+        visit_i128(i128) => "a number";
+        visit_u128(u128) => "a number";
+        visit_f64(f64) => "a number";
     }
 }
 

@@ -78,11 +78,12 @@ impl ClientHooks<Inner> for crate::raw::Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
+        let secrets = sent_secrets(&self.inner.0.credentials, &request);
         let response = self.send_with_retries(request, info).await?;
         if response.status().is_success() {
             return Ok(response);
         }
-        normalise_error_body(response).await
+        normalise_error_body(response, &secrets).await
     }
 }
 
@@ -173,6 +174,47 @@ fn report_pace(
     }
 }
 
+/// What a request carries that its error answer must not repeat, as a
+/// server or a gateway may ("Invalid API key '…'", "login … rejected"):
+/// the credential, and the values of the body's credential fields.
+fn sent_secrets(credentials: &Credentials, request: &reqwest::Request) -> Vec<String> {
+    let credential = match credentials {
+        Credentials::ApiKey(key) => key.expose_secret(),
+        Credentials::Bearer(token) => token.expose_secret(),
+    };
+    let mut secrets = vec![credential.to_string()];
+    let body = request.body().and_then(reqwest::Body::as_bytes);
+    if let Some(Ok(value)) = body.map(serde_json::from_slice::<serde_json::Value>) {
+        crate::error::secret_values(&value, &mut secrets);
+    }
+    // A blank or tiny value would match ordinary text; real ones do not
+    // come that short (CAQH asks at least 6 characters).
+    secrets.retain(|secret| secret.trim().len() >= 4);
+    secrets
+}
+
+/// `body` with every occurrence of a secret, as sent or as JSON escapes
+/// it, replaced by `[REDACTED]`.
+fn scrub(body: Bytes, secrets: &[String]) -> Bytes {
+    let mut text = String::from_utf8_lossy(&body).into_owned();
+    let mut changed = false;
+    for secret in secrets {
+        let escaped = serde_json::to_string(secret).unwrap_or_default();
+        let escaped = escaped.trim_matches('"');
+        for form in [secret.as_str(), escaped] {
+            if !form.is_empty() && text.contains(form) {
+                text = text.replace(form, "[REDACTED]");
+                changed = true;
+            }
+        }
+    }
+    if changed {
+        Bytes::from(text)
+    } else {
+        body
+    }
+}
+
 /// An error body as JSON: itself when it is JSON, else its text as a JSON
 /// string (progenitor drops the status of a body it cannot decode).
 pub(crate) fn json_error_body(body: Bytes) -> Bytes {
@@ -184,11 +226,16 @@ pub(crate) fn json_error_body(body: Bytes) -> Bytes {
     }
 }
 
-/// Rebuilds a non-success response so that its body is always JSON.
-async fn normalise_error_body(response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+/// Rebuilds a non-success response so that its body is always JSON, and
+/// never repeats a secret the request carried.
+async fn normalise_error_body(
+    response: reqwest::Response,
+    secrets: &[String],
+) -> reqwest::Result<reqwest::Response> {
     let status = response.status();
     let headers = response.headers().clone();
-    let body = json_error_body(read_bounded(response, ERROR_BODY_LIMIT).await?);
+    let body = scrub(read_bounded(response, ERROR_BODY_LIMIT).await?, secrets);
+    let body = json_error_body(body);
     let mut rebuilt = http::Response::new(body);
     *rebuilt.status_mut() = status;
     *rebuilt.headers_mut() = headers;

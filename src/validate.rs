@@ -91,9 +91,16 @@ fn problems<T: Limited>(prefix: &str, body: &T) -> Vec<InvalidInput> {
             ));
         }
         if let Some(max) = limit.max.filter(|max| len > *max) {
+            // A credential's length is not repeated: it narrows a guess.
+            let secret = crate::providers::operations::SECRET_FIELDS.contains(&limit.field);
+            let got = if secret {
+                String::new()
+            } else {
+                format!(" (got {len})")
+            };
             found.push(InvalidInput::new(
                 name(limit.field),
-                format!("must be at most {max} characters (got {len})"),
+                format!("must be at most {max} characters{got}"),
             ));
         }
     }
@@ -226,16 +233,26 @@ pub(crate) fn check_email(field: &str, email: &str) -> Result<(), InvalidInput> 
 
 /// `text` parsed as the query parameter `name`. The refusal names the
 /// parameter and the rule once: a typed id's own refusal (`id: must be a
-/// UUID`) gives its rule only.
+/// UUID`) gives its rule only, and a parser's error its rule rather than
+/// where it stopped (`must be a UUID`, not `invalid character: found 'n'
+/// at 0`).
 pub(crate) fn parameter<T>(name: &str, text: &str) -> Result<T, InvalidInput>
 where
     T: std::str::FromStr,
     T::Err: std::fmt::Display + 'static,
 {
     text.trim().parse().map_err(|e: T::Err| {
-        let rule = match (&e as &dyn std::any::Any).downcast_ref::<InvalidInput>() {
-            Some(refused) => refused.rule.clone(),
-            None => e.to_string(),
+        let any = &e as &dyn std::any::Any;
+        let rule = if let Some(refused) = any.downcast_ref::<InvalidInput>() {
+            refused.rule.clone()
+        } else if any.is::<uuid::Error>() {
+            "must be a UUID".into()
+        } else if any.is::<std::str::ParseBoolError>() {
+            "must be true or false".into()
+        } else if any.is::<std::num::ParseIntError>() {
+            "must be a whole number".into()
+        } else {
+            e.to_string()
         };
         InvalidInput::new(name, rule)
     })

@@ -757,3 +757,49 @@ async fn the_largest_fault_and_churn_counts_are_counts() {
     assert_eq!(list(&emptied).await.unwrap().count, 0);
     assert_eq!(emptied.provider_count(), 0);
 }
+
+/// A key sent some other way than the spec's header (a query parameter, an
+/// old or invented header) is not kept in the request log either, nor is
+/// a custom key shown by the builder's Debug.
+#[tokio::test]
+async fn the_request_log_keeps_no_key_however_it_was_sent() {
+    let builder = Sandbox::builder().api_key("sb-key-4e1d9a").providers(2);
+    assert!(!format!("{builder:?}").contains("sb-key-4e1d9a"));
+    let sandbox = builder.start().await.unwrap();
+    let key = sandbox.api_key().to_string();
+    let http = reqwest::Client::new();
+    let list = format!("{}/api/v1/users/providers-list/", sandbox.base_url());
+    for (query, header) in [
+        (format!("limit=1&api_key={key}"), ("x-key-old", key.clone())),
+        (
+            "limit=1".to_string(),
+            ("x-auth-token", "tok-55e0".to_string()),
+        ),
+        (
+            "limit=1&access_token=tok-91ab".to_string(),
+            ("x-note", format!("k={key}")),
+        ),
+    ] {
+        http.get(format!("{list}?{query}"))
+            .header(header.0, &header.1)
+            .send()
+            .await
+            .unwrap();
+    }
+    let log = sandbox.requests();
+    let shown = format!("{log:?}");
+    assert_hidden(
+        &shown,
+        &[
+            ("API key", &key),
+            ("token", "tok-55e0"),
+            ("token", "tok-91ab"),
+        ],
+    );
+    // What is not a credential is logged as sent.
+    assert_eq!(log[0].query, "limit=1&api_key=[REDACTED]");
+    assert_eq!(log[1].query, "limit=1");
+    assert!(log[2]
+        .headers
+        .contains(&("x-note".into(), "[REDACTED]".into())));
+}

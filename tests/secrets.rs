@@ -56,6 +56,23 @@ fn builder_errors_name_the_field_without_the_key() {
         .build()
         .unwrap_err();
     assert!(err.to_string().contains("ftp"), "{err}");
+    // A key in the URL would show wherever the URL does.
+    for url in [
+        format!("https://{KEY}@api.example.com"),
+        format!("https://user:{KEY}@api.example.com"),
+    ] {
+        let err = Client::builder()
+            .api_key("k")
+            .base_url(url)
+            .build()
+            .unwrap_err();
+        assert_hidden(&format!("{err} {err:?}"), &[("key in the URL", KEY)]);
+        assert!(
+            err.to_string()
+                .contains("base_url: must not hold a user name or password"),
+            "{err}"
+        );
+    }
     // Loopback may use http; elsewhere it takes an explicit opt-in.
     Client::builder()
         .api_key(KEY)
@@ -142,7 +159,9 @@ async fn server_errors_that_echo_credentials_do_not_leak_them() {
             then.status(400).json_body(json!({
                 "caqh_password": [format!("'{CAQH_PASSWORD}' is not valid")],
                 "detail": "Invalid CAQH login.",
-                "submitted": {"caqh_username": CAQH_USERNAME, "caqh_password": CAQH_PASSWORD}
+                "submitted": {"caqh_username": CAQH_USERNAME, "caqh_password": CAQH_PASSWORD},
+                // Echoes in text, under no credential field's name.
+                "non_field_errors": [format!("CAQH refused {CAQH_USERNAME} / {CAQH_PASSWORD}")]
             }));
         })
         .await;
@@ -173,6 +192,23 @@ async fn server_errors_that_echo_credentials_do_not_leak_them() {
     // credential fields, and field_errors for credential fields are masked.
     assert_hidden(&shown, &[("CAQH password", CAQH_PASSWORD)]);
     assert!(matches!(err, Error::Validation(_)));
+    assert_eq!(
+        api.field_errors["non_field_errors"],
+        ["CAQH refused [REDACTED] / [REDACTED]"]
+    );
+    // A gateway that quotes the API key in a non-JSON body.
+    let err = client
+        .providers()
+        .list_providers(&ListProvidersParams::new())
+        .await
+        .unwrap_err();
+    let api = err.api_error().unwrap();
+    assert_eq!(api.status.as_u16(), 403);
+    assert_hidden(&format!("{err} {err:?} {}", api.body), &[("API key", KEY)]);
+    assert_eq!(
+        api.detail.as_deref(),
+        Some("<html>forbidden for key [REDACTED]</html>")
+    );
 }
 
 #[tokio::test]
@@ -291,4 +327,22 @@ async fn bad_input_is_refused_before_any_request() {
         0,
         "no bad input reached the server"
     );
+}
+
+/// serde's refusal of a credential of another type would quote it (a
+/// username of digits sent as a JSON number); the refusal says the type.
+#[test]
+fn a_credential_of_another_type_is_refused_without_its_value() {
+    use assured::models::{CaqhEcho, CaqhSecret};
+
+    for json in ["12345678", "12345678.5", "-12345678", "true"] {
+        let secret = serde_json::from_str::<CaqhSecret>(json).unwrap_err();
+        let echo = serde_json::from_str::<CaqhEcho>(json).unwrap_err();
+        for error in [secret.to_string(), echo.to_string()] {
+            assert!(error.contains("a CAQH credential must be text"), "{error}");
+            assert!(!error.contains(json.trim_start_matches('-')), "{error}");
+        }
+    }
+    let read: CaqhSecret = serde_json::from_str("\"jdoe_caqh\"").unwrap();
+    assert_eq!(read.expose(), "jdoe_caqh");
 }

@@ -133,12 +133,21 @@ async fn each_body_is_held_to_its_schema_limits() {
         )
     );
 
-    // NewCaqhImportRequest: credentials and full name at most 100.
+    // NewCaqhImportRequest: credentials and full name at most 100; a
+    // credential's length is not repeated, a name's is.
     let request = caqh_request("u".repeat(101), "Jane Doe");
     assert_eq!(
         refusal(providers.request_caqh_import(request).await.unwrap_err()),
         (
             "caqh_username".into(),
+            "must be at most 100 characters".into()
+        )
+    );
+    let request = caqh_request("jdoe_caqh", "J".repeat(101));
+    assert_eq!(
+        refusal(providers.request_caqh_import(request).await.unwrap_err()),
+        (
+            "full_name".into(),
             "must be at most 100 characters (got 101)".into()
         )
     );

@@ -13,6 +13,19 @@ fn uuid(text: &str) -> Result<Uuid, String> {
     Uuid::parse_str(text.trim()).map_err(|_| "must be a UUID".to_string())
 }
 
+/// A date argument: the format it must have, not where chrono's parser
+/// stopped (`input contains invalid characters`).
+fn date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| "must be a real date as YYYY-MM-DD".to_string())
+}
+
+/// A CAQH username argument, held as a secret from the moment it is read,
+/// so no Debug of the arguments shows it.
+fn caqh_secret(text: &str) -> Result<assured::models::CaqhSecret, String> {
+    Ok(text.into())
+}
+
 /// An account id argument: the library's rule, without its field name
 /// (clap names the argument).
 fn account_id(text: &str) -> Result<assured::AccountId, String> {
@@ -119,7 +132,7 @@ pub struct Global {
     #[arg(long, global = true, value_name = "PORT")]
     pub sandbox_port: Option<u16>,
     /// Output format (default: table on a terminal, ndjson when piped).
-    #[arg(long, short = 'f', global = true, value_enum)]
+    #[arg(long, short = 'f', global = true, value_enum, ignore_case = true)]
     pub format: Option<Format>,
     /// Show the client's tracing events on stderr (filter: RUST_LOG).
     #[arg(long, short = 'v', global = true)]
@@ -251,7 +264,8 @@ pub struct Paging {
     #[serde(skip)]
     pub max_items: Option<usize>,
     /// Any query parameter of the list by its name in the API (repeatable),
-    /// e.g. --filter ordering=-last_name; lists comma-separated.
+    /// e.g. --filter limit=10; lists comma-separated. An unknown name is
+    /// refused with the list's parameters.
     #[arg(long, value_name = "NAME=VALUE")]
     #[serde(skip)]
     pub filter: Vec<String>,
@@ -299,11 +313,12 @@ pub struct ListArgs {
     pub paging: Paging,
 }
 
-/// `assured providers invite`
+/// `assured providers invite`: one provider from flags, or a CSV file.
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("invitees").required(true).args(["email", "csv"])))]
 pub struct InviteArgs {
     /// The provider's email (one invite from flags).
-    #[arg(long, required_unless_present = "csv", conflicts_with = "csv")]
+    #[arg(long, conflicts_with = "csv")]
     pub email: Option<String>,
     /// First name.
     #[arg(long, conflicts_with = "csv")]
@@ -318,14 +333,14 @@ pub struct InviteArgs {
     #[arg(long, conflicts_with = "csv", value_name = "UUID", value_parser = uuid)]
     pub practice_location: Vec<Uuid>,
     /// The organisation joining date (YYYY-MM-DD).
-    #[arg(long, conflicts_with = "csv", value_name = "DATE")]
+    #[arg(long, conflicts_with = "csv", value_name = "DATE", value_parser = date)]
     pub org_joining_date: Option<NaiveDate>,
     /// An address to copy on the invitation; repeatable.
     #[arg(long, conflicts_with = "csv", value_name = "EMAIL")]
     pub cc_email: Vec<String>,
     /// Invite every row of this CSV file (header: email,first_name,last_name,
-    /// client,practice_locations,org_joining_date,cc_emails; lists
-    /// semicolon-separated; only email required).
+    /// client,practice_locations,primary_practice_location,org_joining_date,
+    /// cc_emails; lists semicolon-separated; only email required).
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
     /// With --csv: rows per request.
@@ -363,7 +378,7 @@ pub struct CreateArgs {
     #[arg(long, value_name = "UUID", value_parser = uuid)]
     pub primary_practice_location: Option<Uuid>,
     /// The organisation joining date (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", value_parser = date)]
     pub org_joining_date: Option<NaiveDate>,
     /// A document's URL.
     #[arg(long, value_name = "URL")]
@@ -382,14 +397,16 @@ pub struct ImportCaqhArgs {
     /// The provider's email.
     #[arg(long)]
     pub email: String,
-    /// The provider's CAQH ProView username (at least 6 characters).
+    /// The provider's CAQH ProView username (at least 6 characters);
+    /// ASSURED_CAQH_USERNAME keeps it out of shell history.
     #[arg(
         long,
         visible_alias = "username",
         env = "ASSURED_CAQH_USERNAME",
-        hide_env_values = true
+        hide_env_values = true,
+        value_parser = caqh_secret
     )]
-    pub caqh_username: String,
+    pub caqh_username: assured::models::CaqhSecret,
     /// First name.
     #[arg(long)]
     pub first_name: Option<String>,
@@ -433,7 +450,7 @@ pub enum OrgJoiningDateCommand {
         /// The provider profile id (see `providers profile-id`).
         profile_id: String,
         /// The new date (YYYY-MM-DD).
-        #[arg(required_unless_present = "clear", conflicts_with = "clear")]
+        #[arg(required_unless_present = "clear", conflicts_with = "clear", value_parser = date)]
         date: Option<NaiveDate>,
         /// Clear the date instead.
         #[arg(long)]
@@ -452,14 +469,16 @@ pub enum CaqhRequestsCommand {
         /// The provider's full name.
         #[arg(long)]
         full_name: String,
-        /// The provider's CAQH ProView username.
+        /// The provider's CAQH ProView username; ASSURED_CAQH_USERNAME keeps
+        /// it out of shell history.
         #[arg(
             long,
             visible_alias = "caqh-username",
             env = "ASSURED_CAQH_USERNAME",
-            hide_env_values = true
+            hide_env_values = true,
+            value_parser = caqh_secret
         )]
-        username: String,
+        username: assured::models::CaqhSecret,
         /// A signature.
         #[arg(long)]
         signature: Option<String>,

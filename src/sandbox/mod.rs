@@ -123,13 +123,14 @@ impl Inner {
 /// assert!(sandbox.base_url().starts_with("http://127.0.0.1:"));
 /// # Ok(()) }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone, derive_more::Debug)]
 pub struct SandboxBuilder {
     seed: u64,
     providers: usize,
     latency: Duration,
     default_limit: usize,
     max_limit: usize,
+    #[debug("[REDACTED]")]
     api_key: String,
     port: u16,
     churn: Option<Churn>,
@@ -465,6 +466,41 @@ impl Sandbox {
 /// bearer token, cookies.
 const HIDDEN_HEADERS: [&str; 3] = [API_KEY_HEADER, "authorization", "cookie"];
 
+/// A header or query value as the log keeps it: `[REDACTED]` when it holds
+/// the sandbox's key (sent under any name) or its name says it is a
+/// credential (`api_key`, `x-auth-token`, ...).
+fn logged(shared: &Shared, name: &str, value: &str) -> String {
+    let name = name.to_ascii_lowercase();
+    let named = ["key", "token", "secret", "password", "auth"]
+        .iter()
+        .any(|word| name.contains(word));
+    let key = shared.api_key.as_str();
+    if named || (!key.is_empty() && value.contains(key)) {
+        "[REDACTED]".into()
+    } else {
+        value.into()
+    }
+}
+
+/// The raw query, with [`logged`]'s rule applied to each pair's value;
+/// pairs left alone keep their encoding.
+fn logged_query(shared: &Shared, query: &str) -> String {
+    let pairs = query.split('&').map(|pair| {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let decoded = |text: &str| {
+            url::form_urlencoded::parse(format!("x={text}").as_bytes())
+                .next()
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default()
+        };
+        match logged(shared, &decoded(name), &decoded(value)).as_str() {
+            "[REDACTED]" => format!("{name}=[REDACTED]"),
+            _ => pair.to_string(),
+        }
+    });
+    pairs.collect::<Vec<_>>().join("&")
+}
+
 /// Logs, delays, injects faults and checks the key, before any route.
 async fn gate(AxumState(shared): AxumState<Shared>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
@@ -479,16 +515,14 @@ async fn gate(AxumState(shared): AxumState<Shared>, request: Request, next: Next
         method: parts.method.to_string(),
         version: format!("{:?}", parts.version),
         path: path.clone(),
-        query: parts.uri.query().unwrap_or("").to_string(),
+        query: logged_query(&shared, parts.uri.query().unwrap_or("")),
         headers: parts
             .headers
             .iter()
             .filter(|(name, _)| !HIDDEN_HEADERS.contains(&name.as_str()))
             .map(|(name, value)| {
-                (
-                    name.to_string(),
-                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
-                )
+                let value = String::from_utf8_lossy(value.as_bytes());
+                (name.to_string(), logged(&shared, name.as_str(), &value))
             })
             .collect(),
         body: masked_body(&bytes),

@@ -184,7 +184,10 @@ fn summary(tally: &batches::Tally, total: usize, rejects: Option<&Path>) -> Outc
             tally.invited
         ));
     }
+    // Every row not invited is in one count: refused, never sent, in doubt
+    // or invalid.
     let counts: Vec<String> = [
+        (RowStatus::Failed, "failed"),
         (RowStatus::Skipped, "not sent"),
         (RowStatus::Unknown, "unknown"),
         (RowStatus::Invalid, "invalid"),

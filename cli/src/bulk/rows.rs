@@ -201,8 +201,10 @@ pub fn parse(mut input: impl Read) -> Result<Parsed, Vec<Problem>> {
             problems,
         };
         if record.len() > headers.len() {
+            // The likely cause: a list written with commas in an unquoted cell.
             let message = format!(
-                "has {} fields, the header has {}",
+                "has {} fields, the header has {} (separate a cell's list with ';', \
+                 or quote a cell holding a comma)",
                 record.len(),
                 headers.len()
             );

@@ -37,7 +37,7 @@ pub async fn run(command: CaqhRequestsCommand, client: &Client, format: Format) 
             let password = secret::caqh_password()?;
             let request = NewCaqhImportRequest {
                 caqh_password: password,
-                caqh_username: username.into(),
+                caqh_username: username,
                 full_name,
                 signature,
             };

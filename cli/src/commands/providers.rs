@@ -130,7 +130,7 @@ async fn import_caqh(args: ImportCaqhArgs, client: &Client, format: Format) -> O
     let password = secret::caqh_password()?;
     let import = ImportProviderWithCaqh {
         caqh_password: password,
-        caqh_username: args.caqh_username.into(),
+        caqh_username: args.caqh_username,
         email: args.email.trim().to_string(),
         first_name: args.first_name,
         last_name: args.last_name,

@@ -60,7 +60,8 @@ fn every_bad_row_is_reported_with_its_line_and_nothing_is_sent() {
          OK1@example.com,Dup,Licate,,,,\n\
          ok5@example.com,,,,,,cc@example.com;not-an-email\n\
          ,No,Email,,,,\n\
-         ok6@example.com,Fine,Row,,,,\n"
+         ok6@example.com,Fine,Row,,,,\n\
+         ok7@example.com,,,,{location},{location},,\n"
     );
     let path = csv_file(&dir, &text);
     let out = run(env.cmd().args(["providers", "invite", "--csv"]).arg(&path));
@@ -75,6 +76,11 @@ fn every_bad_row_is_reported_with_its_line_and_nothing_is_sent() {
         ("line 7: email", "duplicates line 2"),
         ("line 8: cc_emails", "not-an-email"),
         ("line 9: email", "is required"),
+        // A list written with commas: the hint says how to write it.
+        (
+            "line 11: row",
+            "has 8 fields, the header has 7 (separate a cell's list with ';'",
+        ),
     ];
     for (at, what) in expected {
         assert!(
@@ -90,7 +96,7 @@ fn every_bad_row_is_reported_with_its_line_and_nothing_is_sent() {
     assert_eq!(
         last,
         format!(
-            "error: 7 invalid rows in {} (lines 3, 4, 5, 6, 7, 8, 9); nothing was sent \
+            "error: 8 invalid rows in {} (lines 3, 4, 5, 6, 7, 8, 9, 11); nothing was sent \
              (--rejects FILE sends the valid rows and writes these to FILE)",
             path.display()
         )
@@ -202,7 +208,7 @@ fn a_failing_batch_is_reported_and_later_batches_still_go() {
     }
     assert_eq!(
         out.stderr.trim(),
-        "error: 2 of 6 rows not invited (lines 2, 3); 4 invited"
+        "error: 2 of 6 rows not invited (lines 2, 3); 4 invited, 2 failed"
     );
     // Three POSTs, each row in exactly one of them: the 500 was not retried.
     assert_eq!(env.posts(INVITE_PATH).len(), 3);
@@ -263,7 +269,7 @@ fn a_refused_batch_is_sent_again_without_its_refused_rows() {
     assert_eq!(env.sandbox.provider_count(), 35);
     assert_eq!(
         out.stderr.trim(),
-        "error: 1 of 6 rows not invited (line 4); 5 invited"
+        "error: 1 of 6 rows not invited (line 4); 5 invited, 1 failed"
     );
 }
 
@@ -395,7 +401,7 @@ fn rejects_hold_the_rows_not_invited_in_the_inputs_columns() {
     assert!(out.stderr.contains("line 3: email"), "{}", out.stderr);
     assert!(
         out.stderr.trim_end().ends_with(&format!(
-            "error: 2 of 4 rows not invited (lines 3, 4); 2 invited, 1 invalid; rejects written to {}",
+            "error: 2 of 4 rows not invited (lines 3, 4); 2 invited, 1 failed, 1 invalid; rejects written to {}",
             rejects.display()
         )),
         "{}",

@@ -194,3 +194,47 @@ fn a_server_that_is_not_there_is_1() {
     assert_eq!(out.code, 1);
     assert!(one_line(&out.stderr).contains("transport error"));
 }
+
+/// Usage mistakes a new user makes say what is expected: a date's format,
+/// both ways to name invitees, and the format flag in any case.
+#[test]
+fn usage_messages_say_what_is_expected() {
+    let date = "must be a real date as YYYY-MM-DD";
+    for (args, first) in [
+        (
+            vec![
+                "providers",
+                "create",
+                "--email",
+                "a@b.co",
+                "--first-name",
+                "A",
+            ]
+            .into_iter()
+            .chain(["--last-name", "B", "--org-joining-date", "03/01/2024"])
+            .collect::<Vec<_>>(),
+            format!("error: invalid value '03/01/2024' for '--org-joining-date <DATE>': {date}"),
+        ),
+        (
+            vec!["org-joining-date", "set", "P", "2024-02-30"],
+            format!("error: invalid value '2024-02-30' for '[DATE]': {date}"),
+        ),
+    ] {
+        let out = run(bare().args(&args));
+        assert_eq!(out.code, 2, "{args:?}");
+        assert_eq!(out.stderr.lines().next(), Some(first.as_str()), "{args:?}");
+    }
+    let out = run(bare().args(["providers", "invite"]));
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("<--email <EMAIL>|--csv <FILE>>"),
+        "{}",
+        out.stderr
+    );
+    let env = Env::new();
+    let out = run(env
+        .cmd()
+        .args(["-f", "JSON", "providers", "list", "--limit", "1"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.trim_start().starts_with('['), "{}", out.stdout);
+}
