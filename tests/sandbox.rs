@@ -803,3 +803,28 @@ async fn the_request_log_keeps_no_key_however_it_was_sent() {
         .headers
         .contains(&("x-note".into(), "[REDACTED]".into())));
 }
+
+/// A server that caps `limit` below the ids asked for answers `get_many`
+/// over several pages: every provider that exists is found, none reported
+/// missing, and a single `get` still costs one request.
+#[tokio::test]
+async fn get_many_finds_every_provider_from_a_server_capping_limit() {
+    let sandbox = Sandbox::builder()
+        .providers(120)
+        .max_limit(4)
+        .start()
+        .await
+        .unwrap();
+    let client = sandbox.client().unwrap();
+    let mut ids: Vec<assured::AccountId> = sandbox.provider_ids().into_iter().step_by(3).collect();
+    let unknown: assured::AccountId = "3fa85f64-5717-4562-b3fc-2c963f66afa6".parse().unwrap();
+    ids.insert(5, unknown);
+    let result = client.providers().get_many(&ids).await.unwrap();
+    assert_eq!(result.missing, [unknown]);
+    let found: Vec<_> = result.found.iter().map(|p| p.id).collect();
+    let existing: Vec<_> = ids.iter().copied().filter(|id| *id != unknown).collect();
+    assert_eq!(found, existing, "all found, in the order asked");
+    sandbox.clear_requests();
+    client.providers().get(ids[0]).await.unwrap();
+    assert_eq!(sandbox.requests().len(), 1);
+}

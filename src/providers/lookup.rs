@@ -90,15 +90,23 @@ impl Providers<'_> {
         Ok(Found { found, missing })
     }
 
-    /// The rows the server returns for `id_in` = these ids: one page holds
-    /// them all (at most 50). A server that ignores `id_in` answers with
-    /// everyone; one page of strangers, dropped by the callers, is enough.
+    /// The rows the server returns for `id_in` = these ids: one page asked
+    /// to hold them all (at most 50). A server that caps `limit` below that
+    /// answers with a `next`; the rest is then read as a walk, stopped at as
+    /// many rows as ids, so a server that also ignores `id_in` (answering
+    /// with everyone) costs that many strangers, dropped by the callers,
+    /// not its whole roster.
     async fn fetch_ids(&self, ids: &[AccountId]) -> Result<Vec<Provider>> {
         let params = ListProvidersParams::new()
             .id_in(ids.iter().copied())
             .limit(ids.len().max(1) as u64)
             .offset(0);
-        Ok(self.list_providers(&params).await?.results)
+        let page = self.list_providers(&params).await?;
+        if page.next.is_none() || page.results.len() >= ids.len() {
+            return Ok(page.results);
+        }
+        let walk = self.walk(&params).max_items(ids.len());
+        Ok(walk.collect().await?.items)
     }
 
     /// The `provider_profile_id` of a provider (the id the Provider Profile
