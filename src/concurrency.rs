@@ -39,6 +39,8 @@ use std::{
     time::{Duration, Instant},
 };
 
+use crate::error::Result;
+
 /// The most requests any controller or pinned walk keeps in flight: a
 /// pinned `usize::MAX` against a server claiming 10^12 rows would
 /// otherwise plan a request for every page before sending the first.
@@ -379,12 +381,14 @@ mod tests;
 
 /// Runs `task` on every item, at most `pace.limit()` at once (read again
 /// before each start) and none before `pace.not_before()` unless nothing
-/// is in flight; the outputs come back in the items' order.
-pub(crate) async fn paced<I, F, Fut, T>(pace: &Controller, items: I, task: F) -> Vec<T>
+/// is in flight; the outputs come back in the items' order. The first
+/// error ends the run: nothing more is started, and what is in flight is
+/// dropped (a bad key must not cost a request per item).
+pub(crate) async fn paced<I, F, Fut, T>(pace: &Controller, items: I, task: F) -> Result<Vec<T>>
 where
     I: IntoIterator,
     F: Fn(I::Item) -> Fut,
-    Fut: std::future::Future<Output = T>,
+    Fut: std::future::Future<Output = Result<T>>,
 {
     use futures::{stream::FuturesUnordered, StreamExt};
     let mut items = items.into_iter().enumerate().peekable();
@@ -402,10 +406,10 @@ where
             }
         }
         match running.next().await {
-            Some(done) => out.push(done),
+            Some((i, done)) => out.push((i, done?)),
             None => break,
         }
     }
     out.sort_by_key(|(i, _)| *i);
-    out.into_iter().map(|(_, t)| t).collect()
+    Ok(out.into_iter().map(|(_, t)| t).collect())
 }

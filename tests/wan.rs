@@ -414,3 +414,74 @@ async fn batch_lookups_settle_under_max_in_flight() {
         }
     }
 }
+
+/// A consumer that pauses longer than the attempt timeout between pages
+/// still gets every row: prefetched pages are fetched by their own tasks,
+/// not only while the walk is polled, so no attempt outlives its timeout
+/// waiting for the consumer, and the adaptive controller, timing the
+/// server alone, is not cut for the consumer's pauses.
+#[tokio::test]
+async fn a_slow_consumer_neither_times_out_nor_slows_the_controller() {
+    use futures::TryStreamExt;
+
+    let sandbox = Sandbox::builder()
+        .providers(60)
+        .latency(Duration::from_millis(5))
+        .start()
+        .await
+        .unwrap();
+    let client = Client::builder()
+        .base_url(sandbox.base_url())
+        .api_key(sandbox.api_key())
+        .timeout(Duration::from_millis(250))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let mut rows = client
+        .providers()
+        .walk(&ListProvidersParams::new().limit(10))
+        .rows();
+    let mut read = 0;
+    while let Some(_provider) = rows.try_next().await.unwrap() {
+        read += 1;
+        if read % 10 == 0 {
+            tokio::time::sleep(Duration::from_millis(400)).await;
+        }
+    }
+    assert_eq!(read, 60);
+    let limit = client.concurrency().limit();
+    assert!(limit >= 4, "cut to {limit} for the consumer's pauses");
+}
+
+/// A refusal every request would get (a wrong key) ends a batch lookup at
+/// the first answer: nothing more is started, so 200 NPIs or 40 chunks of
+/// ids cost a handful of requests, not one each.
+#[tokio::test]
+async fn a_batch_lookup_stops_at_the_first_refusal() {
+    let sandbox = Sandbox::builder().providers(5).start().await.unwrap();
+    // Valid NPIs (a wrong key is refused before any is looked up).
+    let npis: Vec<String> = (1_000_000_000u64..)
+        .map(|n| n.to_string())
+        .filter(|n| assured::npi::normalize(n).is_ok())
+        .take(200)
+        .collect();
+    let ids: Vec<assured::AccountId> = (0..2_000u128)
+        .map(|n| assured::Uuid::from_u128(n).into())
+        .collect();
+    let wrong = Client::builder()
+        .base_url(sandbox.base_url())
+        .api_key("not-the-sandbox-key")
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    sandbox.clear_requests();
+    let by_npi = wrong.providers().get_by_npis(&npis).await.unwrap_err();
+    assert!(matches!(by_npi, Error::Auth(_)), "{by_npi:?}");
+    let sent = sandbox.requests().len();
+    assert!(sent <= 8, "{sent} requests for {} NPIs", npis.len());
+    sandbox.clear_requests();
+    let by_id = wrong.providers().get_many(&ids).await.unwrap_err();
+    assert!(matches!(by_id, Error::Auth(_)), "{by_id:?}");
+    let sent = sandbox.requests().len();
+    assert!(sent <= 8, "{sent} requests for 40 chunks of ids");
+}

@@ -10,6 +10,7 @@ use std::{
 };
 
 use futures::{future::BoxFuture, stream::FuturesOrdered, StreamExt};
+use tokio_util::task::AbortOnDropHandle;
 
 use super::{lock, Fetch, Keyed, WalkReport};
 use crate::{concurrency::Controller, error::Result, page::Page, Error};
@@ -221,8 +222,20 @@ impl<T: Keyed + Send + 'static> Walker<T> {
             }
             let (offset, epoch, fetch) = (self.next_offset, self.epoch, self.plan.fetch.clone());
             let limit = self.size;
+            // Its own task: a page is fetched while the caller is busy with
+            // the rows before it, not only while the walk is polled, so a
+            // slow consumer neither runs an attempt past its timeout nor
+            // reads as a slow server to the controller. Dropping the walk
+            // aborts it.
+            let task = AbortOnDropHandle::new(tokio::spawn(fetch(offset, limit)));
             self.in_flight.push_back(Box::pin(async move {
-                let page = fetch(offset, limit).await;
+                let page = match task.await {
+                    Ok(page) => page,
+                    Err(failed) if failed.is_panic() => {
+                        std::panic::resume_unwind(failed.into_panic())
+                    }
+                    Err(_) => Err(Error::decode("walk", "the page's task was cancelled", b"")),
+                };
                 Candidate {
                     offset,
                     epoch,

@@ -69,9 +69,7 @@ impl Providers<'_> {
         let chunks = paced(pace, wanted.chunks(IDS_PER_REQUEST), |chunk| {
             self.fetch_ids(chunk)
         })
-        .await
-        .into_iter()
-        .collect::<Result<Vec<Vec<Provider>>>>()?;
+        .await?;
         // A server that ignores the filter must not add strangers.
         let mut by_id: HashMap<AccountId, Provider> = chunks
             .into_iter()
@@ -164,23 +162,19 @@ impl Providers<'_> {
             }
         }
         let pace = &self.client.config().pace;
-        let results: Vec<(String, Result<Provider>)> = paced(pace, wanted, |npi| async move {
-            let found = self.lookup_npi(&npi).await;
-            (npi, found)
-        })
-        .await;
-        let mut out = Found {
-            found: Vec::new(),
-            missing: Vec::new(),
-        };
-        for (npi, result) in results {
-            match result {
-                Ok(p) => out.found.push(p),
-                Err(Error::NotFound(_)) => out.missing.push(npi),
-                Err(e) => return Err(e),
+        let results = paced(pace, wanted, |npi| async move {
+            match self.lookup_npi(&npi).await {
+                Ok(provider) => Ok(Ok(provider)),
+                Err(Error::NotFound(_)) => Ok(Err(npi)),
+                Err(e) => Err(e),
             }
-        }
-        Ok(out)
+        })
+        .await?;
+        let (found, missing) = results.into_iter().partition::<Vec<_>, _>(Result::is_ok);
+        Ok(Found {
+            found: found.into_iter().flatten().collect(),
+            missing: missing.into_iter().filter_map(Result::err).collect(),
+        })
     }
 
     async fn lookup_npi(&self, npi: &str) -> Result<Provider> {
