@@ -309,6 +309,37 @@ fn enum_values_compare_as_sets_without_null() {
     assert!(found.is_empty(), "{found:#?}");
 }
 
+/// An array's `minItems` is compared like a length limit: a batch body's,
+/// and a list field's, through a `$ref`.
+#[test]
+fn min_items_is_compared() {
+    let batch = |min: Option<u64>| {
+        let mut array = json!({"type": "array", "items": {"type": "string"}});
+        if let Some(min) = min {
+            array["minItems"] = json!(min);
+        }
+        document(
+            array,
+            json!({"$ref": "#/components/schemas/Tags"}),
+            json!({"Tags": {"type": "object", "properties": {
+                "tags": {"type": "array", "items": {"type": "string"}, "minItems": min.unwrap_or(0)}
+            }}}),
+        )
+    };
+    assert!(compare_documents(&batch(Some(1)), &batch(Some(1)))
+        .unwrap()
+        .is_empty());
+    let found = compare_documents(&batch(Some(1)), &batch(None)).unwrap();
+    assert_keys(
+        &found,
+        &[
+            "POST /things/ request minItems",
+            "POST /things/ response.200.tags minItems",
+        ],
+    );
+    assert_eq!(find(&found, "POST /things/ request minItems").ours, "1");
+}
+
 #[test]
 fn success_statuses_are_paired_or_reported() {
     let with_responses = |responses: Value| {

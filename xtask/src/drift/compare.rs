@@ -35,13 +35,15 @@ pub enum Kind {
     MaxLength,
     /// Different `minLength`.
     MinLength,
+    /// Different `minItems`.
+    MinItems,
     /// Required on one side, optional on the other.
     Required,
 }
 
 impl Kind {
     /// Every kind, in report order.
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 12] = [
         Kind::OperationMissing,
         Kind::MissingUpstream,
         Kind::MissingHere,
@@ -52,6 +54,7 @@ impl Kind {
         Kind::Enum,
         Kind::MaxLength,
         Kind::MinLength,
+        Kind::MinItems,
         Kind::Required,
     ];
 
@@ -68,6 +71,7 @@ impl Kind {
             Kind::Enum => "enum",
             Kind::MaxLength => "maxLength",
             Kind::MinLength => "minLength",
+            Kind::MinItems => "minItems",
             Kind::Required => "required",
         }
     }
@@ -431,6 +435,14 @@ fn compare_shapes(
             Kind::MinLength,
             option_text(&ours.min_length),
             option_text(&theirs.min_length),
+        );
+    }
+    if ours.min_items != theirs.min_items {
+        out.push(
+            location,
+            Kind::MinItems,
+            option_text(&ours.min_items),
+            option_text(&theirs.min_items),
         );
     }
 

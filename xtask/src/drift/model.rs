@@ -42,6 +42,8 @@ pub struct Shape {
     pub min_length: Option<u64>,
     /// `maxLength`.
     pub max_length: Option<u64>,
+    /// An array's `minItems`.
+    pub min_items: Option<u64>,
     /// The object's properties, by name.
     pub properties: BTreeMap<String, Property>,
     /// The array's item schema.
@@ -110,6 +112,9 @@ impl Shape {
         if let Some(max) = self.max_length {
             text.push_str(&format!(", maxLength {max}"));
         }
+        if let Some(min) = self.min_items {
+            text.push_str(&format!(", minItems {min}"));
+        }
         if self.nullable {
             text.push_str(", nullable");
         }
@@ -142,6 +147,7 @@ impl Shape {
         self.enumeration = self.enumeration.take().or(other.enumeration);
         self.min_length = self.min_length.or(other.min_length);
         self.max_length = self.max_length.or(other.max_length);
+        self.min_items = self.min_items.or(other.min_items);
         for (name, property) in other.properties {
             match self.properties.get_mut(&name) {
                 Some(existing) => {
@@ -190,6 +196,7 @@ impl Shape {
             (Some(a), Some(b)) => Some(a.max(b)),
             _ => None,
         };
+        self.min_items = self.min_items.min(other.min_items);
         for (name, property) in other.properties {
             self.properties.entry(name).or_insert(property);
         }
@@ -330,6 +337,7 @@ impl<'a> Normaliser<'a> {
         }
         shape.min_length = map.get("minLength").and_then(Value::as_u64);
         shape.max_length = map.get("maxLength").and_then(Value::as_u64);
+        shape.min_items = map.get("minItems").and_then(Value::as_u64);
         shape.read_only = map.get("readOnly").and_then(Value::as_bool) == Some(true);
         shape.write_only = map.get("writeOnly").and_then(Value::as_bool) == Some(true);
 
