@@ -421,29 +421,14 @@ fn compare_shapes(
         let (mine, other) = enum_texts(&ours.enumeration, &theirs.enumeration);
         out.push(location, Kind::Enum, mine, other);
     }
-    if ours.max_length != theirs.max_length {
-        out.push(
-            location,
-            Kind::MaxLength,
-            option_text(&ours.max_length),
-            option_text(&theirs.max_length),
-        );
-    }
-    if ours.min_length != theirs.min_length {
-        out.push(
-            location,
-            Kind::MinLength,
-            option_text(&ours.min_length),
-            option_text(&theirs.min_length),
-        );
-    }
-    if ours.min_items != theirs.min_items {
-        out.push(
-            location,
-            Kind::MinItems,
-            option_text(&ours.min_items),
-            option_text(&theirs.min_items),
-        );
+    for (kind, mine, other) in [
+        (Kind::MaxLength, ours.max_length, theirs.max_length),
+        (Kind::MinLength, ours.min_length, theirs.min_length),
+        (Kind::MinItems, ours.min_items, theirs.min_items),
+    ] {
+        if mine != other {
+            out.push(location, kind, option_text(&mine), option_text(&other));
+        }
     }
 
     let takes_part = |shape: &Shape| direction.is_none_or(|direction| direction.includes(shape));
