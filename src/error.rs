@@ -202,6 +202,49 @@ impl Error {
         }
     }
 
+    /// A copy for another caller that shared the request this error came
+    /// from (the NPI cache's waiters); `None` for a failure whose cause
+    /// cannot be copied (transport, sandbox).
+    pub(crate) fn duplicate(&self) -> Option<Self> {
+        Some(match self {
+            Error::InvalidInput(e) => Error::InvalidInput(e.clone()),
+            Error::Validation(e) => Error::Validation(e.clone()),
+            Error::Auth(e) => Error::Auth(e.clone()),
+            Error::NotFound(e) => Error::NotFound(e.clone()),
+            Error::Api(e) => Error::Api(e.clone()),
+            Error::RateLimited { error, retry_after } => Error::RateLimited {
+                error: error.clone(),
+                retry_after: *retry_after,
+            },
+            Error::Decode {
+                path,
+                message,
+                snippet,
+            } => Error::Decode {
+                path: path.clone(),
+                message: message.clone(),
+                snippet: snippet.clone(),
+            },
+            Error::DecodeRow {
+                path,
+                offset,
+                row,
+                message,
+                snippet,
+            } => Error::DecodeRow {
+                path: path.clone(),
+                offset: *offset,
+                row: *row,
+                message: message.clone(),
+                snippet: snippet.clone(),
+            },
+            Error::MissingProfileId { provider_id } => Error::MissingProfileId {
+                provider_id: provider_id.clone(),
+            },
+            _ => return None,
+        })
+    }
+
     pub(crate) fn decode(path: &str, message: impl fmt::Display, body: &[u8]) -> Self {
         Error::Decode {
             path: path.to_string(),

@@ -11,7 +11,7 @@ use std::{
     future::Future,
     sync::{
         atomic::{AtomicBool, AtomicU64, Ordering},
-        Mutex,
+        Arc,
     },
     time::{Duration, Instant},
 };
@@ -197,43 +197,42 @@ impl NpiCache {
     }
 
     /// The provider cached for `npi`, or the one `load` finds (cached if
-    /// found). Concurrent callers for one NPI share one load; a failed or
-    /// empty load is not cached.
+    /// found). Concurrent callers for one NPI share one load, its failure
+    /// too (ten callers for an unknown NPI cost one request); a failure is
+    /// not cached.
     pub(crate) async fn get_or_load<F, Fut>(&self, npi: &str, load: F) -> Result<Provider>
     where
         F: Fn() -> Fut,
         Fut: Future<Output = Result<Provider>>,
     {
-        let failure = Mutex::new(None);
         let loaded = AtomicBool::new(false);
-        let found = self
+        let shared = self
             .entries
-            .optionally_get_with(npi.to_string(), async {
+            .try_get_with(npi.to_string(), async {
                 loaded.store(true, Ordering::Relaxed);
                 self.miss();
-                match load().await {
-                    Ok(provider) => Some(provider),
-                    Err(e) => {
-                        *failure.lock().unwrap_or_else(|e| e.into_inner()) = Some(e);
-                        None
-                    }
-                }
+                load().await
             })
             .await;
-        let failure = failure.into_inner().unwrap_or_else(|e| e.into_inner());
-        match (found, failure) {
-            (Some(provider), _) => {
+        match shared {
+            Ok(provider) => {
                 if !loaded.load(Ordering::Relaxed) {
                     self.hit();
                 }
                 Ok(provider)
             }
-            (None, Some(e)) => Err(e),
-            // Another caller's load for this NPI failed; ours asks again.
-            (None, None) => {
-                self.miss();
-                load().await
-            }
+            Err(failure) => match Arc::try_unwrap(failure) {
+                Ok(failure) => Err(failure),
+                // Shared with other callers: a copy, or for a transport
+                // failure (whose cause cannot be copied) a load of our own.
+                Err(shared) => match shared.duplicate() {
+                    Some(failure) => Err(failure),
+                    None => {
+                        self.miss();
+                        load().await
+                    }
+                },
+            },
         }
     }
 

@@ -485,3 +485,34 @@ async fn a_batch_lookup_stops_at_the_first_refusal() {
     let sent = sandbox.requests().len();
     assert!(sent <= 8, "{sent} requests for 40 chunks of ids");
 }
+
+/// Concurrent lookups of one NPI share one request, its failure too: ten
+/// callers asking at once for an NPI nobody has cost one request, and each
+/// gets the not-found (which is not cached: the next lookup asks again).
+#[tokio::test]
+async fn concurrent_lookups_of_an_unknown_npi_share_one_request() {
+    let sandbox = Sandbox::builder()
+        .providers(5)
+        .latency(Duration::from_millis(50))
+        .start()
+        .await
+        .unwrap();
+    let client = sandbox.client().unwrap();
+    let unknown = (1_000_000_000u64..)
+        .map(|n| n.to_string())
+        .find(|n| assured::npi::normalize(n).is_ok())
+        .unwrap();
+    sandbox.clear_requests();
+    let lookups = (0..10).map(|_| {
+        let client = client.clone();
+        let npi = unknown.clone();
+        async move { client.providers().get_by_npi(&npi).await }
+    });
+    for found in join_all(lookups).await {
+        assert!(matches!(found, Err(Error::NotFound(_))), "{found:?}");
+    }
+    assert_eq!(sandbox.requests().len(), 1);
+    let again = client.providers().get_by_npi(&unknown).await;
+    assert!(matches!(again, Err(Error::NotFound(_))));
+    assert_eq!(sandbox.requests().len(), 2, "a miss is not cached");
+}
