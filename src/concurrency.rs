@@ -91,8 +91,12 @@ struct State {
     /// The limit at the last push-back, while it is still the best guess
     /// of the server's capacity.
     pushed_back_at: Option<f64>,
-    /// Answers still to come from requests sent before the last cut.
+    /// Answers still to come from requests sent before the last cut, for
+    /// reports without a [`Ticket`] (which knows its epoch instead).
     cooldown: usize,
+    /// Cuts so far: a ticket started before the latest one answers for an
+    /// old limit.
+    epoch: u64,
     not_before: Option<Instant>,
     /// Successes since the last cut.
     calm: u64,
@@ -194,7 +198,7 @@ impl Controller {
     /// assert_eq!(pace.limit(), 3);
     /// ```
     pub fn on_success(&self, latency: Duration) {
-        self.lock().on_success(latency);
+        self.lock().on_success(latency, None);
     }
 
     /// Reports a push-back (429 or 503) and its `Retry-After`, if any.
@@ -207,7 +211,8 @@ impl Controller {
     /// assert!(pace.not_before().is_some());
     /// ```
     pub fn on_throttled(&self, retry_after: Option<Duration>) {
-        self.lock().on_throttled(retry_after, Instant::now(), None);
+        self.lock()
+            .on_throttled(retry_after, Instant::now(), None, None);
     }
 
     /// Counts a request in flight until the ticket is dropped; a push-back
@@ -220,6 +225,7 @@ impl Controller {
         Ticket {
             pace: self,
             position: state.in_flight,
+            epoch: state.epoch,
         }
     }
 
@@ -246,6 +252,7 @@ impl State {
             smoothed: None,
             pushed_back_at: None,
             cooldown: 0,
+            epoch: 0,
             not_before: None,
             calm: 0,
             in_flight: 0,
@@ -258,7 +265,21 @@ impl State {
         (self.limit.floor() as usize).max(1)
     }
 
-    fn on_success(&mut self, latency: Duration) {
+    /// Whether an answer repeats old news: one to a request sent before the
+    /// last cut (a ticket's `epoch` says so exactly; a report without one
+    /// counts down the answers still due then).
+    fn stale(&mut self, sent: Option<u64>) -> bool {
+        match sent {
+            Some(epoch) => epoch < self.epoch,
+            None if self.cooldown > 0 => {
+                self.cooldown -= 1;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn on_success(&mut self, latency: Duration, sent: Option<u64>) {
         if !self.adaptive {
             return;
         }
@@ -270,12 +291,17 @@ impl State {
             .map_or(seconds, |s| s + SMOOTHING * (seconds - s));
         self.smoothed = Some(smoothed);
         self.calm += 1;
-        if self.cooldown > 0 {
-            self.cooldown -= 1;
+        if self.stale(sent) {
             return;
         }
         if smoothed > INFLATION * baseline.as_secs_f64() && !baseline.is_zero() {
             self.cut();
+            return;
+        }
+        // A limit grows only while it is used: calls one at a time say
+        // nothing of how many the server takes at once, and a limit grown
+        // on them would open the next walk with a burst.
+        if sent.is_some() && self.in_flight * 2 < self.limit() {
             return;
         }
         let mut step = if self.slow_start {
@@ -302,17 +328,14 @@ impl State {
         retry_after: Option<Duration>,
         now: Instant,
         position: Option<usize>,
+        sent: Option<u64>,
     ) {
         // A wait past what an `Instant` can hold is not a hold anyone can
         // keep: it is ignored rather than overflowing.
         if let Some(until) = retry_after.and_then(|wait| now.checked_add(wait)) {
             self.not_before = Some(self.not_before.map_or(until, |t| t.max(until)));
         }
-        if !self.adaptive {
-            return;
-        }
-        if self.cooldown > 0 {
-            self.cooldown -= 1;
+        if !self.adaptive || self.stale(sent) {
             return;
         }
         self.cut();
@@ -333,6 +356,7 @@ impl State {
         self.pushed_back_at = Some(self.limit);
         // Every request in flight now was sent under the old limit.
         self.cooldown = self.limit() - 1;
+        self.epoch += 1;
         self.limit = (self.limit * DECREASE).max(1.0);
         self.slow_start = false;
     }
@@ -352,19 +376,24 @@ impl State {
 pub(crate) struct Ticket<'a> {
     pace: &'a Controller,
     position: usize,
+    /// The controller's epoch when the request was sent.
+    epoch: u64,
 }
 
 impl Ticket<'_> {
     /// Reports a successful answer of this request and its latency.
     pub(crate) fn succeeded(&self, latency: Duration) {
-        self.pace.on_success(latency);
+        self.pace.lock().on_success(latency, Some(self.epoch));
     }
 
     /// Reports a push-back (429 or 503) of this request.
     pub(crate) fn throttled(&self, retry_after: Option<Duration>) {
-        self.pace
-            .lock()
-            .on_throttled(retry_after, Instant::now(), Some(self.position));
+        self.pace.lock().on_throttled(
+            retry_after,
+            Instant::now(),
+            Some(self.position),
+            Some(self.epoch),
+        );
     }
 }
 

@@ -103,7 +103,7 @@ fn simulate(pace: &Controller, server: &Server, requests: usize, warm_up: usize)
             report.throttled += 1;
             to_send += 1;
             pace.lock()
-                .on_throttled(server.retry_after, start + now, None);
+                .on_throttled(server.retry_after, start + now, None, None);
             if let Some(wait) = server.retry_after {
                 waited_until = waited_until.max(now + wait);
             }
@@ -170,9 +170,9 @@ fn not_before_keeps_the_latest_retry_after() {
     let pace = Controller::adaptive(4, 32);
     let now = Instant::now();
     pace.lock()
-        .on_throttled(Some(Duration::from_secs(5)), now, None);
+        .on_throttled(Some(Duration::from_secs(5)), now, None, None);
     pace.lock()
-        .on_throttled(Some(Duration::from_secs(1)), now, None);
+        .on_throttled(Some(Duration::from_secs(1)), now, None, None);
     let mut state = pace.lock();
     assert_eq!(state.not_before(now), Some(now + Duration::from_secs(5)));
     assert_eq!(state.not_before(now + Duration::from_secs(5)), None);
@@ -236,4 +236,43 @@ fn a_refusal_at_the_ninth_in_flight_caps_growth_below_it() {
         assert!(pace.limit() <= 8, "grew to {}", pace.limit());
     }
     assert_eq!(pace.limit(), 8, "recovered to the capacity");
+}
+
+/// A ticket knows when its request was sent: answers to requests sent
+/// before a cut are old news however many there are, and each one sent
+/// after it is heard, however soon after the cut.
+#[test]
+fn a_cut_ignores_answers_sent_before_it_and_hears_those_after() {
+    let pace = Controller::adaptive(32, 32);
+    let before: Vec<_> = (0..16).map(|_| pace.start()).collect();
+    before[0].throttled(None);
+    assert_eq!(pace.limit(), 16);
+    for ticket in &before[1..] {
+        ticket.throttled(None);
+    }
+    assert_eq!(pace.limit(), 16, "sent before the cut");
+    drop(before);
+    // Sent after it, one at a time: each refusal is news.
+    for expected in [8, 4, 2, 1] {
+        let ticket = pace.start();
+        ticket.throttled(None);
+        assert_eq!(pace.limit(), expected);
+    }
+}
+
+/// Calls made one at a time say nothing of how many the server takes at
+/// once: the limit grows only while at least half of it is in flight.
+#[test]
+fn a_limit_grows_only_while_it_is_used() {
+    let pace = Controller::adaptive(4, 32);
+    for _ in 0..100 {
+        let ticket = pace.start();
+        ticket.succeeded(Duration::from_millis(20));
+    }
+    assert_eq!(pace.limit(), 4, "one at a time");
+    let busy: Vec<_> = (0..4).map(|_| pace.start()).collect();
+    for ticket in &busy {
+        ticket.succeeded(Duration::from_millis(20));
+    }
+    assert_eq!(pace.limit(), 8, "slow start while all four are in flight");
 }
