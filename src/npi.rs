@@ -113,7 +113,9 @@ pub struct NpiCache {
     capacity: u64,
     pub(crate) strategy: NpiStrategy,
     #[debug(skip)]
-    entries: moka::future::Cache<String, Provider>,
+    /// By generation and NPI: a load begun before [`Self::invalidate`]
+    /// stores under the old generation, where no later lookup reads.
+    entries: moka::future::Cache<(u64, String), Provider>,
     #[debug(skip)]
     pub(crate) index: tokio::sync::Mutex<Option<Index>>,
     #[debug(skip)]
@@ -155,7 +157,8 @@ impl NpiCache {
     /// ```
     pub fn invalidate(&self) {
         // Bumping the generation makes an index stale even while a load
-        // holds its lock.
+        // holds its lock, and an entry a load still in flight will store
+        // unreadable.
         self.generation.fetch_add(1, Ordering::SeqCst);
         self.entries.invalidate_all();
     }
@@ -208,7 +211,7 @@ impl NpiCache {
         let loaded = AtomicBool::new(false);
         let shared = self
             .entries
-            .try_get_with(npi.to_string(), async {
+            .try_get_with((self.generation(), npi.to_string()), async {
                 loaded.store(true, Ordering::Relaxed);
                 self.miss();
                 load().await

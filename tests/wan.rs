@@ -424,12 +424,7 @@ async fn batch_lookups_settle_under_max_in_flight() {
 async fn a_slow_consumer_neither_times_out_nor_slows_the_controller() {
     use futures::TryStreamExt;
 
-    let sandbox = Sandbox::builder()
-        .providers(60)
-        .latency(Duration::from_millis(5))
-        .start()
-        .await
-        .unwrap();
+    let sandbox = slow(60, Duration::from_millis(5)).await;
     let client = Client::builder()
         .base_url(sandbox.base_url())
         .api_key(sandbox.api_key())
@@ -491,12 +486,7 @@ async fn a_batch_lookup_stops_at_the_first_refusal() {
 /// gets the not-found (which is not cached: the next lookup asks again).
 #[tokio::test]
 async fn concurrent_lookups_of_an_unknown_npi_share_one_request() {
-    let sandbox = Sandbox::builder()
-        .providers(5)
-        .latency(Duration::from_millis(50))
-        .start()
-        .await
-        .unwrap();
+    let sandbox = slow(5, Duration::from_millis(50)).await;
     let client = sandbox.client().unwrap();
     let unknown = (1_000_000_000u64..)
         .map(|n| n.to_string())
@@ -515,4 +505,43 @@ async fn concurrent_lookups_of_an_unknown_npi_share_one_request() {
     let again = client.providers().get_by_npi(&unknown).await;
     assert!(matches!(again, Err(Error::NotFound(_))));
     assert_eq!(sandbox.requests().len(), 2, "a miss is not cached");
+}
+
+/// `invalidate()` while a lookup is loading: the next lookup asks the
+/// server again instead of joining the load begun before it, whose answer
+/// may predate the change the caller invalidated for.
+#[tokio::test]
+async fn a_lookup_after_invalidate_does_not_join_a_load_begun_before() {
+    let sandbox = slow(5, Duration::from_millis(200)).await;
+    let client = sandbox.client().unwrap();
+    let first = client
+        .providers()
+        .list_providers(&ListProvidersParams::new().limit(1))
+        .await
+        .unwrap();
+    let npi = first.results[0].npi.clone().unwrap();
+    sandbox.clear_requests();
+    let loading = {
+        let (client, npi) = (client.clone(), npi.clone());
+        tokio::spawn(async move { client.providers().get_by_npi(&npi).await })
+    };
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    client.npi_cache().invalidate();
+    let after = client.providers().get_by_npi(&npi).await.unwrap();
+    let before = loading.await.unwrap().unwrap();
+    assert_eq!(
+        (before.npi.as_deref(), after.npi.as_deref()),
+        (Some(npi.as_str()), Some(npi.as_str()))
+    );
+    assert_eq!(sandbox.requests().len(), 2, "the second lookup asked again");
+}
+
+/// A sandbox of `providers` answering each request after `latency`.
+async fn slow(providers: usize, latency: Duration) -> Sandbox {
+    Sandbox::builder()
+        .providers(providers)
+        .latency(latency)
+        .start()
+        .await
+        .unwrap()
 }
