@@ -238,9 +238,7 @@ impl Error {
                 message: message.clone(),
                 snippet: snippet.clone(),
             },
-            Error::MissingProfileId { provider_id } => Error::MissingProfileId {
-                provider_id: provider_id.clone(),
-            },
+            // A load is one list request: nothing else can come of it.
             _ => return None,
         })
     }
@@ -428,13 +426,18 @@ fn secret_names() -> impl Iterator<Item = &'static str> {
     SECRET_FIELDS.iter().copied().chain(["password"])
 }
 
+/// Whether a body field of this name holds a credential.
+pub(crate) fn is_secret_field(name: &str) -> bool {
+    secret_names().any(|secret| secret == name)
+}
+
 /// The values of credential fields anywhere in `value` (a request body).
 pub(crate) fn secret_values(value: &Value, out: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
             for (key, value) in map {
                 match value {
-                    Value::String(secret) if secret_names().any(|name| name == key) => {
+                    Value::String(secret) if is_secret_field(key) => {
                         out.push(secret.clone());
                     }
                     other => secret_values(other, out),
@@ -450,7 +453,7 @@ pub(crate) fn mask(value: &mut Value) {
     match value {
         Value::Object(map) => {
             for (key, value) in map.iter_mut() {
-                if secret_names().any(|name| name == key.as_str()) {
+                if is_secret_field(key) {
                     *value = Value::String("[REDACTED]".into());
                 } else {
                     mask(value);

@@ -78,11 +78,18 @@ impl ClientHooks<Inner> for crate::raw::Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let secrets = sent_secrets(&self.inner.0.credentials, &request);
+        // Kept for an error answer only, where the secrets it must not
+        // repeat are read from it; a success costs the copy of a body
+        // (GETs have none), not a parse.
+        let sent = request
+            .body()
+            .and_then(reqwest::Body::as_bytes)
+            .map(Bytes::copy_from_slice);
         let response = self.send_with_retries(request, info).await?;
         if response.status().is_success() {
             return Ok(response);
         }
+        let secrets = sent_secrets(&self.inner.0.credentials, sent.as_deref());
         normalise_error_body(response, &secrets).await
     }
 }
@@ -177,13 +184,12 @@ fn report_pace(
 /// What a request carries that its error answer must not repeat, as a
 /// server or a gateway may ("Invalid API key '…'", "login … rejected"):
 /// the credential, and the values of the body's credential fields.
-fn sent_secrets(credentials: &Credentials, request: &reqwest::Request) -> Vec<String> {
+fn sent_secrets(credentials: &Credentials, body: Option<&[u8]>) -> Vec<String> {
     let credential = match credentials {
         Credentials::ApiKey(key) => key.expose_secret(),
         Credentials::Bearer(token) => token.expose_secret(),
     };
     let mut secrets = vec![credential.to_string()];
-    let body = request.body().and_then(reqwest::Body::as_bytes);
     if let Some(Ok(value)) = body.map(serde_json::from_slice::<serde_json::Value>) {
         crate::error::secret_values(&value, &mut secrets);
     }
@@ -201,7 +207,9 @@ fn scrub(body: Bytes, secrets: &[String]) -> Bytes {
     for secret in secrets {
         let escaped = serde_json::to_string(secret).unwrap_or_default();
         let escaped = escaped.trim_matches('"');
-        for form in [secret.as_str(), escaped] {
+        // The escaped form only when JSON writes it otherwise.
+        let escaped = (escaped != secret).then_some(escaped);
+        for form in std::iter::once(secret.as_str()).chain(escaped) {
             if !form.is_empty() && text.contains(form) {
                 text = text.replace(form, "[REDACTED]");
                 changed = true;

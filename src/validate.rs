@@ -92,8 +92,7 @@ fn problems<T: Limited>(prefix: &str, body: &T) -> Vec<InvalidInput> {
         }
         if let Some(max) = limit.max.filter(|max| len > *max) {
             // A credential's length is not repeated: it narrows a guess.
-            let secret = crate::providers::operations::SECRET_FIELDS.contains(&limit.field);
-            let got = if secret {
+            let got = if crate::error::is_secret_field(limit.field) {
                 String::new()
             } else {
                 format!(" (got {len})")

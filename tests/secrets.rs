@@ -346,3 +346,37 @@ fn a_credential_of_another_type_is_refused_without_its_value() {
     let read: CaqhSecret = serde_json::from_str("\"jdoe_caqh\"").unwrap();
     assert_eq!(read.expose(), "jdoe_caqh");
 }
+
+/// A credential JSON must escape (a quote, a backslash) is found in an
+/// error answer as the server wrote it, escaped, and replaced there too.
+#[tokio::test]
+async fn an_echoed_credential_is_found_in_its_json_escaped_form() {
+    let password = r#"pa"ss\word-77"#;
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/api/v1/users/import-single-provider-with-caqh/");
+            then.status(400)
+                .json_body(json!({"non_field_errors": [format!("refused {password}")]}));
+        })
+        .await;
+    let import: ImportProviderWithCaqh = ImportProviderWithCaqh::builder()
+        .email("jane.doe@example.com")
+        .caqh_username(CAQH_USERNAME)
+        .caqh_password(password)
+        .try_into()
+        .unwrap();
+    let err = client(&server)
+        .providers()
+        .import_provider_with_caqh(import)
+        .await
+        .unwrap_err();
+    let api = err.api_error().unwrap();
+    assert_eq!(api.field_errors["non_field_errors"], ["refused [REDACTED]"]);
+    let shown = format!("{err} {err:?} {}", api.body);
+    assert_hidden(
+        &shown,
+        &[("CAQH password", password), ("escaped", r#"pa\"ss"#)],
+    );
+}
