@@ -143,10 +143,7 @@ impl Error {
     /// # }
     /// ```
     pub fn is_tls(&self) -> bool {
-        match self {
-            Error::Transport { source, .. } => source.is_tls(),
-            _ => false,
-        }
+        matches!(self, Error::Transport { source, .. } if source.is_tls())
     }
 
     /// The server's `Retry-After`, for any status that sent one (a 429, or
@@ -206,16 +203,11 @@ impl Error {
     /// from (the NPI cache's waiters); `None` for a failure whose cause
     /// cannot be copied (transport, sandbox).
     pub(crate) fn duplicate(&self) -> Option<Self> {
+        if let Some(api) = self.api_error() {
+            return Some(Error::from_status(api.clone(), api.retry_after));
+        }
         Some(match self {
             Error::InvalidInput(e) => Error::InvalidInput(e.clone()),
-            Error::Validation(e) => Error::Validation(e.clone()),
-            Error::Auth(e) => Error::Auth(e.clone()),
-            Error::NotFound(e) => Error::NotFound(e.clone()),
-            Error::Api(e) => Error::Api(e.clone()),
-            Error::RateLimited { error, retry_after } => Error::RateLimited {
-                error: error.clone(),
-                retry_after: *retry_after,
-            },
             Error::Decode {
                 path,
                 message,
@@ -287,9 +279,8 @@ impl ApiError {
     ) -> Self {
         // Servers echo submitted values in errors; credential fields are
         // masked before anything is kept.
-        let mut masked = body.clone();
-        mask(&mut masked);
-        let body = &masked;
+        let mut body = body.clone();
+        mask(&mut body);
         let mut error = ApiError {
             status,
             path: path.to_string(),
@@ -300,7 +291,7 @@ impl ApiError {
             body: String::new(),
             retry_after: None,
         };
-        match body {
+        match &body {
             // Non-JSON bodies reach here as a JSON string (see transport).
             Value::String(text) => {
                 error.body = snippet(text.as_bytes());
@@ -313,7 +304,7 @@ impl ApiError {
                 if let Some(detail) = map.get("detail") {
                     error.detail = Some(message_text(detail));
                 }
-                collect_fields(body, "", &mut error.field_errors);
+                collect_fields(&body, "", &mut error.field_errors);
                 error.field_errors.remove("detail");
             }
             Value::Array(items) if items.iter().all(Value::is_object) => {
@@ -327,7 +318,7 @@ impl ApiError {
             }
             other => error.detail = Some(message_text(other)),
         }
-        error.body = truncate(&body.to_string());
+        error.body = cut(&body.to_string(), BODY_SNIPPET_LIMIT);
         error
     }
 
@@ -434,16 +425,10 @@ pub(crate) fn is_secret_field(name: &str) -> bool {
 /// The values of credential fields anywhere in `value` (a request body).
 pub(crate) fn secret_values(value: &Value, out: &mut Vec<String>) {
     match value {
-        Value::Object(map) => {
-            for (key, value) in map {
-                match value {
-                    Value::String(secret) if is_secret_field(key) => {
-                        out.push(secret.clone());
-                    }
-                    other => secret_values(other, out),
-                }
-            }
-        }
+        Value::Object(map) => map.iter().for_each(|(key, value)| match value {
+            Value::String(secret) if is_secret_field(key) => out.push(secret.clone()),
+            other => secret_values(other, out),
+        }),
         Value::Array(items) => items.iter().for_each(|item| secret_values(item, out)),
         _ => {}
     }
@@ -451,15 +436,10 @@ pub(crate) fn secret_values(value: &Value, out: &mut Vec<String>) {
 
 pub(crate) fn mask(value: &mut Value) {
     match value {
-        Value::Object(map) => {
-            for (key, value) in map.iter_mut() {
-                if is_secret_field(key) {
-                    *value = Value::String("[REDACTED]".into());
-                } else {
-                    mask(value);
-                }
-            }
-        }
+        Value::Object(map) => map.iter_mut().for_each(|(k, v)| match is_secret_field(k) {
+            true => *v = Value::String("[REDACTED]".into()),
+            false => mask(v),
+        }),
         Value::Array(items) => items.iter_mut().for_each(mask),
         _ => {}
     }
@@ -470,21 +450,17 @@ pub(crate) fn snippet(body: &[u8]) -> String {
     match serde_json::from_slice::<Value>(body) {
         Ok(mut value) => {
             mask(&mut value);
-            truncate(&value.to_string())
+            cut(&value.to_string(), BODY_SNIPPET_LIMIT)
         }
         Err(_) => {
             let text = String::from_utf8_lossy(body);
             if secret_names().any(|name| text.contains(name)) {
                 "[body withheld: it names a credential field]".into()
             } else {
-                truncate(&text)
+                cut(&text, BODY_SNIPPET_LIMIT)
             }
         }
     }
-}
-
-fn truncate(text: &str) -> String {
-    cut(text, BODY_SNIPPET_LIMIT)
 }
 
 /// At most `limit` bytes of `text`, cut at a character boundary and marked.
@@ -539,7 +515,8 @@ impl TransportError {
         crate::tls::is_tls_failure(&self.inner)
     }
 
-    /// The answer's body broke off or could not be read.
+    /// The answer's body broke off, could not be read, or passed the
+    /// 64 MiB limit on a success body (after decompression).
     pub fn is_body(&self) -> bool {
         self.inner.is_body() || self.inner.is_decode()
     }
@@ -552,6 +529,8 @@ impl TransportError {
             "timed out"
         } else if self.is_connect() {
             "could not connect"
+        } else if crate::tls::caused_by::<crate::transport::TooLarge>(&self.inner) {
+            "the answer was too large"
         } else if self.is_body() {
             "the answer broke off"
         } else if self.inner.is_redirect() {

@@ -3,7 +3,7 @@
 
 use reqwest::StatusCode;
 
-use crate::{error::ApiError, page::Page};
+use crate::{error::ApiError, page::Page, pagination::parse_next};
 
 /// Decodes a providers page the way a response is decoded, then reads its
 /// `next` link the way the paginator does. Returns whether both succeeded.
@@ -12,10 +12,7 @@ pub fn decode_page(body: &[u8]) -> bool {
         return false;
     };
     let page: Page<_> = page.into();
-    match page.next.as_deref() {
-        Some(next) => crate::pagination::parse_next(next).is_ok(),
-        None => true,
-    }
+    page.next.as_deref().is_none_or(|n| parse_next(n).is_ok())
 }
 
 /// Turns a raw error body into the error a caller sees, through the
@@ -28,12 +25,8 @@ pub fn parse_error_body(status: u16, body: &[u8]) -> String {
         Err(e) => return format!("undecodable normalised body: {e}"),
     };
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let error = ApiError::new(status, "/fuzz/", None, &value);
-    format!(
-        "{} {:?}",
-        crate::Error::from_status(error, None),
-        crate::error::snippet(body)
-    )
+    let error = crate::Error::from_status(ApiError::new(status, "/fuzz/", None, &value), None);
+    format!("{error} {:?}", crate::error::snippet(body))
 }
 
 /// Parses a `Retry-After` value.

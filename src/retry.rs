@@ -83,17 +83,16 @@ impl RetryPolicy {
         ceiling.mul_f64(fastrand::f64())
     }
 
-    fn is_read(method: &Method) -> bool {
+    fn may_resend(&self, method: &Method) -> bool {
         matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+            || self.retry_writes_on_server_errors
     }
 
     /// Whether a response with this status may be retried.
     pub(crate) fn retry_status(&self, method: &Method, status: StatusCode) -> bool {
-        let transient_5xx = matches!(status.as_u16(), 500 | 502 | 503 | 504);
         match status.as_u16() {
             429 => true,
-            408 => Self::is_read(method) || self.retry_writes_on_server_errors,
-            _ if transient_5xx => Self::is_read(method) || self.retry_writes_on_server_errors,
+            408 | 500 | 502 | 503 | 504 => self.may_resend(method),
             _ => false,
         }
     }
@@ -106,11 +105,8 @@ impl RetryPolicy {
             return false;
         }
         // A connect error means the request never left: safe for writes too.
-        if error.is_connect() {
-            return true;
-        }
         let sent_maybe = error.is_timeout() || error.is_request() || error.is_body();
-        sent_maybe && (Self::is_read(method) || self.retry_writes_on_server_errors)
+        error.is_connect() || (sent_maybe && self.may_resend(method))
     }
 }
 

@@ -110,8 +110,9 @@ impl serde::de::Visitor<'_> for Text {
 /// assert_eq!(format!("{echoed:?}"), "[REDACTED]");
 /// assert_eq!(serde_json::to_string(&echoed).unwrap(), "\"[REDACTED]\"");
 /// ```
-#[derive(Clone, derive_more::Debug)]
+#[derive(Clone, derive_more::Debug, Deserialize)]
 #[debug("[REDACTED]")]
+#[serde(transparent)]
 pub struct CaqhEcho(CaqhSecret);
 
 impl CaqhEcho {
@@ -130,12 +131,6 @@ impl From<&str> for CaqhEcho {
 impl Serialize for CaqhEcho {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("[REDACTED]")
-    }
-}
-
-impl<'de> Deserialize<'de> for CaqhEcho {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        CaqhSecret::deserialize(deserializer).map(Self)
     }
 }
 

@@ -12,24 +12,23 @@ const MAX_DEPTH: usize = 16;
 /// Whether `error` was caused by TLS: rustls refused the peer's certificate
 /// or the handshake itself.
 pub(crate) fn is_tls_failure(error: &(dyn StdError + 'static)) -> bool {
-    let mut next = Some(error);
-    for _ in 0..MAX_DEPTH {
-        let Some(link) = next else { return false };
-        if link.is::<rustls::Error>() {
-            return true;
-        }
-        next = match link.downcast_ref::<std::io::Error>() {
-            // tokio-rustls wraps rustls::Error in an io::Error, and
-            // io::Error::source() skips its payload and returns the
-            // payload's own source: step into the payload instead.
-            Some(io) => match io.get_ref() {
-                Some(payload) => Some(payload as &(dyn StdError + 'static)),
-                None => None,
-            },
+    caused_by::<rustls::Error>(error)
+}
+
+/// Whether an `E` is in `error`'s source chain, including the payloads of
+/// `io::Error`s on the way.
+pub(crate) fn caused_by<E: StdError + 'static>(error: &(dyn StdError + 'static)) -> bool {
+    // tokio-rustls wraps rustls::Error in an io::Error, and io::Error's
+    // source() skips its payload and returns the payload's own source:
+    // step into the payload instead.
+    std::iter::successors(Some(error), |&link| {
+        match link.downcast_ref::<std::io::Error>() {
+            Some(io) => io.get_ref().map(|p| p as &(dyn StdError + 'static)),
             None => link.source(),
-        };
-    }
-    false
+        }
+    })
+    .take(MAX_DEPTH)
+    .any(|link| link.is::<E>())
 }
 
 #[cfg(test)]

@@ -7,24 +7,30 @@
 
 use std::{
     sync::Arc,
-    time::{Duration, Instant},
+    time::{Duration, Instant, SystemTime},
 };
 
 use bytes::Bytes;
 use futures::StreamExt;
 use progenitor_client::{ClientHooks, OperationInfo};
-use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION};
+use reqwest::StatusCode;
 use secrecy::ExposeSecret;
+use serde_json::Value;
 
 use crate::{
     error::{ApiError, Error},
     providers::operations::API_KEY_HEADER,
-    raw::types::ErrorBody,
     Credentials,
 };
 
 /// How much of an error body the client reads; the rest is discarded.
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// The most of a success body the client reads, after decompression: far
+/// more than any page, so more is a fault or a compression bomb (80 KiB of
+/// gzip makes 80 MiB), and fails instead of taking memory.
+pub(crate) const SUCCESS_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
 /// The spec's API key header, checked when the crate compiles rather than
 /// on every request.
@@ -87,7 +93,7 @@ impl ClientHooks<Inner> for crate::raw::Client {
             .map(Bytes::copy_from_slice);
         let response = self.send_with_retries(request, info).await?;
         if response.status().is_success() {
-            return Ok(response);
+            return Ok(bounded(response, SUCCESS_BODY_LIMIT));
         }
         let secrets = sent_secrets(&self.inner.0.credentials, sent.as_deref());
         normalise_error_body(response, &secrets).await
@@ -119,23 +125,30 @@ impl crate::raw::Client {
             let sent = Instant::now();
             let ticket = self.inner.0.pace.start();
             let result = self.client.execute(attempt).await;
-            if let Ok(response) = &result {
-                report_pace(&ticket, response, sent.elapsed(), policy);
+            let (status, after) = match &result {
+                Ok(response) => (Some(response.status()), retry_after(response.headers())),
+                Err(_) => (None, None),
+            };
+            // The controller hears of a success's latency, or of push-back:
+            // its `Retry-After` capped, as a longer wait fails the call anyway.
+            match status {
+                Some(status) if status.is_success() => ticket.succeeded(sent.elapsed()),
+                Some(status) if matches!(status.as_u16(), 429 | 503) => {
+                    ticket.throttled(after.map(|wait| wait.min(policy.max_retry_after)))
+                }
+                _ => {}
             }
             drop(ticket);
             let wait = match &result {
-                Ok(response) if policy.retry_status(&method, response.status()) => {
-                    match retry_after(response.headers()) {
-                        // Too long to wait: the caller gets it, value and all.
-                        Some(wait) if wait > policy.max_retry_after => None,
-                        Some(wait) => Some(wait),
-                        None => Some(policy.backoff(retry)),
-                    }
-                }
+                Ok(response) if policy.retry_status(&method, response.status()) => match after {
+                    // Too long to wait: the caller gets it, value and all.
+                    Some(wait) if wait > policy.max_retry_after => None,
+                    Some(wait) => Some(wait),
+                    None => Some(policy.backoff(retry)),
+                },
                 Err(error) if policy.retry_error(&method, error) => Some(policy.backoff(retry)),
                 _ => None,
             };
-            let status = result.as_ref().ok().map(|r| r.status().as_u16());
             let wait = wait.filter(|wait| {
                 let resume = started.elapsed().checked_add(*wait);
                 retry < policy.max_retries && resume.is_some_and(|at| at < policy.deadline)
@@ -144,40 +157,16 @@ impl crate::raw::Client {
                 operation = info.operation_id,
                 %method,
                 path = %path,
-                status,
+                status = status.map(|s| s.as_u16()),
                 attempt = retry.saturating_add(1),
                 wait_ms = wait.map(|w| w.as_millis() as u64),
                 "assured request"
             );
-            match wait {
-                Some(wait) => {
-                    drop(result);
-                    tokio::time::sleep(wait).await;
-                    retry += 1;
-                }
-                None => return result,
-            }
+            let Some(wait) = wait else { return result };
+            drop(result);
+            tokio::time::sleep(wait).await;
+            retry += 1;
         }
-    }
-}
-
-/// Tells the concurrency controller what the server said: a success and
-/// its latency (to the headers), or push-back and its `Retry-After`.
-fn report_pace(
-    ticket: &crate::concurrency::Ticket<'_>,
-    response: &reqwest::Response,
-    latency: Duration,
-    policy: &crate::RetryPolicy,
-) {
-    let status = response.status();
-    if status.is_success() {
-        ticket.succeeded(latency);
-    } else if matches!(status.as_u16(), 429 | 503) {
-        // A wait longer than the policy accepts fails the call anyway;
-        // holding every other request back that long would not help it.
-        let retry_after =
-            retry_after(response.headers()).map(|wait| wait.min(policy.max_retry_after));
-        ticket.throttled(retry_after);
     }
 }
 
@@ -185,11 +174,8 @@ fn report_pace(
 /// server or a gateway may ("Invalid API key '…'", "login … rejected"):
 /// the credential, and the values of the body's credential fields.
 fn sent_secrets(credentials: &Credentials, body: Option<&[u8]>) -> Vec<String> {
-    let credential = match credentials {
-        Credentials::ApiKey(key) => key.expose_secret(),
-        Credentials::Bearer(token) => token.expose_secret(),
-    };
-    let mut secrets = vec![credential.to_string()];
+    let (Credentials::ApiKey(credential) | Credentials::Bearer(credential)) = credentials;
+    let mut secrets = vec![credential.expose_secret().to_string()];
     if let Some(Ok(value)) = body.map(serde_json::from_slice::<serde_json::Value>) {
         crate::error::secret_values(&value, &mut secrets);
     }
@@ -250,13 +236,38 @@ async fn normalise_error_body(
     Ok(reqwest::Response::from(rebuilt))
 }
 
-async fn read_bounded(response: reqwest::Response, limit: usize) -> reqwest::Result<Bytes> {
-    let mut stream = response.bytes_stream();
+/// `response` with a body that fails with [`TooLarge`] once more than
+/// `limit` bytes of it have been read.
+fn bounded(response: reqwest::Response, limit: usize) -> reqwest::Response {
+    let (status, version) = (response.status(), response.version());
+    let headers = response.headers().clone();
+    let mut read = 0usize;
+    let body = response.bytes_stream().map(move |chunk| {
+        let chunk = chunk.map_err(BoxError::from)?;
+        read = read.saturating_add(chunk.len());
+        match read > limit {
+            true => Err(BoxError::from(TooLarge)),
+            false => Ok(chunk),
+        }
+    });
+    let mut rebuilt = http::Response::new(reqwest::Body::wrap_stream(body));
+    *rebuilt.status_mut() = status;
+    *rebuilt.version_mut() = version;
+    *rebuilt.headers_mut() = headers;
+    reqwest::Response::from(rebuilt)
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A success body past [`SUCCESS_BODY_LIMIT`].
+#[derive(Debug, thiserror::Error)]
+#[error("the answer passed the {} MiB body limit", SUCCESS_BODY_LIMIT >> 20)]
+pub(crate) struct TooLarge;
+
+async fn read_bounded(mut response: reqwest::Response, limit: usize) -> reqwest::Result<Bytes> {
     let mut body = Vec::new();
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk?;
-        let room = limit - body.len();
-        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+    while let Some(chunk) = response.chunk().await? {
+        body.extend_from_slice(&chunk[..chunk.len().min(limit - body.len())]);
         if body.len() >= limit {
             break;
         }
@@ -264,54 +275,20 @@ async fn read_bounded(response: reqwest::Response, limit: usize) -> reqwest::Res
     Ok(Bytes::from(body))
 }
 
-/// An error answer as progenitor decoded it: the spec's `ErrorBody`, or
-/// nothing for an operation that declares no error answers.
-pub(crate) trait ErrorJson {
-    fn into_json(self) -> serde_json::Value;
-}
-
-impl ErrorJson for ErrorBody {
-    fn into_json(self) -> serde_json::Value {
-        self.0
-    }
-}
-
-impl ErrorJson for () {
-    fn into_json(self) -> serde_json::Value {
-        serde_json::Value::Null
-    }
-}
-
-/// Converts what a generated call returned into this crate's error.
-pub(crate) fn map_error<B: ErrorJson>(error: progenitor_client::Error<B>, path: &str) -> Error {
+/// Converts what a generated call returned into this crate's error. The
+/// body is the spec's `ErrorBody`, or `()` (`Null`) for an operation that
+/// declares no error answers.
+pub(crate) fn map_error<B: Into<Value>>(error: progenitor_client::Error<B>, path: &str) -> Error {
     use progenitor_client::Error as E;
-    let request_id = |headers: &reqwest::header::HeaderMap| {
-        REQUEST_ID_HEADERS
-            .iter()
-            .find_map(|h| headers.get(*h))
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-    };
     match error {
         E::ErrorResponse(response) => {
-            let status = response.status();
-            let headers = response.headers();
-            let (request_id, retry_after) = (request_id(headers), retry_after(headers));
-            let body = response.into_inner().into_json();
-            Error::from_status(ApiError::new(status, path, request_id, &body), retry_after)
+            let (status, headers) = (response.status(), response.headers().clone());
+            response_error(status, &headers, path, &response.into_inner().into())
         }
         // A status the spec does not declare: its headers still say who
         // answered and when to come back; its body is not read.
         E::UnexpectedResponse(response) => {
-            let headers = response.headers();
-            let (request_id, retry_after) = (request_id(headers), retry_after(headers));
-            let api = ApiError::new(
-                response.status(),
-                path,
-                request_id,
-                &serde_json::Value::Null,
-            );
-            Error::from_status(api, retry_after)
+            response_error(response.status(), response.headers(), path, &Value::Null)
         }
         E::InvalidResponsePayload(body, e) => Error::decode(path, e, &body),
         E::CommunicationError(source)
@@ -324,6 +301,18 @@ pub(crate) fn map_error<B: ErrorJson>(error: progenitor_client::Error<B>, path: 
             Error::InvalidInput(crate::InvalidInput::new("request", rule))
         }
     }
+}
+
+/// The error for a non-success answer: its status, body, request id and
+/// `Retry-After`.
+fn response_error(status: StatusCode, headers: &HeaderMap, path: &str, body: &Value) -> Error {
+    let request_id = REQUEST_ID_HEADERS
+        .iter()
+        .find_map(|h| headers.get(*h))
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let api = ApiError::new(status, path, request_id, body);
+    Error::from_status(api, retry_after(headers))
 }
 
 /// A response's `Retry-After`, when it sent a readable one.
@@ -340,8 +329,5 @@ pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
         return Some(Duration::from_secs(seconds));
     }
     let when = httpdate::parse_http_date(value).ok()?;
-    Some(
-        when.duration_since(std::time::SystemTime::now())
-            .unwrap_or(Duration::ZERO),
-    )
+    Some(when.duration_since(SystemTime::now()).unwrap_or_default())
 }

@@ -11,6 +11,8 @@ use std::{
 use assured::{sandbox::Sandbox, Client, Error, ListProvidersParams, RetryPolicy};
 use futures::future::join_all;
 
+mod common;
+
 fn no_retries(sandbox: &Sandbox) -> Client {
     Client::builder()
         .base_url(sandbox.base_url())
@@ -544,4 +546,41 @@ async fn slow(providers: usize, latency: Duration) -> Sandbox {
         .start()
         .await
         .unwrap()
+}
+
+/// A gzip of 80 MiB of JSON (a page, then spaces) is 80 KiB on the wire:
+/// the client stops reading at 64 MiB instead of holding it all.
+#[tokio::test]
+async fn a_compression_bomb_fails_at_the_body_limit() {
+    use std::io::Write;
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gzip.write_all(br#"{"count":0,"next":null,"previous":null,"results":[]}"#)
+        .unwrap();
+    let spaces = vec![b' '; 1 << 20];
+    for _ in 0..80 {
+        gzip.write_all(&spaces).unwrap();
+    }
+    let bomb = gzip.finish().unwrap();
+    assert!(bomb.len() < 1 << 20, "{} bytes on the wire", bomb.len());
+
+    let server = httpmock::MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method("GET").path("/api/v1/users/providers-list/");
+            then.status(200)
+                .header("content-type", "application/json")
+                .header("content-encoding", "gzip")
+                .body(bomb.clone());
+        })
+        .await;
+    let err = common::client_without_retries(&server)
+        .providers()
+        .list_providers(&ListProvidersParams::new())
+        .await
+        .expect_err("80 MiB is past the limit");
+    assert!(
+        matches!(&err, Error::Transport { source, .. } if source.is_body()),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("too large"), "{err}");
 }
