@@ -78,7 +78,7 @@ pub struct Controller {
     state: Arc<Mutex<State>>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct State {
     adaptive: bool,
     limit: f64,
@@ -130,11 +130,7 @@ impl Controller {
     /// ```
     pub fn adaptive(initial: usize, ceiling: usize) -> Self {
         let ceiling = ceiling.clamp(1, MAX_IN_FLIGHT) as f64;
-        Self::with(State::new(
-            true,
-            (initial.max(1) as f64).min(ceiling),
-            ceiling,
-        ))
+        Self::new(true, (initial.max(1) as f64).min(ceiling), ceiling)
     }
 
     /// A limit pinned at `n` (at least 1, at most 1 024). `Retry-After` is still
@@ -147,10 +143,18 @@ impl Controller {
     /// ```
     pub fn fixed(n: usize) -> Self {
         let n = n.clamp(1, MAX_IN_FLIGHT) as f64;
-        Self::with(State::new(false, n, n))
+        Self::new(false, n, n)
     }
 
-    fn with(state: State) -> Self {
+    fn new(adaptive: bool, limit: f64, ceiling: f64) -> Self {
+        let state = State {
+            adaptive,
+            limit,
+            ceiling,
+            slow_start: adaptive,
+            probe_after: FIRST_PROBE_AFTER,
+            ..State::default()
+        };
         Self {
             state: Arc::new(Mutex::new(state)),
         }
@@ -242,24 +246,6 @@ impl Controller {
 }
 
 impl State {
-    fn new(adaptive: bool, limit: f64, ceiling: f64) -> Self {
-        State {
-            adaptive,
-            limit,
-            ceiling,
-            slow_start: adaptive,
-            baseline: None,
-            smoothed: None,
-            pushed_back_at: None,
-            cooldown: 0,
-            epoch: 0,
-            not_before: None,
-            calm: 0,
-            in_flight: 0,
-            probe_after: FIRST_PROBE_AFTER,
-        }
-    }
-
     fn limit(&self) -> usize {
         // Fractions accumulate growth between whole requests.
         (self.limit.floor() as usize).max(1)
@@ -304,11 +290,7 @@ impl State {
         if sent.is_some() && self.in_flight * 2 < self.limit() {
             return;
         }
-        let mut step = if self.slow_start {
-            1.0
-        } else {
-            1.0 / self.limit
-        };
+        let mut step = 1.0 / if self.slow_start { 1.0 } else { self.limit };
         if let Some(capacity) = self.pushed_back_at {
             if self.limit > capacity + 1.0 {
                 // Probed past it without push-back: the server has grown.
@@ -420,19 +402,16 @@ where
     Fut: std::future::Future<Output = Result<T>>,
 {
     use futures::{stream::FuturesUnordered, StreamExt};
-    let mut items = items.into_iter().enumerate().peekable();
+    let mut items = items.into_iter().enumerate();
     let mut running = FuturesUnordered::new();
     let mut out = Vec::new();
     loop {
-        while items.peek().is_some() && running.len() < pace.limit() {
-            let held = pace.not_before().is_some_and(|t| t > Instant::now());
-            if held && !running.is_empty() {
+        while running.len() < pace.limit() && (running.is_empty() || pace.not_before().is_none()) {
+            let Some((i, item)) = items.next() else {
                 break;
-            }
-            if let Some((i, item)) = items.next() {
-                let fut = task(item);
-                running.push(async move { (i, fut.await) });
-            }
+            };
+            let fut = task(item);
+            running.push(async move { (i, fut.await) });
         }
         match running.next().await {
             Some((i, done)) => out.push((i, done?)),

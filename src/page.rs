@@ -56,24 +56,16 @@ pub(crate) fn page_error<T: serde::de::DeserializeOwned>(
     }
     if let progenitor_client::Error::InvalidResponsePayload(body, _) = &error {
         let rows = serde_json::from_slice::<Rows>(body).map(|r| r.results);
-        let failing = rows
-            .into_iter()
-            .flatten()
-            .enumerate()
-            .find_map(|(row, value)| {
-                let message = serde_json::from_value::<T>(value.clone())
-                    .err()?
-                    .to_string();
-                Some((row, message, value))
-            });
-        if let Some((row, message, value)) = failing {
-            return crate::Error::DecodeRow {
-                path: path.to_string(),
-                offset: offset.unwrap_or(0),
-                row,
-                message,
-                snippet: crate::error::snippet(value.to_string().as_bytes()),
-            };
+        for (row, value) in rows.into_iter().flatten().enumerate() {
+            if let Err(e) = serde_json::from_value::<T>(value.clone()) {
+                return crate::Error::DecodeRow {
+                    path: path.to_string(),
+                    offset: offset.unwrap_or(0),
+                    row,
+                    message: e.to_string(),
+                    snippet: crate::error::snippet(value.to_string().as_bytes()),
+                };
+            }
         }
     }
     crate::transport::map_error(error, path)

@@ -18,7 +18,7 @@ use std::{
     task::{Context, Poll},
 };
 
-use futures::{future::BoxFuture, stream::BoxStream, Stream, StreamExt};
+use futures::{future::BoxFuture, stream, stream::BoxStream, Stream, StreamExt, TryStreamExt};
 
 use crate::{
     concurrency::{Controller, MAX_IN_FLIGHT},
@@ -157,26 +157,32 @@ impl<T> IntoIterator for Collected<T> {
 /// ```
 #[must_use = "a walk does nothing until its pages, rows or collection are taken"]
 pub struct Walk<T> {
-    plan: walker::Plan<T>,
+    fetch: Fetch<T>,
+    start: u64,
+    limit: u32,
+    /// Pinned by the caller, or `None` to follow `pace`.
+    concurrency: Option<usize>,
+    pace: Controller,
+    max_pages: usize,
+    max_items: usize,
 }
 
 impl<T> std::fmt::Debug for Walk<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let plan = &self.plan;
         f.debug_struct("Walk")
-            .field("start", &plan.start)
-            .field("limit", &plan.limit)
-            .field("concurrency", &plan.concurrency)
-            .field("pace", &plan.pace)
-            .field("max_pages", &plan.max_pages)
-            .field("max_items", &plan.max_items)
+            .field("start", &self.start)
+            .field("limit", &self.limit)
+            .field("concurrency", &self.concurrency)
+            .field("pace", &self.pace)
+            .field("max_pages", &self.max_pages)
+            .field("max_items", &self.max_items)
             .finish_non_exhaustive()
     }
 }
 
 impl<T: Keyed + Send + 'static> Walk<T> {
     pub(crate) fn new(fetch: Fetch<T>, start: u64, limit: u32, pace: Controller) -> Self {
-        let plan = walker::Plan {
+        Self {
             fetch,
             start,
             limit,
@@ -184,8 +190,7 @@ impl<T: Keyed + Send + 'static> Walk<T> {
             concurrency: None,
             max_pages: usize::MAX,
             max_items: usize::MAX,
-        };
-        Self { plan }
+        }
     }
 
     setters! {
@@ -193,23 +198,19 @@ impl<T: Keyed + Send + 'static> Walk<T> {
         /// another; at most 1 024). By default the client's controller decides,
         /// adapting to the server (see [`crate::ClientBuilder::concurrency`]).
         /// The guarantee holds at any value.
-        concurrency(pages: usize) => plan.concurrency = Some(pages.clamp(1, MAX_IN_FLIGHT));
+        concurrency(pages: usize) => concurrency = Some(pages.clamp(1, MAX_IN_FLIGHT));
         /// Stop after this many pages with rows.
-        max_pages(pages: usize) => plan.max_pages = pages;
+        max_pages(pages: usize) => max_pages = pages;
         /// Stop after this many rows.
-        max_items(items: usize) => plan.max_items = items;
-    }
-
-    fn start(self) -> (walker::Walker<T>, Arc<Mutex<WalkReport>>) {
-        let report = Arc::new(Mutex::new(WalkReport::default()));
-        (walker::Walker::new(self.plan, report.clone()), report)
+        max_items(items: usize) => max_items = items;
     }
 
     /// Every page with new rows, in the order the walk trusts them; each
     /// page's `results` holds only rows not yielded before.
     pub fn pages(self) -> Pages<T> {
-        let (walker, report) = self.start();
-        let inner = futures::stream::try_unfold(walker, |mut walker| async move {
+        let report = Arc::new(Mutex::new(WalkReport::default()));
+        let walker = walker::Walker::new(self, report.clone());
+        let inner = stream::try_unfold(walker, |mut walker| async move {
             Ok(walker.next_page().await?.map(|page| (page, walker)))
         })
         .boxed();
@@ -220,23 +221,20 @@ impl<T: Keyed + Send + 'static> Walk<T> {
     pub fn rows(self) -> Rows<T> {
         let Pages { inner, report } = self.pages();
         let inner = inner
-            .map(|page| match page {
-                Ok(page) => futures::stream::iter(page.results.into_iter().map(Ok)).left_stream(),
-                Err(e) => futures::stream::iter([Err(e)]).right_stream(),
-            })
-            .flatten()
+            .map_ok(|page| stream::iter(page).map(Ok))
+            .try_flatten()
             .boxed();
         Rows { inner, report }
     }
 
     /// Every row, each once, with the report.
     pub async fn collect(self) -> Result<Collected<T>> {
-        let (mut walker, report) = self.start();
+        let mut pages = self.pages();
         let mut items = Vec::new();
-        while let Some(page) = walker.next_page().await? {
+        while let Some(page) = pages.try_next().await? {
             items.extend(page.results);
         }
-        let report = lock(&report).clone();
+        let report = pages.report();
         Ok(Collected { items, report })
     }
 }

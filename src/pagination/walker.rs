@@ -6,14 +6,13 @@
 use std::{
     collections::HashSet,
     sync::{Arc, Mutex},
-    time::Instant,
 };
 
 use futures::{future::BoxFuture, stream::FuturesOrdered, StreamExt};
 use tokio_util::task::AbortOnDropHandle;
 
-use super::{lock, Fetch, Keyed, WalkReport};
-use crate::{concurrency::Controller, error::Result, page::Page, Error};
+use super::{lock, Keyed, Walk, WalkReport};
+use crate::{error::Result, page::Page, Error};
 
 /// Trusted pages in a row that added no row, all starting with the same
 /// row, before the walk calls it a loop (a server ignoring `offset` answers
@@ -23,24 +22,9 @@ const IDLE_PAGES: usize = 3;
 /// gives up on a list that changes faster than it can be read.
 const REREADS_IN_A_ROW: usize = 32;
 
-/// What a walk was asked to do.
-pub(crate) struct Plan<T> {
-    pub(crate) fetch: Fetch<T>,
-    pub(crate) start: u64,
-    pub(crate) limit: u32,
-    /// Pinned by the caller, or `None` to follow `pace`.
-    pub(crate) concurrency: Option<usize>,
-    pub(crate) pace: Controller,
-    pub(crate) max_pages: usize,
-    pub(crate) max_items: usize,
-}
-
-/// A page in flight: where it was asked for, and under which plan.
-struct Candidate<T> {
-    offset: u64,
-    epoch: u64,
-    page: Result<Page<T>>,
-}
+/// A page in flight: the offset asked for, the epoch it was planned
+/// under, and the page.
+struct Candidate<T>(u64, u64, Result<Page<T>>);
 
 /// The furthest trusted page: where it was read, and what `count` said then.
 struct Frontier {
@@ -60,9 +44,11 @@ enum Source {
 }
 
 pub(crate) struct Walker<T: Keyed> {
-    plan: Plan<T>,
+    /// What the walk was asked to do.
+    plan: Walk<T>,
     report: Arc<Mutex<WalkReport>>,
-    /// Rows in a full page, learned from the first (a server may cap `limit`).
+    /// Rows in a full page, learned from the first (a server may cap
+    /// `limit`); 0 until then.
     size: u32,
     /// Rows each window shares with the one before it.
     overlap: u32,
@@ -73,10 +59,7 @@ pub(crate) struct Walker<T: Keyed> {
     seen: HashSet<T::Key>,
     frontier: Option<Frontier>,
     latest_count: u64,
-    started: bool,
     done: bool,
-    pages: usize,
-    rows: usize,
     idle: usize,
     /// The first row of the last page that added nothing.
     idle_first: Option<T::Key>,
@@ -84,7 +67,7 @@ pub(crate) struct Walker<T: Keyed> {
 }
 
 impl<T: Keyed + Send + 'static> Walker<T> {
-    pub(crate) fn new(plan: Plan<T>, report: Arc<Mutex<WalkReport>>) -> Self {
+    pub(crate) fn new(plan: Walk<T>, report: Arc<Mutex<WalkReport>>) -> Self {
         Self {
             plan,
             report,
@@ -96,10 +79,7 @@ impl<T: Keyed + Send + 'static> Walker<T> {
             seen: HashSet::new(),
             frontier: None,
             latest_count: 0,
-            started: false,
             done: false,
-            pages: 0,
-            rows: 0,
             idle: 0,
             idle_first: None,
             rereads_in_a_row: 0,
@@ -108,48 +88,44 @@ impl<T: Keyed + Send + 'static> Walker<T> {
 
     /// The next page of rows not yielded before, or `None` at the end.
     pub(crate) async fn next_page(&mut self) -> Result<Option<Page<T>>> {
-        loop {
-            if self.done {
-                return Ok(None);
-            }
-            if !self.started {
-                self.started = true;
-                if let Some(page) = self.head().await? {
-                    return Ok(Some(page));
-                }
-                continue;
-            }
-            self.fill();
-            let Some(candidate) = self.in_flight.next().await else {
-                // Nothing left to plan: a cap was met exactly.
-                self.done = true;
-                return Ok(None);
-            };
-            let page = candidate.page?;
-            self.counted(&page);
-            if self.joins(&page) {
-                // A page planned before the last heal may well repeat rows
-                // the heal read: that is no sign of a loop.
-                let source = if candidate.epoch == self.epoch {
-                    Source::Planned
-                } else {
-                    Source::Stale
-                };
-                if let Some(page) = self.trust(candidate.offset, page, source)? {
-                    return Ok(Some(page));
-                }
-                continue;
-            }
-            lock(&self.report).pages_discarded += 1;
-            if candidate.epoch < self.epoch {
-                // Planned on the grid a heal has since replaced.
-                continue;
-            }
-            self.widen();
-            if let Some(page) = self.heal().await? {
+        if self.size == 0 {
+            if let Some(page) = self.head().await? {
                 return Ok(Some(page));
             }
         }
+        while !self.done {
+            self.fill();
+            // Nothing in flight: a cap was met exactly.
+            let Some(Candidate(offset, epoch, page)) = self.in_flight.next().await else {
+                break;
+            };
+            let page = page?;
+            self.counted(&page);
+            let trusted = if self.joins(&page) {
+                // A page planned before the last heal may well repeat rows
+                // the heal read: that is no sign of a loop.
+                let source = if epoch < self.epoch {
+                    Source::Stale
+                } else {
+                    Source::Planned
+                };
+                self.trust(offset, page, source)?
+            } else {
+                lock(&self.report).pages_discarded += 1;
+                if epoch < self.epoch {
+                    // Planned on the grid a heal has since replaced.
+                    continue;
+                }
+                // A shift broke the chain: overlap more from now on (up to a
+                // quarter of a page), so the same churn does not break it again.
+                self.overlap = (self.overlap * 2).min(self.size / 4).max(self.overlap);
+                self.heal().await?
+            };
+            if trusted.is_some() {
+                return Ok(trusted);
+            }
+        }
+        Ok(None)
     }
 
     async fn head(&mut self) -> Result<Option<Page<T>>> {
@@ -158,32 +134,19 @@ impl<T: Keyed + Send + 'static> Walker<T> {
         let page = self.send(self.plan.start, limit).await?;
         lock(&self.report).count_at_start = Some(page.count);
         self.counted(&page);
-        let mut size = limit;
-        if let Some(capped) = page.next.as_deref().and_then(next_limit) {
-            size = size.min(capped);
-        }
+        let linked = page.next.as_deref().and_then(|next| parse_next(next).ok()?);
+        let mut size = linked.map_or(limit, |linked| linked.min(limit));
         if page.next.is_some() && page.results.len() < size as usize {
             // A server that caps `limit` silently.
             size = u32::try_from(page.results.len()).unwrap_or(size);
         }
         self.size = size.max(1);
         // A thirty-second of a page: 3 rows of 100, so 104 requests for
-        // 10 000 rows that do not change instead of 100.
-        self.overlap = if self.size >= 2 {
-            (self.size / 32).max(1)
-        } else {
-            0
-        };
+        // 10 000 rows that do not change instead of 100; none for a page of
+        // one row, which could not advance.
+        self.overlap = (self.size / 32).max(1).min(self.size - 1);
         self.next_offset = self.plan.start.saturating_add(u64::from(self.stride()));
         self.trust(self.plan.start, page, Source::Head)
-    }
-
-    /// A shift broke the chain: overlap more from now on (up to a quarter
-    /// of a page), so the same churn does not break it again.
-    fn widen(&mut self) {
-        if self.overlap > 0 {
-            self.overlap = (self.overlap * 2).min(self.size / 4).max(self.overlap);
-        }
     }
 
     fn stride(&self) -> u32 {
@@ -194,6 +157,7 @@ impl<T: Keyed + Send + 'static> Walker<T> {
     /// it) the server's `count`.
     fn fill(&mut self) {
         let stride = self.stride() as usize;
+        let mut report = lock(&self.report);
         loop {
             let ahead = self.in_flight.len();
             let limit = self
@@ -204,30 +168,25 @@ impl<T: Keyed + Send + 'static> Walker<T> {
                 break;
             }
             // The server asked for a pause: only what is in flight goes on.
-            let held = self
-                .plan
-                .pace
-                .not_before()
-                .is_some_and(|t| t > Instant::now());
+            let held = self.plan.pace.not_before().is_some();
             if held && ahead > 0 && self.plan.concurrency.is_none() {
                 break;
             }
-            let wanted_rows = self.plan.max_items.saturating_sub(self.rows);
-            let wanted_pages = self.plan.max_pages.saturating_sub(self.pages);
+            let wanted_rows = self.plan.max_items.saturating_sub(report.rows);
+            let wanted_pages = self.plan.max_pages.saturating_sub(report.pages);
             if ahead.saturating_mul(stride) >= wanted_rows || ahead >= wanted_pages {
                 break;
             }
             if self.next_offset >= self.latest_count && ahead > 0 {
                 break;
             }
-            let (offset, epoch, fetch) = (self.next_offset, self.epoch, self.plan.fetch.clone());
-            let limit = self.size;
+            let (offset, epoch) = (self.next_offset, self.epoch);
             // Its own task: a page is fetched while the caller is busy with
             // the rows before it, not only while the walk is polled, so a
             // slow consumer neither runs an attempt past its timeout nor
             // reads as a slow server to the controller. Dropping the walk
             // aborts it.
-            let task = AbortOnDropHandle::new(tokio::spawn(fetch(offset, limit)));
+            let task = AbortOnDropHandle::new(tokio::spawn((self.plan.fetch)(offset, self.size)));
             self.in_flight.push_back(Box::pin(async move {
                 let page = match task.await {
                     Ok(page) => page,
@@ -236,13 +195,9 @@ impl<T: Keyed + Send + 'static> Walker<T> {
                     }
                     Err(_) => Err(Error::decode("walk", "the page's task was cancelled", b"")),
                 };
-                Candidate {
-                    offset,
-                    epoch,
-                    page,
-                }
+                Candidate(offset, epoch, page)
             }));
-            lock(&self.report).requests += 1;
+            report.requests += 1;
             self.next_offset = self.next_offset.saturating_add(stride as u64);
         }
     }
@@ -314,25 +269,12 @@ impl<T: Keyed + Send + 'static> Walker<T> {
 
     /// Takes a page into the walk: marks its rows seen, moves the frontier,
     /// ends the walk at a short page or a cap, and returns the new rows.
-    fn trust(&mut self, offset: u64, page: Page<T>, source: Source) -> Result<Option<Page<T>>> {
-        let Page {
-            count,
-            next,
-            previous,
-            results,
-        } = page;
-        let len = results.len();
+    fn trust(&mut self, offset: u64, mut page: Page<T>, source: Source) -> Result<Option<Page<T>>> {
+        let (len, count) = (page.results.len(), page.count);
         let short = len < self.size as usize;
-        let first_key = results.first().map(Keyed::key);
-        let mut fresh = Vec::new();
-        let mut repeated = 0usize;
-        for row in results {
-            if self.seen.insert(row.key()) {
-                fresh.push(row);
-            } else {
-                repeated += 1;
-            }
-        }
+        let first_key = page.results.first().map(Keyed::key);
+        page.results.retain(|row| self.seen.insert(row.key()));
+        let repeated = len - page.results.len();
         let extends = self.frontier.as_ref().is_none_or(|f| {
             let end = |offset: u64, len: usize| offset.saturating_add(len as u64);
             source == Source::Heal || end(offset, len) >= end(f.offset, f.len)
@@ -345,49 +287,39 @@ impl<T: Keyed + Send + 'static> Walker<T> {
         if source == Source::Planned {
             report.duplicates_dropped += repeated.saturating_sub(self.overlap as usize);
         }
-        if fresh.is_empty() {
+        if page.results.is_empty() {
             if source == Source::Planned && !short {
                 // The same window at another offset, again: under churn a
                 // page may repeat rows, but not the same ones each time.
-                if first_key.is_some() && first_key == self.idle_first {
-                    self.idle += 1;
-                } else {
-                    self.idle = 1;
-                    self.idle_first = first_key;
+                // (A page that is not short has a first row.)
+                if first_key != self.idle_first {
+                    (self.idle, self.idle_first) = (0, first_key);
                 }
+                self.idle += 1;
                 if self.idle >= IDLE_PAGES {
                     return Err(Error::PaginationLoop {
                         offset,
-                        next: next.unwrap_or_default(),
+                        next: page.next.unwrap_or_default(),
                     });
                 }
             }
             return Ok(None);
         }
-        self.idle = 0;
-        self.idle_first = None;
-        self.rereads_in_a_row = 0;
-        let wanted = self.plan.max_items.saturating_sub(self.rows);
-        let left_over = fresh.len() > wanted;
-        fresh.truncate(wanted);
-        self.rows += fresh.len();
-        self.pages += 1;
-        report.rows = self.rows;
-        report.pages = self.pages;
-        if self.rows >= self.plan.max_items || self.pages >= self.plan.max_pages {
+        (self.idle, self.rereads_in_a_row) = (0, 0);
+        let wanted = self.plan.max_items.saturating_sub(report.rows);
+        let left_over = page.results.len() > wanted;
+        page.results.truncate(wanted);
+        report.rows += page.results.len();
+        report.pages += 1;
+        if report.rows >= self.plan.max_items || report.pages >= self.plan.max_pages {
             // Rows remain when this page had more, or it was not the last.
-            report.truncated = left_over || (!short && next.is_some());
+            report.truncated = left_over || (!short && page.next.is_some());
             self.done = true;
         }
         if self.done {
             self.in_flight = FuturesOrdered::new();
         }
-        Ok(Some(Page {
-            count,
-            next,
-            previous,
-            results: fresh,
-        }))
+        Ok(Some(page))
     }
 }
 
@@ -395,23 +327,10 @@ fn unstable(offset: u64, tries: usize) -> Error {
     Error::ListUnstable { offset, tries }
 }
 
-/// The `limit` of a `next` link: the page size the server used.
-fn next_limit(next: &str) -> Option<u32> {
-    parse_next(next).ok().and_then(|(_, limit)| limit)
-}
-
-/// `offset` and `limit` from a `next` link; other parts are ignored.
-pub(crate) fn parse_next(next: &str) -> Result<(u64, Option<u32>)> {
+/// The `limit` of a `next` link (the page size the server used); other
+/// parts are ignored.
+pub(crate) fn parse_next(next: &str) -> Result<Option<u32>> {
     let url = url::Url::parse(next).map_err(|e| Error::decode("next", e, next.as_bytes()))?;
-    let mut offset = None;
-    let mut limit = None;
-    for (key, value) in url.query_pairs() {
-        match key.as_ref() {
-            "offset" => offset = value.parse::<u64>().ok(),
-            "limit" => limit = value.parse::<u32>().ok(),
-            _ => {}
-        }
-    }
-    // DRF leaves `offset` out of the link to the first page.
-    Ok((offset.unwrap_or(0), limit))
+    let limit = url.query_pairs().filter(|(key, _)| key == "limit").last();
+    Ok(limit.and_then(|(_, value)| value.parse().ok()))
 }
