@@ -1,7 +1,7 @@
 //! The configured client: where requests go, how they authenticate, how long
 //! they may take. Cheap to clone; every clone shares one connection pool.
 
-use std::{fmt, net::IpAddr, sync::Arc, time::Duration};
+use std::{fmt, sync::Arc, time::Duration};
 
 use secrecy::SecretString;
 
@@ -95,7 +95,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn providers(&self) -> Providers<'_> {
-        Providers::new(self)
+        Providers { client: self }
     }
 
     /// The generated client the handlers call.
@@ -161,10 +161,6 @@ impl Client {
         &self.raw.baseurl
     }
 }
-
-/// Where an adaptive client starts, and the most it keeps in flight.
-const ADAPTIVE_START: usize = 4;
-const ADAPTIVE_CEILING: usize = 32;
 
 /// Configures a [`Client`].
 ///
@@ -277,28 +273,15 @@ impl ClientBuilder {
         npi_strategy(strategy: NpiStrategy) => npi_strategy = strategy;
         /// When to send a request again (default: [`RetryPolicy::default`]).
         retry_policy(policy: RetryPolicy) => retry = policy;
-    }
-
-    /// One of the Assured environments.
-    pub fn environment(self, environment: Environment) -> Self {
-        self.base_url(environment.base_url())
-    }
-
-    /// Authenticate with an API key (in the spec's API key header).
-    pub fn api_key(self, key: impl Into<String>) -> Self {
-        self.credentials(Credentials::api_key(key))
-    }
-
-    /// Authenticate with a bearer token.
-    pub fn bearer_token(self, token: impl Into<String>) -> Self {
-        self.credentials(Credentials::bearer(token))
-    }
-
-    /// Allows `http://` to a host that is not loopback. The API key then
-    /// travels in clear text: use it only on a network you trust.
-    pub fn allow_insecure_http(mut self) -> Self {
-        self.allow_insecure_http = true;
-        self
+        /// One of the Assured environments.
+        environment(environment: Environment) => base_url = environment.base_url().into();
+        /// Authenticate with an API key (in the spec's API key header).
+        api_key(key: impl Into<String>) => credentials = Some(Credentials::api_key(key));
+        /// Authenticate with a bearer token.
+        bearer_token(token: impl Into<String>) => credentials = Some(Credentials::bearer(token));
+        /// Allows `http://` to a host that is not loopback. The API key then
+        /// travels in clear text: use it only on a network you trust.
+        allow_insecure_http() => allow_insecure_http = true;
     }
 
     /// Also trusts the certificates of this PEM text (one or more
@@ -328,15 +311,20 @@ impl ClientBuilder {
         let base_url = self.base_url.trim().trim_end_matches('/').to_string();
         let origin = url::Url::parse(&base_url)
             .map_err(|e| InvalidInput::new("base_url", format!("must be an absolute URL ({e})")))?;
-        // A key in the URL would show wherever the URL does (Debug, logs):
-        // it belongs in `api_key`.
-        if !origin.username().is_empty() || origin.password().is_some() {
-            let rule = "must not hold a user name or password; pass the key with api_key()";
-            return Err(InvalidInput::new("base_url", rule).into());
-        }
+        let loopback = match origin.host() {
+            Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            None => false,
+        };
         let refused = match origin.scheme() {
+            // A key in the URL would show wherever the URL does (Debug,
+            // logs): it belongs in `api_key`.
+            _ if !origin.username().is_empty() || origin.password().is_some() => {
+                Some("must not hold a user name or password; pass the key with api_key()".into())
+            }
             "https" => None,
-            "http" if self.allow_insecure_http || is_loopback(&origin) => None,
+            "http" if self.allow_insecure_http || loopback => None,
             "http" => Some(
                 "must use https unless the host is loopback or allow_insecure_http() is set".into(),
             ),
@@ -360,15 +348,11 @@ impl ClientBuilder {
         });
         let mut roots = Vec::new();
         for (index, RootPem(pem)) in self.root_certificates.iter().enumerate() {
-            let certificates = reqwest::Certificate::from_pem_bundle(pem)
-                .ok()
-                .filter(|certificates| !certificates.is_empty())
-                .ok_or_else(|| {
-                    InvalidInput::new(
-                        format!("root_certificate[{index}]"),
-                        "must be PEM text holding at least one certificate",
-                    )
-                })?;
+            let certificates = reqwest::Certificate::from_pem_bundle(pem).unwrap_or_default();
+            if certificates.is_empty() {
+                let rule = "must be PEM text holding at least one certificate";
+                return Err(InvalidInput::new(format!("root_certificate[{index}]"), rule).into());
+            }
             roots.extend(certificates);
         }
         // With the gzip, brotli, zstd and http2 features reqwest sends
@@ -392,7 +376,8 @@ impl ClientBuilder {
             page_size: self.page_size,
             pace: match self.concurrency {
                 Some(n) => crate::concurrency::Controller::fixed(n),
-                None => crate::concurrency::Controller::adaptive(ADAPTIVE_START, ADAPTIVE_CEILING),
+                // Adaptive: starts at 4 in flight, never more than 32.
+                None => crate::concurrency::Controller::adaptive(4, 32),
             },
             npi_cache: Arc::new(NpiCache::new(
                 self.npi_cache_ttl,
@@ -405,14 +390,5 @@ impl ClientBuilder {
         Ok(Client {
             raw: Arc::new(crate::raw::Client::new_with_client(&base_url, http, inner)),
         })
-    }
-}
-
-fn is_loopback(url: &url::Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => false,
     }
 }

@@ -29,9 +29,9 @@
 /// Defined before the modules so every builder (client, walk, retry
 /// policy, sandbox) writes its setters one way.
 macro_rules! setters {
-    ($($(#[$doc:meta])* $name:ident($arg:ident: $ty:ty) => $($field:ident).+ = $value:expr;)*) => {$(
+    ($($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty)?) => $($field:ident).+ = $value:expr;)*) => {$(
         $(#[$doc])*
-        pub fn $name(mut self, $arg: $ty) -> Self {
+        pub fn $name(mut self, $($arg: $ty)?) -> Self {
             self.$($field).+ = $value;
             self
         }

@@ -46,32 +46,19 @@ pub fn normalize(npi: &str) -> Result<String, InvalidInput> {
     if !digits.starts_with(['1', '2']) {
         return fail("must start with 1 or 2");
     }
-    if !luhn_valid(&format!("80840{digits}")) {
-        return fail("check digit is wrong (Luhn with the 80840 prefix)");
-    }
-    Ok(digits)
-}
-
-fn luhn_valid(number: &str) -> bool {
-    let sum: u32 = number
+    // Luhn over the number prefixed with 80840: every other digit from
+    // the right doubled, a doubled digit over 9 summed as its two digits.
+    let luhn: u32 = format!("80840{digits}")
         .bytes()
         .rev()
         .enumerate()
-        .map(|(i, b)| {
-            let d = u32::from(b - b'0');
-            if i % 2 == 1 {
-                let doubled = d * 2;
-                if doubled > 9 {
-                    doubled - 9
-                } else {
-                    doubled
-                }
-            } else {
-                d
-            }
-        })
+        .map(|(i, b)| u32::from(b - b'0') << (i % 2))
+        .map(|d| d / 10 + d % 10)
         .sum();
-    sum.is_multiple_of(10)
+    if !luhn.is_multiple_of(10) {
+        return fail("check digit is wrong (Luhn with the 80840 prefix)");
+    }
+    Ok(digits)
 }
 
 /// How `get_by_npi` finds a provider.
@@ -120,9 +107,9 @@ pub struct NpiCache {
     pub(crate) index: tokio::sync::Mutex<Option<Index>>,
     #[debug(skip)]
     generation: AtomicU64,
-    hits: AtomicU64,
+    pub(crate) hits: AtomicU64,
     misses: AtomicU64,
-    loads: AtomicU64,
+    pub(crate) loads: AtomicU64,
 }
 
 impl NpiCache {
@@ -213,29 +200,22 @@ impl NpiCache {
             .entries
             .try_get_with((self.generation(), npi.to_string()), async {
                 loaded.store(true, Ordering::Relaxed);
-                self.miss();
+                self.misses.fetch_add(1, Ordering::Relaxed);
                 load().await
             })
             .await;
-        match shared {
-            Ok(provider) => {
-                if !loaded.load(Ordering::Relaxed) {
-                    self.hit();
-                }
-                Ok(provider)
+        if shared.is_ok() && !loaded.load(Ordering::Relaxed) {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+        }
+        // A failure shared with other callers is copied, or for a transport
+        // failure (whose cause cannot be copied) loaded again, by us alone.
+        match shared.map_err(|failure| Arc::try_unwrap(failure).map_err(|f| f.duplicate())) {
+            Ok(provider) => Ok(provider),
+            Err(Ok(failure) | Err(Some(failure))) => Err(failure),
+            Err(Err(None)) => {
+                self.misses.fetch_add(1, Ordering::Relaxed);
+                load().await
             }
-            Err(failure) => match Arc::try_unwrap(failure) {
-                Ok(failure) => Err(failure),
-                // Shared with other callers: a copy, or for a transport
-                // failure (whose cause cannot be copied) a load of our own.
-                Err(shared) => match shared.duplicate() {
-                    Some(failure) => Err(failure),
-                    None => {
-                        self.miss();
-                        load().await
-                    }
-                },
-            },
         }
     }
 
@@ -245,18 +225,6 @@ impl NpiCache {
 
     pub(crate) fn generation(&self) -> u64 {
         self.generation.load(Ordering::SeqCst)
-    }
-
-    pub(crate) fn hit(&self) {
-        self.hits.fetch_add(1, Ordering::Relaxed);
-    }
-
-    fn miss(&self) {
-        self.misses.fetch_add(1, Ordering::Relaxed);
-    }
-
-    pub(crate) fn loaded(&self) {
-        self.loads.fetch_add(1, Ordering::Relaxed);
     }
 }
 

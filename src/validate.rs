@@ -38,69 +38,47 @@ include!(concat!(env!("OUT_DIR"), "/limits.rs"));
 /// not too long; then length limits, `minItems` and email syntax. The
 /// first problem, for calls that refuse.
 pub(crate) fn body<T: Limited>(body: &T) -> Result<(), InvalidInput> {
-    match problems("", body).into_iter().next() {
-        Some(problem) => Err(problem),
-        None => Ok(()),
-    }
+    problems("", body).into_iter().next().map_or(Ok(()), Err)
 }
 
 /// Every problem of a request body, as [`body`] checks it; `prefix` names
 /// the body in messages (`providers[3]`).
 fn problems<T: Limited>(prefix: &str, body: &T) -> Vec<InvalidInput> {
-    let schema = T::SCHEMA;
-    let value = match serde_json::to_value(body) {
-        Ok(value) => value,
-        Err(e) => {
-            return vec![InvalidInput::new(
-                prefix,
-                format!("cannot be serialised: {e}"),
-            )]
-        }
+    let value = serde_json::to_value(body).map_err(|e| format!("cannot be serialised: {e}"));
+    let fields = match value {
+        Ok(Value::Object(fields)) => fields,
+        Ok(_) => return Vec::new(),
+        Err(rule) => return vec![InvalidInput::new(prefix, rule)],
     };
-    let Value::Object(fields) = value else {
-        return Vec::new();
+    let name = |field: &str| match prefix {
+        "" => field.to_string(),
+        _ => format!("{prefix}.{field}"),
     };
-    let name = |field: &str| {
-        if prefix.is_empty() {
-            field.to_string()
-        } else {
-            format!("{prefix}.{field}")
-        }
-    };
-    let text = |field: &str| match fields.get(field) {
-        Some(Value::String(text)) => Some(text.as_str()),
-        _ => None,
-    };
+    let text = |field: &str| fields.get(field).and_then(Value::as_str);
     let (blank, rules): (Vec<&Limit>, Vec<&Limit>) = LIMITS
         .iter()
-        .filter(|l| l.schema == schema)
+        .filter(|l| l.schema == T::SCHEMA)
         .partition(|l| l.not_blank && text(l.field).is_some_and(|t| t.trim().is_empty()));
     let mut found: Vec<InvalidInput> = blank
         .iter()
         .map(|l| InvalidInput::new(name(l.field), "must not be blank"))
         .collect();
     for limit in &rules {
-        let Some(text) = text(limit.field) else {
+        let Some(len) = text(limit.field).map(|t| t.chars().count() as u64) else {
             continue;
         };
-        let len = text.chars().count() as u64;
         if let Some(min) = limit.min.filter(|min| len < *min) {
-            found.push(InvalidInput::new(
-                name(limit.field),
-                format!("must be at least {min} characters"),
-            ));
+            let rule = format!("must be at least {min} characters");
+            found.push(InvalidInput::new(name(limit.field), rule));
         }
         if let Some(max) = limit.max.filter(|max| len > *max) {
             // A credential's length is not repeated: it narrows a guess.
-            let got = if crate::error::is_secret_field(limit.field) {
-                String::new()
-            } else {
-                format!(" (got {len})")
+            let got = match crate::error::is_secret_field(limit.field) {
+                true => String::new(),
+                false => format!(" (got {len})"),
             };
-            found.push(InvalidInput::new(
-                name(limit.field),
-                format!("must be at most {max} characters{got}"),
-            ));
+            let rule = format!("must be at most {max} characters{got}");
+            found.push(InvalidInput::new(name(limit.field), rule));
         }
     }
     for limit in &rules {
@@ -114,7 +92,7 @@ fn problems<T: Limited>(prefix: &str, body: &T) -> Vec<InvalidInput> {
     for limit in rules.iter().filter(|l| l.email) {
         match fields.get(limit.field) {
             Some(Value::String(email)) => {
-                found.extend(check_email(&name(limit.field), email).err());
+                found.extend(check_email(&name(limit.field), email).err())
             }
             Some(Value::Array(emails)) => {
                 for (i, email) in emails.iter().enumerate() {
@@ -209,25 +187,19 @@ pub fn validate_invites(providers: &[crate::models::InviteProvider]) -> Vec<Inva
 /// A pragmatic email syntax check: what DRF's `EmailField` would refuse
 /// outright (no `@`, empty parts, spaces, a domain without a dot).
 pub(crate) fn check_email(field: &str, email: &str) -> Result<(), InvalidInput> {
-    let rule = "must be a valid email address";
-    let (local, domain) = email
-        .rsplit_once('@')
-        .ok_or_else(|| InvalidInput::new(field, rule))?;
-    let domain_ok = domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains("..")
-        && domain
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
-    let local_ok = !local.is_empty()
-        && !local.contains('@')
-        && !local.chars().any(|c| c.is_whitespace() || c.is_control());
-    if domain_ok && local_ok {
-        Ok(())
-    } else {
-        Err(InvalidInput::new(field, rule))
-    }
+    let valid = email.rsplit_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && !local.contains('@')
+            && !local.chars().any(|c| c.is_whitespace() || c.is_control())
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains("..")
+            && !domain.contains(|c: char| !c.is_alphanumeric() && c != '-' && c != '.')
+    });
+    valid
+        .then_some(())
+        .ok_or_else(|| InvalidInput::new(field, "must be a valid email address"))
 }
 
 /// `text` parsed as the query parameter `name`. The refusal names the
@@ -242,16 +214,12 @@ where
 {
     text.trim().parse().map_err(|e: T::Err| {
         let any = &e as &dyn std::any::Any;
-        let rule = if let Some(refused) = any.downcast_ref::<InvalidInput>() {
-            refused.rule.clone()
-        } else if any.is::<uuid::Error>() {
-            "must be a UUID".into()
-        } else if any.is::<std::str::ParseBoolError>() {
-            "must be true or false".into()
-        } else if any.is::<std::num::ParseIntError>() {
-            "must be a whole number".into()
-        } else {
-            e.to_string()
+        let rule = match any.downcast_ref::<InvalidInput>() {
+            Some(refused) => refused.rule.clone(),
+            None if any.is::<uuid::Error>() => "must be a UUID".into(),
+            None if any.is::<std::str::ParseBoolError>() => "must be true or false".into(),
+            None if any.is::<std::num::ParseIntError>() => "must be a whole number".into(),
+            None => e.to_string(),
         };
         InvalidInput::new(name, rule)
     })

@@ -2,6 +2,7 @@
 
 use std::{
     collections::{HashMap, HashSet},
+    sync::atomic::Ordering,
     time::Instant,
 };
 
@@ -70,21 +71,13 @@ impl Providers<'_> {
             self.fetch_ids(chunk)
         })
         .await?;
-        // A server that ignores the filter must not add strangers.
-        let mut by_id: HashMap<AccountId, Provider> = chunks
-            .into_iter()
-            .flatten()
-            .filter(|p| unique.contains(&p.id))
-            .map(|p| (p.id, p))
-            .collect();
-        let mut found = Vec::new();
-        let mut missing = Vec::new();
-        for id in wanted {
-            match by_id.remove(&id) {
-                Some(p) => found.push(p),
-                None => missing.push(id),
-            }
-        }
+        // Rows are taken by the ids asked: strangers a server that ignores
+        // the filter adds stay behind.
+        let mut by_id: HashMap<AccountId, Provider> =
+            chunks.into_iter().flatten().map(|p| (p.id, p)).collect();
+        let (found, missing): (Vec<_>, Vec<_>) =
+            wanted.into_iter().partition(|id| by_id.contains_key(id));
+        let found = found.iter().filter_map(|id| by_id.remove(id)).collect();
         Ok(Found { found, missing })
     }
 
@@ -137,8 +130,7 @@ impl Providers<'_> {
     /// # Ok(()) }
     /// ```
     pub async fn get_by_npi(&self, npi: &str) -> Result<Provider> {
-        let npi = npi::normalize(npi)?;
-        self.lookup_npi(&npi).await
+        self.lookup_npi(&npi::normalize(npi)?).await
     }
 
     /// Many providers by NPI. Every NPI is checked before any request; with
@@ -181,7 +173,7 @@ impl Providers<'_> {
         let cache = self.client.npi_cache();
         if cache.strategy == NpiStrategy::FullIndex {
             if let Some(hit) = self.lookup_in_index(npi).await? {
-                cache.hit();
+                cache.hits.fetch_add(1, Ordering::Relaxed);
                 return Ok(hit);
             }
         }
@@ -205,13 +197,12 @@ impl Providers<'_> {
     async fn lookup_in_index(&self, npi: &str) -> Result<Option<Provider>> {
         let cache = self.client.npi_cache();
         let mut index = cache.index.lock().await;
-        let stale = match index.as_ref() {
-            Some((at, generation, _)) => !cache.fresh(*at) || *generation != cache.generation(),
-            None => true,
-        };
+        let stale = index.as_ref().is_none_or(|(at, generation, _)| {
+            !cache.fresh(*at) || *generation != cache.generation()
+        });
         if stale {
             let generation = cache.generation();
-            cache.loaded();
+            cache.loads.fetch_add(1, Ordering::Relaxed);
             let everyone = self.walk(&ListProvidersParams::new()).collect().await?;
             let map = everyone
                 .items

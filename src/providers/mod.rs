@@ -15,11 +15,5 @@ use crate::Client;
 /// The provider endpoints; get it from [`Client::providers`].
 #[derive(Debug, Clone, Copy)]
 pub struct Providers<'c> {
-    client: &'c Client,
-}
-
-impl<'c> Providers<'c> {
-    pub(crate) fn new(client: &'c Client) -> Self {
-        Self { client }
-    }
+    pub(crate) client: &'c Client,
 }
