@@ -184,18 +184,37 @@ pub fn validate_invites(providers: &[crate::models::InviteProvider]) -> Vec<Inva
     batch::<crate::raw::types::InviteProviderList>(providers)
 }
 
-/// A pragmatic email syntax check: what DRF's `EmailField` would refuse
-/// outright (no `@`, empty parts, spaces, a domain without a dot).
+/// Django's `EmailValidator`, as the server runs it: a dot-atom or quoted
+/// local part, then `localhost`, `[an IP address]`, or labels ending in one
+/// of 2 to 63 characters, checked again as punycode when not ASCII.
 pub(crate) fn check_email(field: &str, email: &str) -> Result<(), InvalidInput> {
-    let valid = email.rsplit_once('@').is_some_and(|(local, domain)| {
-        !local.is_empty()
-            && !local.contains('@')
-            && !local.chars().any(|c| c.is_whitespace() || c.is_control())
-            && domain.contains('.')
-            && !domain.starts_with('.')
-            && !domain.ends_with('.')
-            && !domain.contains("..")
-            && !domain.contains(|c: char| !c.is_alphanumeric() && c != '-' && c != '.')
+    use std::sync::LazyLock;
+    fn regex(pattern: &str) -> regress::Regex {
+        regress::Regex::with_flags(pattern, "i").expect("a valid pattern")
+    }
+    static USER: LazyLock<regress::Regex> = LazyLock::new(|| {
+        regex(concat!(
+            r"^(?:[-!#$%&'*+/=?^_`{}|~0-9A-Z]+(?:\.[-!#$%&'*+/=?^_`{}|~0-9A-Z]+)*",
+            r#"|"(?:[\x01-\x08\x0b\x0c\x0e-\x1f!#-\[\]-\x7f]|\\[\x01-\x09\x0b\x0c\x0e-\x7f])*")$"#,
+        ))
+    });
+    static DOMAIN: LazyLock<regress::Regex> = LazyLock::new(|| {
+        regex(r"^(?:[A-Z0-9](?:[A-Z0-9-]{0,61}[A-Z0-9])?\.)+[A-Z0-9-]{2,63}(?<!-)$")
+    });
+    let matches = |regex: &regress::Regex, text: &str| regex.find(text).is_some();
+    let domain_ok = |domain: &str| {
+        matches(&DOMAIN, domain)
+            || domain
+                .strip_prefix('[')
+                .and_then(|d| d.strip_suffix(']'))
+                .is_some_and(|ip| ip.parse::<std::net::IpAddr>().is_ok())
+    };
+    let valid = email.rsplit_once('@').is_some_and(|(user, domain)| {
+        matches(&USER, user)
+            && (domain == "localhost"
+                || domain_ok(domain)
+                || !domain.is_ascii()
+                    && url::Host::parse(domain).is_ok_and(|host| domain_ok(&host.to_string())))
     });
     valid
         .then_some(())
@@ -235,3 +254,7 @@ pub(crate) fn path_id(field: &str, id: &str) -> Result<(), InvalidInput> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "../tests/unit/validate.rs"]
+mod tests;
