@@ -828,3 +828,68 @@ async fn get_many_finds_every_provider_from_a_server_capping_limit() {
     client.providers().get(ids[0]).await.unwrap();
     assert_eq!(sandbox.requests().len(), 1);
 }
+
+fn nulls_last<T: PartialOrd>(a: &Option<T>, b: &Option<T>) -> std::cmp::Ordering {
+    match (a, b) {
+        (Some(a), Some(b)) => a.partial_cmp(b).unwrap(),
+        (a, b) => b.is_some().cmp(&a.is_some()),
+    }
+}
+
+/// As the real server orders and filters: several ordering fields, nulls
+/// last ascending and first descending (PostgreSQL), and `client` with
+/// `client_in` both applied (django-filter).
+#[tokio::test]
+async fn ordering_by_several_fields_with_nulls_and_both_client_filters() {
+    let sandbox = Sandbox::builder()
+        .seed(5)
+        .providers(120)
+        .null_computed_every(7)
+        .start()
+        .await
+        .unwrap();
+    let providers_client = sandbox.client().unwrap();
+    let providers = providers_client.providers();
+    let walk = |params: ListProvidersParams| async move {
+        let walked = providers.walk(&params).collect().await.unwrap();
+        walked.items
+    };
+    let all = walk(ListProvidersParams::new()).await;
+
+    let sorted =
+        walk(ListProvidersParams::new().ordering("-is_active, last_name,first_name")).await;
+    let mut expected = all.clone();
+    expected.sort_by(|a, b| {
+        nulls_last(&b.is_active, &a.is_active)
+            .then_with(|| nulls_last(&a.last_name, &b.last_name))
+            .then_with(|| nulls_last(&a.first_name, &b.first_name))
+    });
+    let ids = |rows: &[assured::models::Provider]| rows.iter().map(|p| p.id).collect::<Vec<_>>();
+    assert_eq!(ids(&sorted), ids(&expected));
+
+    let nulls = all.iter().filter(|p| p.npi.is_none()).count();
+    assert_eq!(nulls, 120 / 7);
+    let ascending = walk(ListProvidersParams::new().ordering("npi")).await;
+    assert!(ascending[120 - nulls..].iter().all(|p| p.npi.is_none()));
+    assert!(ascending[..120 - nulls]
+        .windows(2)
+        .all(|w| w[0].npi < w[1].npi));
+    let descending = walk(ListProvidersParams::new().ordering("-npi")).await;
+    assert!(descending[..nulls].iter().all(|p| p.npi.is_none()));
+
+    let clients = sandbox.clients();
+    let count = |rows: Vec<assured::models::Provider>| rows.len();
+    let (c0, c1, c2) = (clients[0], clients[1], clients[2]);
+    let both = ListProvidersParams::new().client(c0).client_in([c1, c2]);
+    assert_eq!(
+        count(walk(both).await),
+        0,
+        "client and client_in both apply"
+    );
+    let both = ListProvidersParams::new().client(c0).client_in([c0, c1]);
+    assert_eq!(count(walk(both).await), 40);
+    assert_eq!(
+        count(walk(ListProvidersParams::new().client_in([c1, c2])).await),
+        80
+    );
+}

@@ -122,13 +122,13 @@ fn filtered_providers<'s>(
         Some(v) => Some(uuid_list(v, "id_in")?.into_iter().collect()),
         None => None,
     };
-    let mut clients: Option<HashSet<Uuid>> = match param(pairs, "client_in") {
-        Some(v) => Some(uuid_list(v, "client_in")?.into_iter().collect()),
-        None => None,
-    };
-    if let Some(client) = param(pairs, "client") {
-        let one = uuid_list(client, "client")?;
-        clients = Some(one.into_iter().collect());
+    // django-filter applies every filter given: `client` and `client_in`
+    // together match a provider of that client only if it is in the list.
+    let mut clients = Vec::new();
+    for name in ["client", "client_in"] {
+        if let Some(v) = param(pairs, name) {
+            clients.push(uuid_list(v, name)?.into_iter().collect::<HashSet<Uuid>>());
+        }
     }
     let active = bool_param(param(pairs, "is_active"), "is_active")?;
     let complete = bool_param(param(pairs, "profile_completeness"), "profile_completeness")?;
@@ -151,8 +151,8 @@ fn filtered_providers<'s>(
                 && npi.is_none_or(|n| p.npi.as_deref() == Some(n))
                 && ids.as_ref().is_none_or(|ids| ids.contains(&p.id.as_uuid()))
                 && clients
-                    .as_ref()
-                    .is_none_or(|c| r.client.is_some_and(|rc| c.contains(&rc)))
+                    .iter()
+                    .all(|c| r.client.is_some_and(|rc| c.contains(&rc)))
                 && active.is_none_or(|a| p.is_active == Some(a))
                 && complete.is_none_or(|c| {
                     (p.profile_completeness_percentage.unwrap_or(0.0) >= 100.0) == c
@@ -165,30 +165,51 @@ fn filtered_providers<'s>(
         })
         .collect();
     if let Some(ordering) = param(pairs, "ordering") {
-        let (field, descending) = match ordering.strip_prefix('-') {
-            Some(field) => (field, true),
-            None => (ordering, false),
-        };
-        let key = |r: &&ProviderRecord, other: &&ProviderRecord| -> Ordering {
-            let (a, b) = (&r.listing, &other.listing);
+        // DRF's OrderingFilter: fields by comma, `-` for descending, those
+        // it does not allow ignored; PostgreSQL puts nulls last ascending
+        // and first descending.
+        let fields: Vec<(&str, bool)> = ordering
+            .split(',')
+            .map(|field| match field.trim().strip_prefix('-') {
+                Some(field) => (field, true),
+                None => (field.trim(), false),
+            })
+            .collect();
+        let by = |field: &str, a: &ProviderRecord, b: &ProviderRecord| -> Ordering {
+            let (a, b) = (&a.listing, &b.listing);
             match field {
                 "email" => a.email.cmp(&b.email),
-                "first_name" => a.first_name.cmp(&b.first_name),
-                "last_name" => a.last_name.cmp(&b.last_name),
-                "full_name" => a.full_name.cmp(&b.full_name),
-                "npi" => a.npi.cmp(&b.npi),
-                "is_active" => a.is_active.cmp(&b.is_active),
-                "profile_completeness_percentage" => a
-                    .profile_completeness_percentage
-                    .unwrap_or(-1.0)
-                    .total_cmp(&b.profile_completeness_percentage.unwrap_or(-1.0)),
-                // DRF ignores an ordering field it does not allow.
+                "first_name" => nulls_last(&a.first_name, &b.first_name),
+                "last_name" => nulls_last(&a.last_name, &b.last_name),
+                "full_name" => nulls_last(&a.full_name, &b.full_name),
+                "npi" => nulls_last(&a.npi, &b.npi),
+                "is_active" => nulls_last(&a.is_active, &b.is_active),
+                "profile_completeness_percentage" => nulls_last(
+                    &a.profile_completeness_percentage,
+                    &b.profile_completeness_percentage,
+                ),
                 _ => Ordering::Equal,
             }
         };
-        rows.sort_by(|a, b| if descending { key(b, a) } else { key(a, b) });
+        rows.sort_by(|a, b| {
+            fields
+                .iter()
+                .map(|&(field, descending)| match descending {
+                    true => by(field, b, a),
+                    false => by(field, a, b),
+                })
+                .find(|order| order.is_ne())
+                .unwrap_or(Ordering::Equal)
+        });
     }
     Ok(rows)
+}
+
+fn nulls_last<T: PartialOrd>(a: &Option<T>, b: &Option<T>) -> Ordering {
+    match (a, b) {
+        (Some(a), Some(b)) => a.partial_cmp(b).unwrap_or(Ordering::Equal),
+        (a, b) => b.is_some().cmp(&a.is_some()),
+    }
 }
 
 pub(super) async fn not_in_location(
