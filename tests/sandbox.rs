@@ -247,6 +247,29 @@ async fn create_import_and_caqh_requests_are_kept() {
         other => panic!("{other:?}"),
     }
     assert_eq!(sandbox.provider_count(), count);
+    // So are a primary location and a client that do not exist.
+    for (field, lost) in [
+        (
+            "primary_practice_location",
+            CreateProvider::builder().primary_practice_location(Some(nowhere)),
+        ),
+        ("client", CreateProvider::builder().client(Some(nowhere))),
+    ] {
+        let lost: CreateProvider = lost
+            .email("lost@example.com")
+            .first_name("Lo")
+            .last_name("St")
+            .try_into()
+            .unwrap();
+        match providers.create_provider(lost).await.unwrap_err() {
+            assured::Error::Validation(e) => assert_eq!(
+                e.field_errors[field],
+                [format!("Invalid pk \"{nowhere}\" - object does not exist.")]
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(sandbox.provider_count(), count);
     let by_client = providers
         .walk(&ListProvidersParams::new().client(sandbox.clients()[1]))
         .collect()

@@ -54,23 +54,34 @@ impl<T: Described, S: Send + Sync> FromRequest<S> for Valid<T> {
 }
 
 /// A new provider with these names (first, last) in these practice
-/// locations, taken into the state as the server does, with what `fill`
-/// adds to its record; or the 400 when the email is taken or a location
-/// does not exist.
+/// locations (and primary location, and client), taken into the state as
+/// the server does, with what `fill` adds to its record; or the 400 when
+/// the email is taken or a location or client does not exist.
 fn admit(
     shared: &Shared,
     email: &str,
     (first, last): (Option<String>, Option<String>),
     locations: &[Uuid],
+    (primary, client): (Option<Uuid>, Option<Uuid>),
     fill: impl FnOnce(&mut ProviderRecord),
 ) -> Result<AccountId, Response> {
     let mut state = shared.write();
     if let Some(taken) = email_taken(&state, email) {
         return Err(taken);
     }
-    let field = "provider_practice_locations";
-    if let Some(refused) = refuse_location(&state, field, locations) {
-        return Err(refused);
+    let locations_known = &state.practice_locations;
+    for (field, known, ids) in [
+        ("provider_practice_locations", locations_known, locations),
+        (
+            "primary_practice_location",
+            locations_known,
+            primary.as_slice(),
+        ),
+        ("client", &state.clients, client.as_slice()),
+    ] {
+        if let Some(message) = unknown_pk(known, ids) {
+            return Err(drf(StatusCode::BAD_REQUEST, json!({ field: [message] })));
+        }
     }
     let mut record = data::new_provider(&state, &mut shared.gen(), email.into(), first, None, last);
     fill(&mut record);
@@ -110,16 +121,11 @@ fn validated<T: Described>(value: &Value) -> Result<T, Map<String, Value>> {
     })
 }
 
-fn unknown_location(locations: &[Uuid], ids: &[Uuid]) -> Option<String> {
+/// DRF's message for the first of `ids` that is not `known`.
+fn unknown_pk(known: &[Uuid], ids: &[Uuid]) -> Option<String> {
     ids.iter()
-        .find(|id| !locations.contains(id))
+        .find(|id| !known.contains(id))
         .map(|id| format!("Invalid pk \"{id}\" - object does not exist."))
-}
-
-/// The 400 for a practice location that does not exist, under `field`.
-fn refuse_location(state: &World, field: &str, ids: &[Uuid]) -> Option<Response> {
-    let message = unknown_location(&state.practice_locations, ids)?;
-    Some(drf(StatusCode::BAD_REQUEST, json!({ field: [message] })))
 }
 
 pub(super) async fn invite(State(shared): State<Shared>, body: Bytes) -> Response {
@@ -161,17 +167,12 @@ pub(super) async fn invite(State(shared): State<Shared>, body: Bytes) -> Respons
                         json!(["user with this email already exists."]),
                     );
                 }
-                if let Some(message) = unknown_location(
-                    &state.practice_locations,
-                    &invite.provider_practice_locations,
-                ) {
+                let locations = &invite.provider_practice_locations;
+                if let Some(message) = unknown_pk(&state.practice_locations, locations) {
                     item_errors.insert("provider_practice_locations".into(), json!([message]));
                 }
-                if invite.client.is_some_and(|c| !state.clients.contains(&c)) {
-                    item_errors.insert(
-                        "client".into(),
-                        json!(["Invalid pk - object does not exist."]),
-                    );
+                if let Some(message) = unknown_pk(&state.clients, invite.client.as_slice()) {
+                    item_errors.insert("client".into(), json!([message]));
                 }
                 errors.push(Value::Object(item_errors));
                 invites.push(invite);
@@ -218,7 +219,8 @@ pub(super) async fn import_with_caqh(
 ) -> Response {
     let names = (import.first_name.clone(), import.last_name.clone());
     let locations = &import.provider_practice_locations;
-    match admit(&shared, &import.email, names, locations, |_| {}) {
+    let refs = (import.primary_practice_location, None);
+    match admit(&shared, &import.email, names, locations, refs, |_| {}) {
         Err(refused) => refused,
         Ok(id) => Json(ImportedProvider {
             id,
@@ -242,6 +244,7 @@ pub(super) async fn create(
         &new.email,
         names,
         &new.provider_practice_locations,
+        (new.primary_practice_location, new.client),
         |record| {
             record.client = new.client;
             record.org_joining_date = new.org_joining_date;
@@ -271,8 +274,11 @@ pub(super) async fn add_to_location(
 ) -> Response {
     let mut state = shared.write();
     let location = [body.practice_location];
-    if let Some(refused) = refuse_location(&state, "practice_location", &location) {
-        return refused;
+    if let Some(message) = unknown_pk(&state.practice_locations, &location) {
+        return drf(
+            StatusCode::BAD_REQUEST,
+            json!({"practice_location": [message]}),
+        );
     }
     if let Some(missing) = body.providers.iter().find(|id| !state.contains(id)) {
         return drf(
