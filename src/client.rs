@@ -1,5 +1,4 @@
-//! The configured client: where requests go, how they authenticate, how long
-//! they may take. Cheap to clone; every clone shares one connection pool.
+//! The configured client: where requests go, how they authenticate, how long they may take.
 
 use std::{fmt, sync::Arc, time::Duration};
 
@@ -43,8 +42,7 @@ impl Credentials {
     }
 }
 
-/// The Assured client. Clone it freely: clones share the connection pool
-/// and configuration.
+/// The Assured client. Clone it freely: clones share the connection pool and configuration.
 ///
 /// ```no_run
 /// # async fn run() -> assured::Result<()> {
@@ -73,10 +71,9 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// A client from `ASSURED_API_KEY` and, optionally, `ASSURED_BASE_URL`
-    /// (the Python SDK's names). Without a base URL it talks to production,
-    /// where the Python SDK defaulted to demo. To change other settings
-    /// too, start from [`ClientBuilder::from_env`].
+    /// A client from `ASSURED_API_KEY` and, optionally, `ASSURED_BASE_URL` (the Python SDK's
+    /// names). Without a base URL it talks to production, where the Python SDK defaulted to demo.
+    /// To change other settings too, start from [`ClientBuilder::from_env`].
     ///
     /// ```no_run
     /// let client = assured::Client::from_env()?;
@@ -128,9 +125,8 @@ impl Client {
         &self.config().npi_cache
     }
 
-    /// This client with another retry policy, for the calls made through
-    /// it: the per-call opt-in. It shares the connection pool and the NPI
-    /// cache with `self`.
+    /// This client with another retry policy, for the calls made through it: the per-call
+    /// opt-in. It shares the connection pool and the NPI cache with `self`.
     ///
     /// ```no_run
     /// # async fn run(client: assured::Client, new: assured::models::CreateProvider) -> assured::Result<()> {
@@ -255,19 +251,16 @@ impl ClientBuilder {
         /// Rows per page when walking a whole list and the caller set no
         /// `limit` (default 100; the server may cap it lower).
         page_size(rows: u32) => page_size = rows.max(1);
-        /// Pins the requests in flight for walks and batch lookups to `pages`
-        /// (1 walks strictly one page after another; at most 1 024). By
-        /// default the client adapts: it starts at 4, grows while the server
-        /// keeps up, halves at once on 429/503 or inflating latency, honours
-        /// `Retry-After`, and never exceeds 32 (see
-        /// [`crate::concurrency::Controller`]).
+        /// Pins the requests in flight for walks and batch lookups to `pages` (1 walks strictly
+        /// one page after another; at most 1 024). By default the client adapts: it starts at 4,
+        /// grows while the server keeps up, halves at once on 429/503 or inflating latency,
+        /// honours `Retry-After`, and never exceeds 32 (see [`crate::concurrency::Controller`]).
         concurrency(pages: usize) => concurrency = Some(pages.max(1));
         /// How long NPI lookups stay cached (default 300 s; at most 1 000
         /// years, so `Duration::MAX` means never expire).
         npi_cache_ttl(ttl: Duration) => npi_cache_ttl = ttl;
-        /// The most providers the NPI cache holds (default 10 000); the least
-        /// recently used go first. A [`NpiStrategy::FullIndex`] index holds
-        /// every provider its walk read, whatever this says.
+        /// The most providers the NPI cache holds (default 10 000; least recently used go first).
+        /// A [`NpiStrategy::FullIndex`] index holds every provider its walk read, regardless.
         npi_cache_capacity(providers: u64) => npi_cache_capacity = providers;
         /// How `get_by_npi` finds providers (default: the server's filter).
         npi_strategy(strategy: NpiStrategy) => npi_strategy = strategy;
@@ -284,10 +277,9 @@ impl ClientBuilder {
         allow_insecure_http() => allow_insecure_http = true;
     }
 
-    /// Also trusts the certificates of this PEM text (one or more
-    /// `-----BEGIN CERTIFICATE-----` blocks), beside the system's roots:
-    /// for a staging server or a sandbox with a self-signed certificate.
-    /// Text that holds no certificate is refused by [`build`](Self::build).
+    /// Also trusts the certificates of this PEM text (one or more `-----BEGIN CERTIFICATE-----`
+    /// blocks), beside the system's roots: for a staging server or a sandbox with a self-signed
+    /// certificate. Text that holds no certificate is refused by [`build`](Self::build).
     ///
     /// ```no_run
     /// let pem = std::fs::read("staging-ca.pem")?;
@@ -318,8 +310,7 @@ impl ClientBuilder {
             None => false,
         };
         let refused = match origin.scheme() {
-            // A key in the URL would show wherever the URL does (Debug,
-            // logs): it belongs in `api_key`.
+            // A key in the URL would show wherever the URL does (Debug, logs).
             _ if !origin.username().is_empty() || origin.password().is_some() => {
                 Some("must not hold a user name or password; pass the key with api_key()".into())
             }
@@ -355,11 +346,9 @@ impl ClientBuilder {
             }
             roots.extend(certificates);
         }
-        // With the gzip, brotli, zstd and http2 features reqwest sends
-        // Accept-Encoding, decodes bodies and offers h2 by ALPN, so one
-        // connection carries concurrent pages. The adaptive window lets a
-        // stream's flow control grow to the link's bandwidth-delay product
-        // instead of stalling each large page on a far server.
+        // Compression and h2 are reqwest features (Cargo.toml). The adaptive window lets an h2
+        // stream's flow control grow to the link's bandwidth-delay product instead of stalling
+        // each large page on a far server.
         let http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
             .user_agent(self.user_agent)
@@ -376,7 +365,6 @@ impl ClientBuilder {
             page_size: self.page_size,
             pace: match self.concurrency {
                 Some(n) => crate::concurrency::Controller::fixed(n),
-                // Adaptive: starts at 4 in flight, never more than 32.
                 None => crate::concurrency::Controller::adaptive(4, 32),
             },
             npi_cache: Arc::new(NpiCache::new(

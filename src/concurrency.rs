@@ -1,22 +1,19 @@
-//! How many requests to keep in flight against a server whose capacity is
-//! not known: an AIMD controller fed by what each response says.
+//! How many requests to keep in flight against a server whose capacity is not known: an AIMD
+//! controller fed by what each response says.
 //!
-//! - It starts small and, until the server first pushes back, grows by one
-//!   per success (the limit doubles every round trip, like TCP slow start).
-//! - After that it grows by one per round trip (one per `limit` successes),
-//!   and much more slowly again near the limit where it was last pushed
-//!   back, so probing for more capacity costs a throttled request only once
-//!   in a long while.
-//! - It halves at once on 429 or 503, or when latency inflates to more than
-//!   twice the fastest seen (the server is queueing), and then ignores the
-//!   answers to requests sent before the cut, which would only repeat the
-//!   same news.
-//! - A `Retry-After` sets an instant before which nothing should be sent
-//!   ([`Controller::not_before`]).
+//! - It starts small and, until the server first pushes back, grows by one per success (the
+//!   limit doubles every round trip, like TCP slow start).
+//! - After that it grows by one per round trip (one per `limit` successes), and much more slowly
+//!   again near the limit where it was last pushed back, so probing for more capacity costs a
+//!   throttled request only once in a long while.
+//! - It halves at once on 429 or 503, or when latency inflates to more than twice the fastest
+//!   seen (the server is queueing), and then ignores the answers to requests sent before the
+//!   cut, which would only repeat the same news.
+//! - A `Retry-After` sets an instant before which nothing is sent ([`Controller::not_before`]).
 //! - It never exceeds its ceiling; [`Controller::fixed`] pins the limit.
 //!
-//! The controller only decides; the caller keeps at most
-//! [`Controller::limit`] requests in flight and reports every answer.
+//! The controller only decides; the caller keeps at most [`Controller::limit`] requests in
+//! flight and reports every answer.
 //!
 //! ```
 //! use std::time::Duration;
@@ -41,9 +38,8 @@ use std::{
 
 use crate::error::Result;
 
-/// The most requests any controller or pinned walk keeps in flight: a
-/// pinned `usize::MAX` against a server claiming 10^12 rows would
-/// otherwise plan a request for every page before sending the first.
+/// The most requests any controller or pinned walk keeps in flight: a pinned `usize::MAX`
+/// against a server claiming 10^12 rows would otherwise plan a request per page before sending one.
 pub(crate) const MAX_IN_FLIGHT: usize = 1_024;
 
 /// The cut applied on push-back.
@@ -58,13 +54,11 @@ const SMOOTHING: f64 = 0.2;
 /// a whole-second `Retry-After` for requests that take milliseconds.
 const FIRST_PROBE_AFTER: u64 = 1_024;
 const MAX_PROBE_AFTER: u64 = 65_536;
-/// How much slower growth is within one request of the limit where the
-/// server last pushed back: the probe there is what costs throttled
-/// requests, so it is made rare.
+/// How much slower growth is within one request of the limit where the server last pushed
+/// back, since probing there costs throttled requests.
 const PROBE_SLOWDOWN: f64 = 16.0;
 
-/// An AIMD concurrency limit, shared by clones (they are handles to one
-/// state behind a mutex).
+/// An AIMD concurrency limit; clones are handles to one state behind a mutex.
 ///
 /// ```
 /// use assured::concurrency::Controller;
@@ -88,23 +82,20 @@ struct State {
     /// The fastest answer seen: the server's latency with no queue.
     baseline: Option<Duration>,
     smoothed: Option<f64>,
-    /// The limit at the last push-back, while it is still the best guess
-    /// of the server's capacity.
+    /// The limit at the last push-back, while it is still the best guess of the server's capacity.
     pushed_back_at: Option<f64>,
     /// Answers still to come from requests sent before the last cut, for
     /// reports without a [`Ticket`] (which knows its epoch instead).
     cooldown: usize,
-    /// Cuts so far: a ticket started before the latest one answers for an
-    /// old limit.
+    /// Cuts so far: a ticket started before the latest one answers for an old limit.
     epoch: u64,
     not_before: Option<Instant>,
     /// Successes since the last cut.
     calm: u64,
     /// Requests counted in flight by [`Controller::start`].
     in_flight: usize,
-    /// Successes to wait, near the last push-back, before probing past it
-    /// again: it grows each time the server pushes back at the same level,
-    /// since a probe costs a refusal and often a `Retry-After` wait.
+    /// Successes to wait, near the last push-back, before probing past it again: it grows each
+    /// time the server pushes back at the same level (see `FIRST_PROBE_AFTER`).
     probe_after: u64,
 }
 
@@ -219,10 +210,9 @@ impl Controller {
             .on_throttled(retry_after, Instant::now(), None, None);
     }
 
-    /// Counts a request in flight until the ticket is dropped; a push-back
-    /// reported with [`Ticket::throttled`] then tells the controller how
-    /// many were in flight when the refused one was sent: the server's
-    /// capacity, more closely than the limit was.
+    /// Counts a request in flight until the ticket is dropped; a push-back reported with
+    /// [`Ticket::throttled`] then tells the controller how many were in flight when the refused
+    /// one was sent: the server's capacity, more closely than the limit was.
     pub(crate) fn start(&self) -> Ticket<'_> {
         let mut state = self.lock();
         state.in_flight += 1;
@@ -251,9 +241,8 @@ impl State {
         (self.limit.floor() as usize).max(1)
     }
 
-    /// Whether an answer repeats old news: one to a request sent before the
-    /// last cut (a ticket's `epoch` says so exactly; a report without one
-    /// counts down the answers still due then).
+    /// Whether an answer repeats old news: one to a request sent before the last cut (a ticket's
+    /// `epoch` says so exactly; a report without one counts down the answers still due then).
     fn stale(&mut self, sent: Option<u64>) -> bool {
         match sent {
             Some(epoch) => epoch < self.epoch,
@@ -284,9 +273,8 @@ impl State {
             self.cut();
             return;
         }
-        // A limit grows only while it is used: calls one at a time say
-        // nothing of how many the server takes at once, and a limit grown
-        // on them would open the next walk with a burst.
+        // A limit grows only while it is used: calls one at a time say nothing of how many the
+        // server takes at once, and a limit grown on them would open the next walk with a burst.
         if sent.is_some() && self.in_flight * 2 < self.limit() {
             return;
         }
@@ -312,8 +300,7 @@ impl State {
         position: Option<usize>,
         sent: Option<u64>,
     ) {
-        // A wait past what an `Instant` can hold is not a hold anyone can
-        // keep: it is ignored rather than overflowing.
+        // A wait past what an `Instant` can hold is ignored rather than overflowing.
         if let Some(until) = retry_after.and_then(|wait| now.checked_add(wait)) {
             self.not_before = Some(self.not_before.map_or(until, |t| t.max(until)));
         }
@@ -322,14 +309,12 @@ impl State {
         }
         self.cut();
         if let (Some(position), Some(at)) = (position, self.pushed_back_at) {
-            // The refused request was the `position`th in flight: that is
-            // the level refused, whatever the limit had grown to.
+            // `position` is the level refused, whatever the limit had grown to.
             self.pushed_back_at = Some(at.min(position as f64));
         }
     }
 
     fn cut(&mut self) {
-        // Pushed back again at about the same level: probe it more rarely.
         self.probe_after = match self.pushed_back_at {
             Some(at) if self.limit <= at + 1.0 => (self.probe_after * 4).min(MAX_PROBE_AFTER),
             _ => FIRST_PROBE_AFTER,
@@ -390,10 +375,9 @@ impl Drop for Ticket<'_> {
 #[path = "../tests/unit/concurrency.rs"]
 mod tests;
 
-/// Runs `task` on every item, at most `pace.limit()` at once (read again
-/// before each start) and none before `pace.not_before()` unless nothing
-/// is in flight; the outputs come back in the items' order. The first
-/// error ends the run: nothing more is started, and what is in flight is
+/// Runs `task` on every item, at most `pace.limit()` at once (read again before each start) and
+/// none before `pace.not_before()` unless nothing is in flight; the outputs come back in the
+/// items' order. The first error ends the run: nothing more is started, and what is in flight is
 /// dropped (a bad key must not cost a request per item).
 pub(crate) async fn paced<I, F, Fut, T>(pace: &Controller, items: I, task: F) -> Result<Vec<T>>
 where

@@ -1,6 +1,5 @@
-//! The one error type of the crate, and how HTTP failures map onto it:
-//! status, path, request id, DRF's detail and field errors, and a bounded
-//! body with credentials masked. No variant ever holds the API key.
+//! The crate's one error type and how HTTP failures map onto it: status, path, request id, DRF's
+//! detail and field errors, a bounded body with credentials masked. No variant holds the API key.
 
 use std::{collections::BTreeMap, fmt, time::Duration};
 
@@ -77,8 +76,7 @@ pub enum Error {
         /// The start of the body, at most [`BODY_SNIPPET_LIMIT`] bytes, credentials masked.
         snippet: String,
     },
-    /// A row of a list page that does not decode (no `id`, a wrong type):
-    /// which list, which page, which row, and the start of that row.
+    /// A row of a list page that does not decode (no `id`, a wrong type).
     #[error("cannot decode row {row} of the page at offset {offset} of {path}: {message}; row: {snippet}")]
     DecodeRow {
         /// The list's path.
@@ -129,9 +127,8 @@ impl Error {
         self.api_error().map(|e| e.status)
     }
 
-    /// Whether the request failed in TLS: the server's certificate was not
-    /// trusted (self-signed, expired, for another name) or the handshake
-    /// failed. Such errors are never retried.
+    /// Whether the request failed in TLS: the server's certificate was not trusted (self-signed,
+    /// expired, for another name) or the handshake failed. Such errors are never retried.
     ///
     /// ```no_run
     /// # async fn run(client: assured::Client) {
@@ -146,8 +143,7 @@ impl Error {
         matches!(self, Error::Transport { source, .. } if source.is_tls())
     }
 
-    /// The server's `Retry-After`, for any status that sent one (a 429, or
-    /// a 503 during maintenance).
+    /// The server's `Retry-After`, for any status that sent one (429, or 503 during maintenance).
     ///
     /// ```no_run
     /// # async fn run(client: assured::Client) {
@@ -199,9 +195,8 @@ impl Error {
         }
     }
 
-    /// A copy for another caller that shared the request this error came
-    /// from (the NPI cache's waiters); `None` for a failure whose cause
-    /// cannot be copied (transport, sandbox).
+    /// A copy for another caller that shared the request this error came from (the NPI cache's
+    /// waiters); `None` for a failure whose cause cannot be copied (transport, sandbox).
     pub(crate) fn duplicate(&self) -> Option<Self> {
         if let Some(api) = self.api_error() {
             return Some(Error::from_status(api.clone(), api.retry_after));
@@ -270,15 +265,13 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    /// Builds the error from a status, the request path, headers and body.
     pub(crate) fn new(
         status: StatusCode,
         path: &str,
         request_id: Option<String>,
         body: &Value,
     ) -> Self {
-        // Servers echo submitted values in errors; credential fields are
-        // masked before anything is kept.
+        // Servers echo submitted values: mask credential fields before anything is kept.
         let mut body = body.clone();
         mask(&mut body);
         let mut error = ApiError {
@@ -386,9 +379,8 @@ fn message_text(value: &Value) -> String {
     }
 }
 
-/// How many bytes of a field's name an error keeps. DRF's names are short;
-/// a hostile body's long key would otherwise be copied into the name of
-/// every field nested under it (64 KiB of body, hundreds of MB of names).
+/// Bytes of a field's name an error keeps (DRF's are short): a hostile body's long key would
+/// otherwise be copied into every nested field's name (64 KiB of body, hundreds of MB of names).
 const FIELD_NAME_LIMIT: usize = 256;
 
 fn collect_fields(value: &Value, prefix: &str, out: &mut BTreeMap<String, Vec<String>>) {
@@ -411,13 +403,11 @@ fn collect_fields(value: &Value, prefix: &str, out: &mut BTreeMap<String, Vec<St
     }
 }
 
-/// The names of body fields that hold a credential: the spec's credential
-/// fields (generated), and any `password`.
+/// Names of body fields holding a credential: the spec's (generated), and any `password`.
 fn secret_names() -> impl Iterator<Item = &'static str> {
     SECRET_FIELDS.iter().copied().chain(["password"])
 }
 
-/// Whether a body field of this name holds a credential.
 pub(crate) fn is_secret_field(name: &str) -> bool {
     secret_names().any(|secret| secret == name)
 }
@@ -475,9 +465,8 @@ fn cut(text: &str, limit: usize) -> String {
     format!("{}…", &text[..end])
 }
 
-/// A request that could not be sent, or whose answer did not arrive whole:
-/// what kind of failure it was, with the HTTP library's error as its
-/// `source()`.
+/// A request that could not be sent, or whose answer did not arrive whole: what kind of failure
+/// it was, with the HTTP library's error as its `source()`.
 ///
 /// ```no_run
 /// # async fn run(client: assured::Client) {

@@ -1,16 +1,14 @@
-//! Data frames (feature `polars`): whole lists as polars `DataFrame`s with
-//! one typed column per field of the spec's row schema, and the same
-//! columns when there are no rows (the Python SDK returned a frame without
-//! columns then). Each list's `*_df` method and each row type's [`Frame`]
-//! are generated from the spec, so a field added there is a column here.
+//! Data frames (feature `polars`): whole lists as polars `DataFrame`s with one typed column per
+//! field of the spec's row schema, and the same columns when there are no rows (the Python SDK
+//! returned a frame without columns then). Each list's `*_df` method and each row type's
+//! [`Frame`] are generated from the spec, so a field added there is a column here.
 
 use polars::prelude::{Column, DataFrame, NamedFrom, PolarsError, Series};
 
 use crate::error::{Error, Result};
 
-/// Rows that make a data frame: one column per field of their schema in
-/// `spec/assured.yaml`, in its order. Implemented for the rows of every
-/// list; sealed.
+/// Rows that make a data frame: one column per field of their schema in `spec/assured.yaml`, in
+/// its order. Implemented for the rows of every list; sealed.
 ///
 /// ```
 /// use assured::{frames::Frame, models::Provider};
@@ -23,9 +21,8 @@ use crate::error::{Error, Result};
 pub trait Frame: crate::pagination::sealed::Sealed + Sized {
     /// The columns, in order: the API's field names.
     const COLUMNS: &'static [&'static str];
-    /// These rows as a frame: text as strings (ids, dates and enums as the
-    /// API writes them, CAQH credentials redacted), numbers and booleans as
-    /// such, absent and null values as nulls.
+    /// These rows as a frame: text as strings (ids, dates and enums as the API writes them, CAQH
+    /// credentials redacted), numbers and booleans as such, absent and null values as nulls.
     fn frame(rows: &[Self]) -> Result<DataFrame>;
 }
 

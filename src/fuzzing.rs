@@ -15,9 +15,8 @@ pub fn decode_page(body: &[u8]) -> bool {
     page.next.as_deref().is_none_or(|n| parse_next(n).is_ok())
 }
 
-/// Turns a raw error body into the error a caller sees, through the
-/// transport's own normaliser and the generated `ErrorBody` decode, and
-/// renders it.
+/// Turns a raw error body into the error a caller sees, through the transport's own normaliser
+/// and the generated `ErrorBody` decode, and renders it.
 pub fn parse_error_body(status: u16, body: &[u8]) -> String {
     let json = crate::transport::json_error_body(bytes::Bytes::copy_from_slice(body));
     let value = match serde_json::from_slice::<crate::raw::types::ErrorBody>(&json) {

@@ -1,10 +1,8 @@
-//! Typed ids: a provider's account id, which every API but Provider Profile
-//! takes, and its profile id, which those take. As strings they mix up and
-//! fail at run time with a bare 404; as types they do not compile. The
-//! spec names both (`x-rust-type` on its `AccountId` and `ProfileId`
-//! schemas), so every model field holding one has its type:
-//! `Provider::id`, `Provider::provider_profile_id`, the ids of created,
-//! invited and imported providers, a practice location's members.
+//! Typed ids: a provider's account id, which every API but Provider Profile takes, and its profile
+//! id, which those take. As strings they mix up and fail at run time with a bare 404; as types they
+//! do not compile. The spec names both (`x-rust-type` on its `AccountId` and `ProfileId` schemas),
+//! so every model field holding one has its type: `Provider::id`, `Provider::provider_profile_id`,
+//! the ids of created, invited and imported providers, a practice location's members.
 
 use std::str::FromStr;
 
@@ -73,9 +71,8 @@ impl ProfileId {
         &self.0
     }
 
-    /// The id, if the server can route it. One parsed from text always
-    /// can; one decoded from a response (`Provider::provider_profile_id`)
-    /// is checked here before it is sent.
+    /// The id, if the server can route it. One parsed from text always can; one decoded from a
+    /// response (`Provider::provider_profile_id`) is checked here before it is sent.
     pub(crate) fn checked(&self) -> Result<&str, InvalidInput> {
         crate::validate::path_id("profile_id", &self.0).map(|()| self.0.as_str())
     }
@@ -91,8 +88,7 @@ impl FromStr for ProfileId {
     }
 }
 
-/// An id a request path carries, as the spec names it (`x-rust-type`):
-/// its text, once checked routable.
+/// An id a request path carries (the spec's `x-rust-type`): its text, once checked routable.
 pub(crate) trait PathSegment {
     fn segment(&self) -> Result<String, InvalidInput>;
 }

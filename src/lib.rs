@@ -1,8 +1,5 @@
-//! # assured
-//!
-//! A Rust client for the [Assured](https://withassured.com) credentialing
-//! platform's providers API: list, find, invite, create and import
-//! providers, with typed errors and secrets that stay secret.
+//! A Rust client for the [Assured](https://withassured.com) credentialing platform's providers API:
+//! list, find, invite, create and import providers, with typed errors and secrets that stay secret.
 //!
 //! ```no_run
 //! # async fn run() -> assured::Result<()> {
@@ -14,20 +11,16 @@
 //! # Ok(()) }
 //! ```
 //!
-//! The typed calls, the [`models`] and each list's parameters
-//! ([`ListProvidersParams`], ...) are generated from `spec/assured.yaml` by
-//! progenitor and `build/codegen.rs`; the handler ([`Providers`]), errors,
-//! validation and walks sit beside them in their own modules. There is one
-//! way to call each operation: its method on [`Providers`], checked and
-//! mapped onto [`Error`].
+//! The typed calls, the [`models`] and each list's parameters ([`ListProvidersParams`], ...) are
+//! generated from `spec/assured.yaml` by progenitor and `build/codegen.rs`; the handler
+//! ([`Providers`]), errors, validation and walks sit beside them in their own modules. There is
+//! one way to call each operation: its method on [`Providers`], checked and mapped onto [`Error`].
 #![warn(missing_docs)]
-// docs.rs builds with `--cfg docsrs` on nightly: badge feature-gated items.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 /// Builder setters that store their argument, each with its docs:
-/// `name(arg: Type) => field = value;` (or `=> field.inner = value;`).
-/// Defined before the modules so every builder (client, walk, retry
-/// policy, sandbox) writes its setters one way.
+/// `name(arg: Type) => field = value;` (or `=> field.inner = value;`). Defined before the
+/// modules so every builder (client, walk, retry policy, sandbox) writes its setters one way.
 macro_rules! setters {
     ($($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty)?) => $($field:ident).+ = $value:expr;)*) => {$(
         $(#[$doc])*
@@ -47,8 +40,6 @@ mod error;
 #[cfg(feature = "polars")]
 #[cfg_attr(docsrs, doc(cfg(feature = "polars")))]
 pub mod frames;
-/// Entry points for the fuzz targets and property tests (feature
-/// `fuzzing`): the real parsers of raw server bytes.
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
@@ -88,9 +79,8 @@ pub use chrono::NaiveDate;
 /// Ids in the models and signatures (account ids, practice locations).
 pub use uuid::Uuid;
 
-/// What most programs need, in one import: the client, the list
-/// parameters, the id and date types, and the stream traits a walk's rows
-/// and pages are read with.
+/// What most programs need, in one import: the client, the list parameters, the id and date
+/// types, and the stream traits a walk's rows and pages are read with.
 ///
 /// ```no_run
 /// use assured::prelude::*;
@@ -111,8 +101,7 @@ pub mod prelude {
     pub use futures::{StreamExt as _, TryStreamExt as _};
 }
 
-/// The README's examples, compiled as doctests so they cannot rot (with
-/// `--all-features`: one of them uses the sandbox).
+/// The README's examples, compiled as doctests so they cannot rot (one needs the sandbox).
 #[cfg(all(doctest, feature = "sandbox"))]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;

@@ -1,10 +1,9 @@
 //! NPIs: normalising and validating them, and the shared lookup cache.
 //!
-//! The cache belongs to the client and is shared by its clones. It keeps
-//! found providers for a time-to-live, holds at most a fixed number of them
-//! (least recently used go first), loads each NPI once for many concurrent
-//! callers (single-flight), and never caches a miss: a provider invited a
-//! minute ago is found on the next lookup. moka does the bounding.
+//! The cache belongs to the client and is shared by its clones. It keeps found providers for a
+//! time-to-live, holds at most a fixed number of them (least recently used go first), loads each
+//! NPI once for many concurrent callers (single-flight), and never caches a miss: a provider
+//! invited a minute ago is found on the next lookup. moka does the bounding.
 
 use std::{
     collections::HashMap,
@@ -21,9 +20,8 @@ use crate::{
     models::Provider,
 };
 
-/// Normalises an NPI (trims, drops spaces and dashes) and checks it: ten
-/// digits, the first 1 or 2, and the Luhn check digit over the number
-/// prefixed with `80840`.
+/// Normalises an NPI (trims, drops spaces and dashes) and checks it: ten digits, the first 1 or
+/// 2, and the Luhn check digit over the number prefixed with `80840`.
 ///
 /// ```
 /// assert_eq!(assured::npi::normalize(" 123-456 7893 ").unwrap(), "1234567893");
@@ -46,8 +44,7 @@ pub fn normalize(npi: &str) -> Result<String, InvalidInput> {
     if !digits.starts_with(['1', '2']) {
         return fail("must start with 1 or 2");
     }
-    // Luhn over the number prefixed with 80840: every other digit from
-    // the right doubled, a doubled digit over 9 summed as its two digits.
+    // Every other digit from the right doubled; a doubled digit over 9 summed as its two digits.
     let luhn: u32 = format!("80840{digits}")
         .bytes()
         .rev()
@@ -85,9 +82,8 @@ pub struct NpiCacheStats {
     pub loads: u64,
 }
 
-/// The longest time-to-live moka takes (it refuses more than 1 000 years):
-/// a longer one, `Duration::MAX` included, means "never expire" and is held
-/// at this.
+/// The longest time-to-live moka takes (it refuses more than 1 000 years): a longer one,
+/// `Duration::MAX` included, means "never expire" and is held at this.
 const MAX_TTL: Duration = Duration::from_secs(1_000 * 365 * 24 * 60 * 60);
 
 /// A full index: when it was loaded, in which generation, and its rows.
@@ -119,9 +115,8 @@ impl NpiCache {
             ttl,
             capacity,
             strategy,
-            // LRU, not moka's default TinyLFU: TinyLFU turns away an NPI
-            // looked up for the first time once the cache is full, so a
-            // bulk job's fresh lookups would never be cached.
+            // LRU, not moka's default TinyLFU, which turns away a first-time NPI once the cache
+            // is full: a bulk job's fresh lookups would never be cached.
             entries: moka::future::Cache::builder()
                 .eviction_policy(moka::policy::EvictionPolicy::lru())
                 .max_capacity(capacity)
@@ -143,9 +138,7 @@ impl NpiCache {
     /// # }
     /// ```
     pub fn invalidate(&self) {
-        // Bumping the generation makes an index stale even while a load
-        // holds its lock, and an entry a load still in flight will store
-        // unreadable.
+        // Bumping the generation also makes an index stale, even while a load holds its lock.
         self.generation.fetch_add(1, Ordering::SeqCst);
         self.entries.invalidate_all();
     }
@@ -186,10 +179,9 @@ impl NpiCache {
         self.len().await == 0
     }
 
-    /// The provider cached for `npi`, or the one `load` finds (cached if
-    /// found). Concurrent callers for one NPI share one load, its failure
-    /// too (ten callers for an unknown NPI cost one request); a failure is
-    /// not cached.
+    /// The provider cached for `npi`, or the one `load` finds (cached if found). Concurrent
+    /// callers for one NPI share one load, its failure too (ten callers for an unknown NPI cost
+    /// one request); a failure is not cached.
     pub(crate) async fn get_or_load<F, Fut>(&self, npi: &str, load: F) -> Result<Provider>
     where
         F: Fn() -> Fut,

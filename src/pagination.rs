@@ -1,10 +1,7 @@
-//! Walks: every row of a limit/offset list, each once, while the list
-//! changes; one [`Walk`] for every list, as pages, rows or a collection,
-//! with its [`WalkReport`]. The guarantee and how `walker` keeps it are the
-//! README's "Walking a list": overlapping windows, a page trusted only when
-//! it shares a row with the rows already trusted, re-reads that heal a
-//! broken chain. The `next` link is never followed, and `count` only bounds
-//! prefetching, never an allocation or the end of the walk.
+//! Walks: every row of a limit/offset list, each once, while the list changes; one [`Walk`] for
+//! every list, as pages, rows or a collection, with its [`WalkReport`]. The algorithm is
+//! `walker`'s. The `next` link is never followed, and `count` only bounds prefetching, never an
+//! allocation or the end of the walk.
 
 mod walker;
 
@@ -43,9 +40,8 @@ pub trait Keyed: sealed::Sealed {
     fn key(&self) -> Self::Key;
 }
 
-/// The query parameters of a paginated list, generated from the spec for
-/// each (`ListProvidersParams`, ...): what [`crate::Providers::walk`]
-/// drives, one window at a time. Sealed.
+/// A paginated list's query parameters, generated from the spec for each (`ListProvidersParams`,
+/// ...): what [`crate::Providers::walk`] drives, one window at a time. Sealed.
 pub trait Listing: sealed::Sealed + Clone + Send + Sync + 'static {
     /// The list's rows.
     type Item: Keyed + Send + 'static;
@@ -98,8 +94,7 @@ pub struct WalkReport {
 }
 
 impl WalkReport {
-    /// Whether the list changed while it was read: `count` moved, or a
-    /// shift had to be healed.
+    /// Whether the list changed while it was read: `count` moved, or a shift had to be healed.
     pub fn list_changed(&self) -> bool {
         self.count_at_start != self.count_at_end
             || self.heal_requests > 0
@@ -134,15 +129,13 @@ impl<T> IntoIterator for Collected<T> {
     }
 }
 
-/// A walk over every page of a list; get one from a handler
-/// (`client.providers().walk(&params)`), set caps, then take it as
-/// [`pages`](Walk::pages), [`rows`](Walk::rows) or
+/// A walk over every page of a list; get one from a handler (`client.providers().walk(&params)`),
+/// set caps, then take it as [`pages`](Walk::pages), [`rows`](Walk::rows) or
 /// [`collect`](Walk::collect).
 ///
-/// Every row that exists for the whole walk is yielded exactly once, at
-/// any concurrency, while other rows are inserted or deleted anywhere;
-/// rows inserted or deleted during the walk may or may not appear. See
-/// the README's "Walking a list" for how it is kept.
+/// Every row that exists for the whole walk is yielded exactly once, at any concurrency, while
+/// other rows are inserted or deleted anywhere; rows inserted or deleted during the walk may or
+/// may not appear. See the README's "Walking a list" for how it is kept.
 ///
 /// ```no_run
 /// # async fn run(client: assured::Client) -> assured::Result<()> {
@@ -194,10 +187,9 @@ impl<T: Keyed + Send + 'static> Walk<T> {
     }
 
     setters! {
-        /// Pins the pages requested at once (1 walks strictly one page after
-        /// another; at most 1 024). By default the client's controller decides,
-        /// adapting to the server (see [`crate::ClientBuilder::concurrency`]).
-        /// The guarantee holds at any value.
+        /// Pins the pages requested at once (1 walks strictly one page after another; at most
+        /// 1 024). By default the client's controller decides, adapting to the server (see
+        /// [`crate::ClientBuilder::concurrency`]). The guarantee holds at any value.
         concurrency(pages: usize) => concurrency = Some(pages.clamp(1, MAX_IN_FLIGHT));
         /// Stop after this many pages with rows.
         max_pages(pages: usize) => max_pages = pages;

@@ -1,5 +1,4 @@
-//! When a request is sent again, and how long to wait first: the
-//! [`RetryPolicy`].
+//! When a request is sent again, and how long to wait first: the [`RetryPolicy`].
 
 use std::time::Duration;
 
@@ -7,16 +6,14 @@ use reqwest::{Method, StatusCode};
 
 /// When a client sends a request again.
 ///
-/// Reads (GET) retry on connection errors, timeouts, 408, 429, 500, 502, 503
-/// and 504. Writes (POST, PATCH) retry only where the server cannot have
-/// acted: a connection that failed before the request was sent, and 429;
-/// never on a 5xx or a timeout after sending, unless
-/// [`retry_writes_on_server_errors`](Self::retry_writes_on_server_errors)
-/// opts in. Waits are exponential with full jitter; a `Retry-After` is
-/// honoured, and one longer than [`max_retry_after`](Self::max_retry_after)
-/// is not waited for (the caller gets the error carrying it). A deadline
-/// bounds attempts and waits together. TLS failures are never retried: they
-/// would fail the same way again.
+/// Reads (GET) retry on connection errors, timeouts, 408, 429, 500, 502, 503 and 504. Writes
+/// (POST, PATCH) retry only where the server cannot have acted: a connection that failed before
+/// the request was sent, and 429; never on a 5xx or a timeout after sending, unless
+/// [`retry_writes_on_server_errors`](Self::retry_writes_on_server_errors) opts in. Waits are
+/// exponential with full jitter; a `Retry-After` is honoured, and one longer than
+/// [`max_retry_after`](Self::max_retry_after) is not waited for (the caller gets the error
+/// carrying it). A deadline bounds attempts and waits together. TLS failures are never retried:
+/// they would fail the same way again.
 ///
 /// ```
 /// use std::time::Duration;
@@ -99,8 +96,7 @@ impl RetryPolicy {
 
     /// Whether a failed attempt may be retried.
     pub(crate) fn retry_error(&self, method: &Method, error: &reqwest::Error) -> bool {
-        // reqwest reports a failed handshake as a connect error, but an
-        // untrusted certificate fails the same way every time.
+        // Checked first: reqwest reports a failed handshake as a connect error (see `tls`).
         if crate::tls::is_tls_failure(error) {
             return false;
         }

@@ -53,8 +53,7 @@ impl Serialize for CaqhSecret {
 
 impl<'de> Deserialize<'de> for CaqhSecret {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        // `any`, not `string`: serde_json answers a `string` request for a
-        // number with its own refusal, which quotes the number.
+        // `any`, not `string`: asked for a string, serde_json refuses a number itself, quoting it.
         deserializer.deserialize_any(Text)
     }
 }

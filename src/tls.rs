@@ -1,7 +1,6 @@
-//! Recognising TLS failures inside a transport error: reqwest reports a
-//! failed handshake as a connect error, but an untrusted certificate or a
-//! protocol mismatch fails the same way on every attempt, so the retry
-//! policy must tell it from a refused or reset connection.
+//! Recognising TLS failures inside a transport error: reqwest reports a failed handshake as a
+//! connect error, but an untrusted certificate or a protocol mismatch fails the same way on every
+//! attempt, so the retry policy must tell it from a refused or reset connection.
 
 use std::error::Error as StdError;
 
@@ -15,12 +14,10 @@ pub(crate) fn is_tls_failure(error: &(dyn StdError + 'static)) -> bool {
     caused_by::<rustls::Error>(error)
 }
 
-/// Whether an `E` is in `error`'s source chain, including the payloads of
-/// `io::Error`s on the way.
+/// Whether an `E` is in `error`'s source chain, including the payloads of `io::Error`s on the way.
 pub(crate) fn caused_by<E: StdError + 'static>(error: &(dyn StdError + 'static)) -> bool {
-    // tokio-rustls wraps rustls::Error in an io::Error, and io::Error's
-    // source() skips its payload and returns the payload's own source:
-    // step into the payload instead.
+    // tokio-rustls wraps rustls::Error in an io::Error, whose source() skips its payload and
+    // returns the payload's own source: step into the payload instead.
     std::iter::successors(Some(error), |&link| {
         match link.downcast_ref::<std::io::Error>() {
             Some(io) => io.get_ref().map(|p| p as &(dyn StdError + 'static)),

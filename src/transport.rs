@@ -1,9 +1,7 @@
-//! Every request on its way out and back, through progenitor's
-//! `ClientHooks`: `pre` adds the credential header (marked sensitive, so
-//! reqwest's Debug redacts it); `exec` sends, again while [`crate::retry`]
-//! allows, and hands a non-JSON error body on as a JSON string of its
-//! bounded text, since progenitor drops the status of a body it cannot
-//! decode and a DRF server also answers HTML or nothing.
+//! Every request on its way out and back, through progenitor's `ClientHooks`: `pre` adds the
+//! credential header (marked sensitive, so reqwest's Debug redacts it); `exec` sends, again while
+//! [`crate::retry`] allows, and hands on a non-JSON error body (a DRF server also answers HTML
+//! or nothing) as a JSON string of its bounded text; see `json_error_body`.
 
 use std::{
     sync::Arc,
@@ -32,8 +30,7 @@ const ERROR_BODY_LIMIT: usize = 64 * 1024;
 /// gzip makes 80 MiB), and fails instead of taking memory.
 pub(crate) const SUCCESS_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
-/// The spec's API key header, checked when the crate compiles rather than
-/// on every request.
+/// The spec's API key header, checked when the crate compiles rather than on every request.
 const KEY_HEADER: HeaderName = HeaderName::from_static(API_KEY_HEADER);
 
 const REQUEST_ID_HEADERS: [&str; 2] = ["x-request-id", "x-amzn-requestid"];
@@ -49,9 +46,8 @@ pub(crate) struct Config {
     pub(crate) npi_cache: Arc<crate::npi::NpiCache>,
     pub(crate) retry: crate::RetryPolicy,
     pub(crate) attempt_timeout: Duration,
-    /// Told of every answer's latency and of every 429/503, so that whole
-    /// list walks can size their concurrency from it (`limit`,
-    /// `not_before`). Shared by clones of the client.
+    /// Told of every answer's latency and of every 429/503, so that whole list walks can size
+    /// their concurrency from it (`limit`, `not_before`).
     pub(crate) pace: crate::concurrency::Controller,
 }
 
@@ -84,9 +80,8 @@ impl ClientHooks<Inner> for crate::raw::Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        // Kept for an error answer only, where the secrets it must not
-        // repeat are read from it; a success costs the copy of a body
-        // (GETs have none), not a parse.
+        // Read only for an error answer, for the secrets it must not repeat; a success costs
+        // the copy of a body (GETs have none), not a parse.
         let sent = request
             .body()
             .and_then(reqwest::Body::as_bytes)
@@ -101,9 +96,8 @@ impl ClientHooks<Inner> for crate::raw::Client {
 }
 
 impl crate::raw::Client {
-    /// Sends `request`, again while the retry policy allows (see
-    /// [`crate::retry`]), each attempt bounded by what is left of the
-    /// call's deadline.
+    /// Sends `request`, again while the retry policy allows (see [`crate::retry`]), each attempt
+    /// bounded by what is left of the call's deadline.
     async fn send_with_retries(
         &self,
         request: reqwest::Request,
@@ -170,9 +164,8 @@ impl crate::raw::Client {
     }
 }
 
-/// What a request carries that its error answer must not repeat, as a
-/// server or a gateway may ("Invalid API key '…'", "login … rejected"):
-/// the credential, and the values of the body's credential fields.
+/// What a request carries that its error answer must not repeat, as a server or a gateway may
+/// ("Invalid API key '…'", "login … rejected"): the credential and the body's credential values.
 fn sent_secrets(credentials: &Credentials, body: Option<&[u8]>) -> Vec<String> {
     let (Credentials::ApiKey(credential) | Credentials::Bearer(credential)) = credentials;
     let mut secrets = vec![credential.expose_secret().to_string()];
@@ -193,7 +186,6 @@ fn scrub(body: Bytes, secrets: &[String]) -> Bytes {
     for secret in secrets {
         let escaped = serde_json::to_string(secret).unwrap_or_default();
         let escaped = escaped.trim_matches('"');
-        // The escaped form only when JSON writes it otherwise.
         let escaped = (escaped != secret).then_some(escaped);
         for form in std::iter::once(secret.as_str()).chain(escaped) {
             if !form.is_empty() && text.contains(form) {
@@ -236,8 +228,7 @@ async fn normalise_error_body(
     Ok(reqwest::Response::from(rebuilt))
 }
 
-/// `response` with a body that fails with [`TooLarge`] once more than
-/// `limit` bytes of it have been read.
+/// `response` with a body that fails with [`TooLarge`] once more than `limit` bytes are read.
 fn bounded(response: reqwest::Response, limit: usize) -> reqwest::Response {
     let (status, version) = (response.status(), response.version());
     let headers = response.headers().clone();
@@ -275,9 +266,8 @@ async fn read_bounded(mut response: reqwest::Response, limit: usize) -> reqwest:
     Ok(Bytes::from(body))
 }
 
-/// Converts what a generated call returned into this crate's error. The
-/// body is the spec's `ErrorBody`, or `()` (`Null`) for an operation that
-/// declares no error answers.
+/// Converts what a generated call returned into this crate's error. The body is the spec's
+/// `ErrorBody`, or `()` (`Null`) for an operation that declares no error answers.
 pub(crate) fn map_error<B: Into<Value>>(error: progenitor_client::Error<B>, path: &str) -> Error {
     use progenitor_client::Error as E;
     match error {
@@ -303,8 +293,7 @@ pub(crate) fn map_error<B: Into<Value>>(error: progenitor_client::Error<B>, path
     }
 }
 
-/// The error for a non-success answer: its status, body, request id and
-/// `Retry-After`.
+/// The error for a non-success answer: its status, body, request id and `Retry-After`.
 fn response_error(status: StatusCode, headers: &HeaderMap, path: &str, body: &Value) -> Error {
     let request_id = REQUEST_ID_HEADERS
         .iter()

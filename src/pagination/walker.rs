@@ -1,7 +1,7 @@
-//! The walk's algorithm: prefetch windows on an overlapping grid, trust a
-//! page only when it shares a row with the rows already trusted, and heal a
-//! broken chain by re-reading around the frontier (the furthest trusted
-//! page). See the parent module for why that covers every surviving row.
+//! The walk's algorithm: prefetch windows on an overlapping grid, trust a page only when it
+//! shares a row with the rows already trusted, and heal a broken chain by re-reading around the
+//! frontier (the furthest trusted page). The README's "Walking a list" says why that covers every
+//! surviving row.
 
 use std::{
     collections::HashSet,
@@ -14,16 +14,14 @@ use tokio_util::task::AbortOnDropHandle;
 use super::{lock, Keyed, Walk, WalkReport};
 use crate::{error::Result, page::Page, Error};
 
-/// Trusted pages in a row that added no row, all starting with the same
-/// row, before the walk calls it a loop (a server ignoring `offset` answers
-/// the same page forever).
+/// Trusted pages in a row that added no row, all starting with the same row, before the walk
+/// calls it a loop (a server ignoring `offset` answers the same page forever).
 const IDLE_PAGES: usize = 3;
 /// Re-reads in a row, without a new row read between them, before the walk
 /// gives up on a list that changes faster than it can be read.
 const REREADS_IN_A_ROW: usize = 32;
 
-/// A page in flight: the offset asked for, the epoch it was planned
-/// under, and the page.
+/// A page in flight: the offset asked for, the epoch it was planned under, and the page.
 struct Candidate<T>(u64, u64, Result<Page<T>>);
 
 /// The furthest trusted page: where it was read, and what `count` said then.
@@ -47,8 +45,7 @@ pub(crate) struct Walker<T: Keyed> {
     /// What the walk was asked to do.
     plan: Walk<T>,
     report: Arc<Mutex<WalkReport>>,
-    /// Rows in a full page, learned from the first (a server may cap
-    /// `limit`); 0 until then.
+    /// Rows in a full page, learned from the first (a server may cap `limit`); 0 until then.
     size: u32,
     /// Rows each window shares with the one before it.
     overlap: u32,
@@ -116,8 +113,7 @@ impl<T: Keyed + Send + 'static> Walker<T> {
                     // Planned on the grid a heal has since replaced.
                     continue;
                 }
-                // A shift broke the chain: overlap more from now on (up to a
-                // quarter of a page), so the same churn does not break it again.
+                // A shift broke the chain: overlap more so the same churn does not break it again.
                 self.overlap = (self.overlap * 2).min(self.size / 4).max(self.overlap);
                 self.heal().await?
             };
@@ -141,9 +137,8 @@ impl<T: Keyed + Send + 'static> Walker<T> {
             size = u32::try_from(page.results.len()).unwrap_or(size);
         }
         self.size = size.max(1);
-        // A thirty-second of a page: 3 rows of 100, so 104 requests for
-        // 10 000 rows that do not change instead of 100; none for a page of
-        // one row, which could not advance.
+        // A thirty-second of a page: 3 rows of 100, so 104 requests for 10 000 unchanging rows
+        // instead of 100; none for a page of one row, which could not advance.
         self.overlap = (self.size / 32).max(1).min(self.size - 1);
         self.next_offset = self.plan.start.saturating_add(u64::from(self.stride()));
         self.trust(self.plan.start, page, Source::Head)
@@ -153,8 +148,7 @@ impl<T: Keyed + Send + 'static> Walker<T> {
         (self.size - self.overlap).max(1)
     }
 
-    /// Requests pages ahead, within the caps and (but for one probe past
-    /// it) the server's `count`.
+    /// Requests pages ahead, within the caps and (but for one probe past it) the server's `count`.
     fn fill(&mut self) {
         let stride = self.stride() as usize;
         let mut report = lock(&self.report);
@@ -181,11 +175,9 @@ impl<T: Keyed + Send + 'static> Walker<T> {
                 break;
             }
             let (offset, epoch) = (self.next_offset, self.epoch);
-            // Its own task: a page is fetched while the caller is busy with
-            // the rows before it, not only while the walk is polled, so a
-            // slow consumer neither runs an attempt past its timeout nor
-            // reads as a slow server to the controller. Dropping the walk
-            // aborts it.
+            // Its own task: a page is fetched while the caller is busy with the rows before it, not
+            // only while the walk is polled, so a slow consumer neither runs an attempt past its
+            // timeout nor reads as a slow server to the controller. Dropping the walk aborts it.
             let task = AbortOnDropHandle::new(tokio::spawn((self.plan.fetch)(offset, self.size)));
             self.in_flight.push_back(Box::pin(async move {
                 let page = match task.await {
@@ -227,9 +219,8 @@ impl<T: Keyed + Send + 'static> Walker<T> {
         let Some(frontier) = self.frontier.as_ref() else {
             return Err(unstable(0, self.rereads_in_a_row));
         };
-        // In i128, where offsets and counts the server or the caller gave
-        // at the ends of u64 cannot overflow; each window is then clamped
-        // into u64.
+        // In i128, where offsets and counts the server or the caller gave at the ends of u64
+        // cannot overflow; each window is then clamped into u64.
         let size = i128::from(self.size);
         // Where the frontier's last row is now, if the whole change in
         // `count` happened before it; the windows tried spread around that.
@@ -289,9 +280,8 @@ impl<T: Keyed + Send + 'static> Walker<T> {
         }
         if page.results.is_empty() {
             if source == Source::Planned && !short {
-                // The same window at another offset, again: under churn a
-                // page may repeat rows, but not the same ones each time.
-                // (A page that is not short has a first row.)
+                // The same window at another offset, again: under churn a page may repeat rows,
+                // but not the same ones each time. (A page that is not short has a first row.)
                 if first_key != self.idle_first {
                     (self.idle, self.idle_first) = (0, first_key);
                 }
@@ -327,8 +317,7 @@ fn unstable(offset: u64, tries: usize) -> Error {
     Error::ListUnstable { offset, tries }
 }
 
-/// The `limit` of a `next` link (the page size the server used); other
-/// parts are ignored.
+/// The `limit` of a `next` link (the page size the server used); other parts are ignored.
 pub(crate) fn parse_next(next: &str) -> Result<Option<u32>> {
     let url = url::Url::parse(next).map_err(|e| Error::decode("next", e, next.as_bytes()))?;
     let limit = url.query_pairs().filter(|(key, _)| key == "limit").last();

@@ -6,11 +6,9 @@ use super::Providers;
 use crate::pagination::{Fetch, Listing, Walk};
 
 impl Providers<'_> {
-    /// A walk over every row of a list: `params` choose the list (their
-    /// type) and its filters, their `offset` is the start and their `limit`
-    /// the page size. Take it as pages, rows or a collection. Every row that
-    /// exists for the whole walk comes once, while others are added or
-    /// removed; see [`Walk`].
+    /// A walk over every row of a list: `params` choose the list (their type) and its filters,
+    /// their `offset` is the start and their `limit` the page size. Take it as pages, rows or a
+    /// collection; see [`Walk`] for what it guarantees.
     ///
     /// ```no_run
     /// # async fn run(client: assured::Client, location: assured::Uuid) -> assured::Result<()> {

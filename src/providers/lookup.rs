@@ -36,9 +36,8 @@ fn not_found(detail: String) -> Error {
 }
 
 impl Providers<'_> {
-    /// The provider with this account id. The row returned is the one
-    /// whose id equals it, even from a server that ignores the `id_in`
-    /// filter.
+    /// The provider with this account id; the row returned is the one whose id equals it, even
+    /// from a server that ignores the `id_in` filter.
     ///
     /// ```no_run
     /// # async fn run(client: assured::Client) -> assured::Result<()> {
@@ -71,8 +70,7 @@ impl Providers<'_> {
             self.fetch_ids(chunk)
         })
         .await?;
-        // Rows are taken by the ids asked: strangers a server that ignores
-        // the filter adds stay behind.
+        // Taken by the ids asked: strangers from a server ignoring the filter stay behind.
         let mut by_id: HashMap<AccountId, Provider> =
             chunks.into_iter().flatten().map(|p| (p.id, p)).collect();
         let (found, missing): (Vec<_>, Vec<_>) =
@@ -81,12 +79,10 @@ impl Providers<'_> {
         Ok(Found { found, missing })
     }
 
-    /// The rows the server returns for `id_in` = these ids: one page asked
-    /// to hold them all (at most 50). A server that caps `limit` below that
-    /// answers with a `next`; the rest is then read as a walk, stopped at as
-    /// many rows as ids, so a server that also ignores `id_in` (answering
-    /// with everyone) costs that many strangers, dropped by the callers,
-    /// not its whole roster.
+    /// The rows the server returns for `id_in` = these ids: one page asked to hold them all (at
+    /// most 50). A server that caps `limit` below that answers with a `next`; the rest is then
+    /// read as a walk, stopped at as many rows as ids, so a server that also ignores `id_in`
+    /// costs that many strangers (which callers drop), not its whole roster.
     async fn fetch_ids(&self, ids: &[AccountId]) -> Result<Vec<Provider>> {
         let params = ListProvidersParams::new()
             .id_in(ids.iter().copied())
@@ -100,9 +96,8 @@ impl Providers<'_> {
         Ok(walk.collect().await?.items)
     }
 
-    /// The `provider_profile_id` of a provider (the id the Provider Profile
-    /// endpoints take). A provider without one is
-    /// [`Error::MissingProfileId`].
+    /// The `provider_profile_id` of a provider (the id the Provider Profile endpoints take); a
+    /// provider without one is [`Error::MissingProfileId`].
     ///
     /// ```no_run
     /// # async fn run(client: assured::Client) -> assured::Result<()> {
@@ -120,9 +115,8 @@ impl Providers<'_> {
             })
     }
 
-    /// The provider with this NPI. The NPI is normalised and checked first
-    /// (see [`npi::normalize`]); found providers are cached for the client's
-    /// NPI time-to-live (see [`crate::ClientBuilder::npi_cache_ttl`]).
+    /// The provider with this NPI, normalised and checked first ([`npi::normalize`]); once found,
+    /// it is cached for [`crate::ClientBuilder::npi_cache_ttl`].
     ///
     /// ```no_run
     /// # async fn run(client: assured::Client) -> assured::Result<()> {
@@ -133,9 +127,8 @@ impl Providers<'_> {
         self.lookup_npi(&npi::normalize(npi)?).await
     }
 
-    /// Many providers by NPI. Every NPI is checked before any request; with
-    /// [`NpiStrategy::FullIndex`] one walk over all providers answers them
-    /// all.
+    /// Many providers by NPI, every one checked before any request; with
+    /// [`NpiStrategy::FullIndex`] one walk over all providers answers them all.
     ///
     /// ```no_run
     /// # async fn run(client: assured::Client) -> assured::Result<()> {

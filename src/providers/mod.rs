@@ -1,8 +1,6 @@
-//! `client.providers()`: one method per operation, under its `operationId`,
-//! all generated from the spec ([`operations`]): the lists with their
-//! typed parameters, and the others with their path ids typed and their
-//! body checked before sending ([`crate::validate`]). Lookups and the walk
-//! are written here, on top of them.
+//! `client.providers()`: one method per operation, under its `operationId`, all generated from
+//! the spec ([`operations`]), bodies checked before sending ([`crate::validate`]). Lookups and
+//! the walk are written here, on top of them.
 
 mod lists;
 mod lookup;
