@@ -505,7 +505,7 @@ impl TransportError {
     }
 
     /// The answer's body broke off, could not be read, or passed the
-    /// 64 MiB limit on a success body (after decompression).
+    /// 16 MiB limit on a success body (after decompression).
     pub fn is_body(&self) -> bool {
         self.inner.is_body() || self.inner.is_decode()
     }
