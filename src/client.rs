@@ -9,7 +9,7 @@ use crate::{
     npi::{NpiCache, NpiStrategy},
     providers::{operations::Environment, Providers},
     retry::RetryPolicy,
-    transport::{Config, Inner},
+    transport::Config,
 };
 
 /// How requests authenticate. Debug never shows the secret.
@@ -60,7 +60,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.base_url())
-            .field("credentials", &self.raw.inner.0.credentials)
+            .field("credentials", &self.config().credentials)
             .finish_non_exhaustive()
     }
 }
@@ -138,18 +138,13 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn with_retry_policy(&self, policy: RetryPolicy) -> Client {
-        let mut config = self.config().clone();
-        config.retry = policy;
-        let raw = crate::raw::Client::new_with_client(
-            self.base_url(),
-            self.raw.client.clone(),
-            Inner(Arc::new(config)),
-        );
+        let mut raw = crate::raw::Client::clone(&self.raw);
+        raw.inner.retry = policy;
         Client { raw: Arc::new(raw) }
     }
 
     pub(crate) fn config(&self) -> &Config {
-        &self.raw.inner.0
+        &self.raw.inner
     }
 
     /// The base URL requests go to, without a trailing slash.
@@ -360,7 +355,7 @@ impl ClientBuilder {
                 path: String::new(),
                 source: crate::error::TransportError::new(source),
             })?;
-        let inner = Inner(Arc::new(Config {
+        let config = Config {
             credentials,
             page_size: self.page_size,
             pace: match self.concurrency {
@@ -374,9 +369,9 @@ impl ClientBuilder {
             )),
             retry: self.retry,
             attempt_timeout: self.timeout,
-        }));
+        };
         Ok(Client {
-            raw: Arc::new(crate::raw::Client::new_with_client(&base_url, http, inner)),
+            raw: Arc::new(crate::raw::Client::new_with_client(&base_url, http, config)),
         })
     }
 }

@@ -77,8 +77,6 @@ struct State {
     adaptive: bool,
     limit: f64,
     ceiling: f64,
-    /// Growth by one per success until the first push-back.
-    slow_start: bool,
     /// The fastest answer seen: the server's latency with no queue.
     baseline: Option<Duration>,
     smoothed: Option<f64>,
@@ -87,15 +85,16 @@ struct State {
     /// Answers still to come from requests sent before the last cut, for
     /// reports without a [`Ticket`] (which knows its epoch instead).
     cooldown: usize,
-    /// Cuts so far: a ticket started before the latest one answers for an old limit.
+    /// Cuts so far: a ticket started before the latest one answers for an old limit. Until the
+    /// first, the limit grows by one per success (slow start).
     epoch: u64,
     not_before: Option<Instant>,
     /// Successes since the last cut.
     calm: u64,
     /// Requests counted in flight by [`Controller::start`].
     in_flight: usize,
-    /// Successes to wait, near the last push-back, before probing past it again: it grows each
-    /// time the server pushes back at the same level (see `FIRST_PROBE_AFTER`).
+    /// Successes to wait, near the last push-back, before probing past it again: set by every cut,
+    /// it grows each time the server pushes back at the same level (see `FIRST_PROBE_AFTER`).
     probe_after: u64,
 }
 
@@ -142,8 +141,6 @@ impl Controller {
             adaptive,
             limit,
             ceiling,
-            slow_start: adaptive,
-            probe_after: FIRST_PROBE_AFTER,
             ..State::default()
         };
         Self {
@@ -278,7 +275,7 @@ impl State {
         if sent.is_some() && self.in_flight * 2 < self.limit() {
             return;
         }
-        let mut step = 1.0 / if self.slow_start { 1.0 } else { self.limit };
+        let mut step = 1.0 / if self.epoch == 0 { 1.0 } else { self.limit };
         if let Some(capacity) = self.pushed_back_at {
             if self.limit > capacity + 1.0 {
                 // Probed past it without push-back: the server has grown.
@@ -325,7 +322,6 @@ impl State {
         self.cooldown = self.limit() - 1;
         self.epoch += 1;
         self.limit = (self.limit * DECREASE).max(1.0);
-        self.slow_start = false;
     }
 
     fn not_before(&mut self, now: Instant) -> Option<Instant> {

@@ -288,15 +288,11 @@ impl ApiError {
             // Non-JSON bodies reach here as a JSON string (see transport).
             Value::String(text) => {
                 error.body = snippet(text.as_bytes());
-                if !text.trim().is_empty() {
-                    error.detail = Some(snippet(text.trim().as_bytes()));
-                }
+                error.detail = (!text.trim().is_empty()).then(|| snippet(text.trim().as_bytes()));
                 return error;
             }
             Value::Object(map) => {
-                if let Some(detail) = map.get("detail") {
-                    error.detail = Some(message_text(detail));
-                }
+                error.detail = map.get("detail").map(message_text);
                 collect_fields(&body, "", &mut error.field_errors);
                 error.field_errors.remove("detail");
             }

@@ -9,7 +9,7 @@ use std::{
     collections::HashMap,
     future::Future,
     sync::{
-        atomic::{AtomicBool, AtomicU64, Ordering},
+        atomic::{AtomicU64, Ordering},
         Arc,
     },
     time::{Duration, Instant},
@@ -187,22 +187,22 @@ impl NpiCache {
         F: Fn() -> Fut,
         Fut: Future<Output = Result<Provider>>,
     {
-        let loaded = AtomicBool::new(false);
         let shared = self
             .entries
-            .try_get_with((self.generation(), npi.to_string()), async {
-                loaded.store(true, Ordering::Relaxed);
+            .entry((self.generation(), npi.to_string()))
+            .or_try_insert_with(async {
                 self.misses.fetch_add(1, Ordering::Relaxed);
                 load().await
             })
             .await;
-        if shared.is_ok() && !loaded.load(Ordering::Relaxed) {
+        // A fresh entry is this call's load; any other was cached or another caller's load.
+        if shared.as_ref().is_ok_and(|entry| !entry.is_fresh()) {
             self.hits.fetch_add(1, Ordering::Relaxed);
         }
         // A failure shared with other callers is copied, or for a transport
         // failure (whose cause cannot be copied) loaded again, by us alone.
         match shared.map_err(|failure| Arc::try_unwrap(failure).map_err(|f| f.duplicate())) {
-            Ok(provider) => Ok(provider),
+            Ok(entry) => Ok(entry.into_value()),
             Err(Ok(failure) | Err(Some(failure))) => Err(failure),
             Err(Err(None)) => {
                 self.misses.fetch_add(1, Ordering::Relaxed);

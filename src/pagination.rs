@@ -149,7 +149,9 @@ impl<T> IntoIterator for Collected<T> {
 /// # Ok(()) }
 /// ```
 #[must_use = "a walk does nothing until its pages, rows or collection are taken"]
+#[derive(derive_more::Debug)]
 pub struct Walk<T> {
+    #[debug(skip)]
     fetch: Fetch<T>,
     start: u64,
     limit: u32,
@@ -158,19 +160,6 @@ pub struct Walk<T> {
     pace: Controller,
     max_pages: usize,
     max_items: usize,
-}
-
-impl<T> std::fmt::Debug for Walk<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Walk")
-            .field("start", &self.start)
-            .field("limit", &self.limit)
-            .field("concurrency", &self.concurrency)
-            .field("pace", &self.pace)
-            .field("max_pages", &self.max_pages)
-            .field("max_items", &self.max_items)
-            .finish_non_exhaustive()
-    }
 }
 
 impl<T: Keyed + Send + 'static> Walk<T> {

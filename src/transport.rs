@@ -36,12 +36,12 @@ const KEY_HEADER: HeaderName = HeaderName::from_static(API_KEY_HEADER);
 
 const REQUEST_ID_HEADERS: [&str; 2] = ["x-request-id", "x-amzn-requestid"];
 
-/// State the generated client carries to the hooks: shared by every clone.
-#[derive(Clone, Debug)]
-pub struct Inner(pub(crate) Arc<Config>);
+/// State the generated client carries to the hooks (`build/codegen.rs` names it `Inner`): every
+/// clone of the client shares it, as it shares the generated client, behind one `Arc`.
+pub type Inner = Config;
 
 #[derive(Clone, Debug)]
-pub(crate) struct Config {
+pub struct Config {
     pub(crate) credentials: Credentials,
     pub(crate) page_size: u32,
     pub(crate) npi_cache: Arc<crate::npi::NpiCache>,
@@ -58,8 +58,7 @@ impl ClientHooks<Inner> for crate::raw::Client {
         request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        let config = &self.inner.0;
-        let (name, value) = match &config.credentials {
+        let (name, value) = match &self.inner.credentials {
             Credentials::ApiKey(key) => (KEY_HEADER, key.expose_secret().to_string()),
             Credentials::Bearer(token) => {
                 (AUTHORIZATION, format!("Bearer {}", token.expose_secret()))
@@ -91,7 +90,7 @@ impl ClientHooks<Inner> for crate::raw::Client {
         if response.status().is_success() {
             return Ok(bounded(response, SUCCESS_BODY_LIMIT));
         }
-        let secrets = sent_secrets(&self.inner.0.credentials, sent.as_deref());
+        let secrets = sent_secrets(&self.inner.credentials, sent.as_deref());
         normalise_error_body(response, &secrets).await
     }
 }
@@ -104,8 +103,7 @@ impl crate::raw::Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let policy = &self.inner.0.retry;
-        let attempt_timeout = self.inner.0.attempt_timeout;
+        let policy = &self.inner.retry;
         let started = Instant::now();
         let method = request.method().clone();
         let path = request.url().path().to_string();
@@ -116,9 +114,9 @@ impl crate::raw::Client {
                 // A streamed body cannot be sent twice.
                 return self.client.execute(request).await;
             };
-            *attempt.timeout_mut() = Some(attempt_timeout.min(remaining));
+            *attempt.timeout_mut() = Some(self.inner.attempt_timeout.min(remaining));
             let sent = Instant::now();
-            let ticket = self.inner.0.pace.start();
+            let ticket = self.inner.pace.start();
             let result = self.client.execute(attempt).await;
             let (status, after) = match &result {
                 Ok(response) => (Some(response.status()), retry_after(response.headers())),
@@ -219,20 +217,23 @@ async fn normalise_error_body(
     response: reqwest::Response,
     secrets: &[String],
 ) -> reqwest::Result<reqwest::Response> {
-    let status = response.status();
-    let headers = response.headers().clone();
+    let head = head(&response);
     let body = scrub(read_bounded(response, ERROR_BODY_LIMIT).await?, secrets);
-    let body = json_error_body(body);
-    let mut rebuilt = http::Response::new(body);
-    *rebuilt.status_mut() = status;
-    *rebuilt.headers_mut() = headers;
-    Ok(reqwest::Response::from(rebuilt))
+    Ok(head.map(|()| json_error_body(body)).into())
+}
+
+/// `response`'s status, version and headers, for a response rebuilt around another body.
+fn head(response: &reqwest::Response) -> http::Response<()> {
+    let mut head = http::Response::new(());
+    *head.status_mut() = response.status();
+    *head.version_mut() = response.version();
+    *head.headers_mut() = response.headers().clone();
+    head
 }
 
 /// `response` with a body that fails with [`TooLarge`] once more than `limit` bytes are read.
 fn bounded(response: reqwest::Response, limit: usize) -> reqwest::Response {
-    let (status, version) = (response.status(), response.version());
-    let headers = response.headers().clone();
+    let head = head(&response);
     let mut read = 0usize;
     let body = response.bytes_stream().map(move |chunk| {
         let chunk = chunk.map_err(BoxError::from)?;
@@ -242,11 +243,7 @@ fn bounded(response: reqwest::Response, limit: usize) -> reqwest::Response {
             false => Ok(chunk),
         }
     });
-    let mut rebuilt = http::Response::new(reqwest::Body::wrap_stream(body));
-    *rebuilt.status_mut() = status;
-    *rebuilt.version_mut() = version;
-    *rebuilt.headers_mut() = headers;
-    reqwest::Response::from(rebuilt)
+    head.map(|()| reqwest::Body::wrap_stream(body)).into()
 }
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;

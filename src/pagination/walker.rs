@@ -31,13 +31,13 @@ struct Frontier {
     count: u64,
 }
 
+/// Where a trusted page came from: what its repeated rows say (see `trust`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Source {
-    Head,
     /// Planned on the current grid.
     Planned,
-    /// Planned on a grid a heal has since replaced.
-    Stale,
+    /// The head, or a page planned on a grid a heal has since replaced.
+    Unplanned,
     Heal,
 }
 
@@ -55,7 +55,6 @@ pub(crate) struct Walker<T: Keyed> {
     epoch: u64,
     seen: HashSet<T::Key>,
     frontier: Option<Frontier>,
-    latest_count: u64,
     done: bool,
     idle: usize,
     /// The first row of the last page that added nothing.
@@ -75,7 +74,6 @@ impl<T: Keyed + Send + 'static> Walker<T> {
             epoch: 0,
             seen: HashSet::new(),
             frontier: None,
-            latest_count: 0,
             done: false,
             idle: 0,
             idle_first: None,
@@ -102,7 +100,7 @@ impl<T: Keyed + Send + 'static> Walker<T> {
                 // A page planned before the last heal may well repeat rows
                 // the heal read: that is no sign of a loop.
                 let source = if epoch < self.epoch {
-                    Source::Stale
+                    Source::Unplanned
                 } else {
                     Source::Planned
                 };
@@ -141,7 +139,7 @@ impl<T: Keyed + Send + 'static> Walker<T> {
         // instead of 100; none for a page of one row, which could not advance.
         self.overlap = (self.size / 32).max(1).min(self.size - 1);
         self.next_offset = self.plan.start.saturating_add(u64::from(self.stride()));
-        self.trust(self.plan.start, page, Source::Head)
+        self.trust(self.plan.start, page, Source::Unplanned)
     }
 
     fn stride(&self) -> u32 {
@@ -171,7 +169,7 @@ impl<T: Keyed + Send + 'static> Walker<T> {
             if ahead.saturating_mul(stride) >= wanted_rows || ahead >= wanted_pages {
                 break;
             }
-            if self.next_offset >= self.latest_count && ahead > 0 {
+            if self.next_offset >= report.count_at_end.unwrap_or(0) && ahead > 0 {
                 break;
             }
             let (offset, epoch) = (self.next_offset, self.epoch);
@@ -199,8 +197,7 @@ impl<T: Keyed + Send + 'static> Walker<T> {
         (self.plan.fetch)(offset, limit).await
     }
 
-    fn counted(&mut self, page: &Page<T>) {
-        self.latest_count = page.count;
+    fn counted(&self, page: &Page<T>) {
         lock(&self.report).count_at_end = Some(page.count);
     }
 
@@ -224,7 +221,8 @@ impl<T: Keyed + Send + 'static> Walker<T> {
         let size = i128::from(self.size);
         // Where the frontier's last row is now, if the whole change in
         // `count` happened before it; the windows tried spread around that.
-        let drift = i128::from(self.latest_count) - i128::from(frontier.count);
+        let latest_count = lock(&self.report).count_at_end.unwrap_or(0);
+        let drift = i128::from(latest_count) - i128::from(frontier.count);
         let end = i128::from(frontier.offset) + frontier.len as i128 - 1 + drift;
         let base = end - size / 2;
         let at = |offset: i128| u64::try_from(offset.max(0)).unwrap_or(u64::MAX);
