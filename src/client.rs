@@ -243,8 +243,8 @@ impl ClientBuilder {
         timeout(timeout: Duration) => timeout = timeout;
         /// Replaces the `User-Agent` (default `assured-rust/<version>`).
         user_agent(user_agent: impl Into<String>) => user_agent = user_agent.into();
-        /// Rows per page when walking a whole list and the caller set no
-        /// `limit` (default 100; the server may cap it lower).
+        /// Rows per page when walking a whole list and the caller set no `limit` (default 100; the
+        /// server may cap it lower). A page past 16 MiB fails as too large (about 45 000 rows).
         page_size(rows: u32) => page_size = rows.max(1);
         /// Pins the requests in flight for walks and batch lookups to `pages` (1 walks strictly
         /// one page after another; at most 1 024). By default the client adapts: it starts at 4,

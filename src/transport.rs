@@ -222,9 +222,16 @@ async fn normalise_error_body(
     Ok(head.map(|()| json_error_body(body)).into())
 }
 
-/// `response`'s status, version and headers, for a response rebuilt around another body.
+/// `response`'s URL, status, version and headers, for a response rebuilt around another body (a
+/// body error then still names the request's URL).
 fn head(response: &reqwest::Response) -> http::Response<()> {
-    let mut head = http::Response::new(());
+    use reqwest::ResponseBuilderExt;
+    let url = response.url().clone();
+    // Infallible: nothing but an extension is set on the builder.
+    let mut head = http::Response::builder()
+        .url(url)
+        .body(())
+        .unwrap_or_default();
     *head.status_mut() = response.status();
     *head.version_mut() = response.version();
     *head.headers_mut() = response.headers().clone();

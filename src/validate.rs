@@ -184,9 +184,9 @@ pub fn validate_invites(providers: &[crate::models::InviteProvider]) -> Vec<Inva
     batch::<crate::raw::types::InviteProviderList>(providers)
 }
 
-/// Django's `EmailValidator`, as the server runs it: a dot-atom or quoted
-/// local part, then `localhost`, `[an IP address]`, or labels ending in one
-/// of 2 to 63 characters, checked again as punycode when not ASCII.
+/// Django's `EmailValidator`, as the server runs it after DRF strips the value: at most 320
+/// characters; a dot-atom or quoted local part; then `localhost`, `[an IP address]`, or labels
+/// ending in one of 2 to 63 characters, checked again as punycode (IDNA) when not ASCII.
 pub(crate) fn check_email(field: &str, email: &str) -> Result<(), InvalidInput> {
     use std::sync::LazyLock;
     fn regex(pattern: &str) -> regress::Regex {
@@ -209,13 +209,15 @@ pub(crate) fn check_email(field: &str, email: &str) -> Result<(), InvalidInput> 
                 .and_then(|d| d.strip_suffix(']'))
                 .is_some_and(|ip| ip.parse::<std::net::IpAddr>().is_ok())
     };
-    let valid = email.rsplit_once('@').is_some_and(|(user, domain)| {
-        matches(&USER, user)
-            && (domain == "localhost"
-                || domain_ok(domain)
-                || !domain.is_ascii()
-                    && url::Host::parse(domain).is_ok_and(|host| domain_ok(&host.to_string())))
-    });
+    let email = email.trim();
+    let valid = email.chars().count() <= 320
+        && email.rsplit_once('@').is_some_and(|(user, domain)| {
+            matches(&USER, user)
+                && (domain == "localhost"
+                    || domain_ok(domain)
+                    || !domain.is_ascii()
+                        && idna::domain_to_ascii(domain).is_ok_and(|ascii| domain_ok(&ascii)))
+        });
     valid
         .then_some(())
         .ok_or_else(|| InvalidInput::new(field, "must be a valid email address"))

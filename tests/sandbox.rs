@@ -269,6 +269,31 @@ async fn create_import_and_caqh_requests_are_kept() {
             other => panic!("{other:?}"),
         }
     }
+    // Every field's error in one answer, as DRF gives them; in an invite too.
+    let all_wrong: CreateProvider = CreateProvider::builder()
+        .email("created@example.com")
+        .first_name("Al")
+        .last_name("Wrong")
+        .primary_practice_location(Some(nowhere))
+        .client(Some(nowhere))
+        .try_into()
+        .unwrap();
+    match providers.create_provider(all_wrong).await.unwrap_err() {
+        assured::Error::Validation(e) => assert_eq!(
+            e.field_errors.keys().collect::<Vec<_>>(),
+            ["client", "email", "primary_practice_location"]
+        ),
+        other => panic!("{other:?}"),
+    }
+    let mut lost = invite("lost.invite@example.com", "Lo", "St");
+    lost.primary_practice_location = Some(nowhere);
+    match providers.invite_providers([lost]).await.unwrap_err() {
+        assured::Error::Validation(e) => assert_eq!(
+            e.item_errors[&0]["primary_practice_location"],
+            [format!("Invalid pk \"{nowhere}\" - object does not exist.")]
+        ),
+        other => panic!("{other:?}"),
+    }
     assert_eq!(sandbox.provider_count(), count);
     let by_client = providers
         .walk(&ListProvidersParams::new().client(sandbox.clients()[1]))

@@ -599,6 +599,11 @@ async fn a_compression_bomb_fails_at_the_body_limit() {
         .await
         .expect_err("20 MiB is past the limit");
     assert!(too_large(&err), "{err:?}");
+    let Error::Transport { source, .. } = &err else {
+        unreachable!()
+    };
+    let url = format!("{}/api/v1/users/providers-list/", server.base_url());
+    assert!(source.to_string().contains(&url), "names the URL: {source}");
     for concurrency in [1, 8, 32] {
         for _ in 0..3 {
             let walk = client

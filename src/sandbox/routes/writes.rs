@@ -66,22 +66,13 @@ fn admit(
     fill: impl FnOnce(&mut ProviderRecord),
 ) -> Result<AccountId, Response> {
     let mut state = shared.write();
-    if let Some(taken) = email_taken(&state, email) {
-        return Err(taken);
+    // Every field's error in one answer, as DRF gives them.
+    let mut errors = unknown_pks(&state, locations, primary, client);
+    if state.emails.contains(&email.to_lowercase()) {
+        errors.insert("email".into(), json!([EMAIL_TAKEN]));
     }
-    let locations_known = &state.practice_locations;
-    for (field, known, ids) in [
-        ("provider_practice_locations", locations_known, locations),
-        (
-            "primary_practice_location",
-            locations_known,
-            primary.as_slice(),
-        ),
-        ("client", &state.clients, client.as_slice()),
-    ] {
-        if let Some(message) = unknown_pk(known, ids) {
-            return Err(drf(StatusCode::BAD_REQUEST, json!({ field: [message] })));
-        }
+    if !errors.is_empty() {
+        return Err(drf(StatusCode::BAD_REQUEST, Value::Object(errors)));
     }
     let mut record = data::new_provider(&state, &mut shared.gen(), email.into(), first, None, last);
     fill(&mut record);
@@ -98,14 +89,24 @@ fn enrol(state: &mut World, record: ProviderRecord, locations: &[Uuid]) -> Accou
     id
 }
 
-/// The 400 for an email an account already has.
-fn email_taken(state: &World, email: &str) -> Option<Response> {
-    state.emails.contains(&email.to_lowercase()).then(|| {
-        drf(
-            StatusCode::BAD_REQUEST,
-            json!({"email": ["user with this email already exists."]}),
-        )
-    })
+const EMAIL_TAKEN: &str = "user with this email already exists.";
+
+/// DRF's errors for the practice locations, primary location and client that do not exist.
+fn unknown_pks(
+    state: &World,
+    locations: &[Uuid],
+    primary: Option<Uuid>,
+    client: Option<Uuid>,
+) -> Map<String, Value> {
+    let known = &state.practice_locations;
+    [
+        ("provider_practice_locations", known, locations),
+        ("primary_practice_location", known, primary.as_slice()),
+        ("client", &state.clients, client.as_slice()),
+    ]
+    .into_iter()
+    .filter_map(|(field, known, ids)| Some((field.into(), json!([unknown_pk(known, ids)?]))))
+    .collect()
 }
 
 /// Field errors, then the checks that need the state.
@@ -154,7 +155,12 @@ pub(super) async fn invite(State(shared): State<Shared>, body: Bytes) -> Respons
     for item in items {
         match validated::<InviteProvider>(item) {
             Ok(invite) => {
-                let mut item_errors = Map::new();
+                let mut item_errors = unknown_pks(
+                    &state,
+                    &invite.provider_practice_locations,
+                    invite.primary_practice_location,
+                    invite.client,
+                );
                 // The spec's `x-unique-by`, compared as the client compares
                 // it; the server answers a repeat in the batch as it answers
                 // an account's email.
@@ -162,17 +168,7 @@ pub(super) async fn invite(State(shared): State<Shared>, body: Bytes) -> Respons
                 let repeated =
                     unique_key::<Invites>(&invite).is_some_and(|key| !batch_keys.insert(key));
                 if taken || repeated {
-                    item_errors.insert(
-                        Invites::UNIQUE_BY.into(),
-                        json!(["user with this email already exists."]),
-                    );
-                }
-                let locations = &invite.provider_practice_locations;
-                if let Some(message) = unknown_pk(&state.practice_locations, locations) {
-                    item_errors.insert("provider_practice_locations".into(), json!([message]));
-                }
-                if let Some(message) = unknown_pk(&state.clients, invite.client.as_slice()) {
-                    item_errors.insert("client".into(), json!([message]));
+                    item_errors.insert(Invites::UNIQUE_BY.into(), json!([EMAIL_TAKEN]));
                 }
                 errors.push(Value::Object(item_errors));
                 invites.push(invite);
