@@ -118,9 +118,11 @@ impl crate::raw::Client {
             let sent = Instant::now();
             let ticket = self.inner.pace.start();
             let result = self.client.execute(attempt).await;
-            let (status, after) = match &result {
-                Ok(response) => (Some(response.status()), retry_after(response.headers())),
-                Err(_) => (None, None),
+            let status = result.as_ref().ok().map(reqwest::Response::status);
+            // Read only from a refusal: a success, the common answer, has no use for it.
+            let after = match &result {
+                Ok(response) if !response.status().is_success() => retry_after(response.headers()),
+                _ => None,
             };
             // The controller hears of a success's latency, or of push-back:
             // its `Retry-After` capped, as a longer wait fails the call anyway.
