@@ -173,10 +173,14 @@ fn sent_secrets(credentials: &Credentials, body: Option<&[u8]>) -> Vec<String> {
     if let Some(Ok(value)) = body.map(serde_json::from_slice::<serde_json::Value>) {
         crate::error::secret_values(&value, &mut secrets);
     }
-    // A blank or tiny value would match ordinary text; real ones do not
-    // come that short (CAQH asks at least 6 characters).
-    secrets.retain(|secret| secret.trim().len() >= 4);
+    // Trimmed: a server that trims what it takes (DRF's `CharField` does) echoes a value so, and
+    // the trimmed form is inside the one as sent. A blank or tiny value would match ordinary
+    // text; real ones do not come that short (CAQH asks at least 6 characters).
     secrets
+        .iter()
+        .map(|secret| secret.trim().to_string())
+        .filter(|secret| secret.len() >= 4)
+        .collect()
 }
 
 /// `body` with every occurrence of a secret, as sent or as JSON escapes

@@ -35,7 +35,7 @@ include!(concat!(env!("OUT_DIR"), "/limits.rs"));
 
 /// Checks a request body against its schema's rules in the spec: the blank
 /// rule first, as DRF (and the sandbox) apply it, so 151 spaces are blank,
-/// not too long; then length limits, `minItems` and email syntax. The
+/// not too long; then length limits of the trimmed text, `minItems` and email syntax. The
 /// first problem, for calls that refuse.
 pub(crate) fn body<T: Limited>(body: &T) -> Result<(), InvalidInput> {
     problems("", body).into_iter().next().map_or(Ok(()), Err)
@@ -64,7 +64,8 @@ fn problems<T: Limited>(prefix: &str, body: &T) -> Vec<InvalidInput> {
         .map(|l| InvalidInput::new(name(l.field), "must not be blank"))
         .collect();
     for limit in &rules {
-        let Some(len) = text(limit.field).map(|t| t.chars().count() as u64) else {
+        // Counted as DRF's `CharField` counts: after trimming.
+        let Some(len) = text(limit.field).map(|t| t.trim().chars().count() as u64) else {
             continue;
         };
         if let Some(min) = limit.min.filter(|min| len < *min) {

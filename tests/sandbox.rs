@@ -941,3 +941,65 @@ async fn ordering_by_several_fields_with_nulls_and_both_client_filters() {
         80
     );
 }
+
+/// Records go out as DRF's serialisers write them: a nullable field the record does not hold
+/// is `null`, not missing, and a list is `[]`. Text comes in as DRF's `CharField` takes it:
+/// trimmed, so a padded email is stored, matched and refused as taken without its padding.
+#[tokio::test]
+async fn records_are_written_with_their_nulls_and_read_trimmed() {
+    let sandbox = Sandbox::builder().providers(3).start().await.unwrap();
+    let (base, key) = (
+        sandbox.base_url().to_string(),
+        sandbox.api_key().to_string(),
+    );
+    let http = reqwest::Client::new();
+    let call = |method: &str, path: &str, body: Option<Value>| {
+        let url = format!("{base}/api/v1/users/{path}");
+        let mut request = http.request(method.parse().unwrap(), url);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let request = request.header("x-api-key", &key);
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            (status, response.json::<Value>().await.unwrap())
+        }
+    };
+    let padded =
+        json!({"email": "  sam.lee@example.com\t", "first_name": " Sam ", "last_name": "Lee"});
+    let (status, mut created) = call("POST", "create-providers/", Some(padded)).await;
+    assert_eq!(status, 201);
+    let id = created.as_object_mut().unwrap().remove("id").unwrap();
+    assert_eq!(
+        created,
+        json!({
+            "email": "sam.lee@example.com",
+            "first_name": "Sam",
+            "last_name": "Lee",
+            "provider_practice_locations": [],
+            "primary_practice_location": null,
+            "source_of_joining": "PROVIDER_CREATE_API",
+        })
+    );
+
+    let bare = json!([{"email": "ann@example.com"}]);
+    let (_, invited) = call("POST", "invite-providers/", Some(bare)).await;
+    assert_eq!(invited[0]["first_name"], Value::Null);
+    assert_eq!(invited[0]["last_name"], Value::Null);
+    assert_eq!(invited[0]["provider_practice_locations"], json!([]));
+
+    let (_, listed) = call("GET", "providers-list/?email=sam.lee@example.com", None).await;
+    assert_eq!(listed["count"], 1);
+    let row = &listed["results"][0];
+    assert_eq!(row["id"], id);
+    assert_eq!(row.get("middle_name"), Some(&Value::Null));
+
+    let taken = json!({"email": "sam.lee@example.com", "first_name": "S", "last_name": "L"});
+    let (status, refused) = call("POST", "create-providers/", Some(taken)).await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        refused["email"],
+        json!(["user with this email already exists."])
+    );
+}

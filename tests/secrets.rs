@@ -347,31 +347,36 @@ fn a_credential_of_another_type_is_refused_without_its_value() {
     assert_eq!(read.expose(), "jdoe_caqh");
 }
 
-/// A credential JSON must escape (a quote, a backslash) is found in an
-/// error answer as the server wrote it, escaped, and replaced there too.
-#[tokio::test]
-async fn an_echoed_credential_is_found_in_its_json_escaped_form() {
-    let password = r#"pa"ss\word-77"#;
+/// What an import of these CAQH credentials fails with, from a server whose 400 says `message`.
+async fn refused_import(username: &str, password: &str, message: String) -> Error {
     let server = MockServer::start_async().await;
     server
         .mock_async(|when, then| {
             when.method(POST)
                 .path("/api/v1/users/import-single-provider-with-caqh/");
             then.status(400)
-                .json_body(json!({"non_field_errors": [format!("refused {password}")]}));
+                .json_body(json!({"non_field_errors": [message]}));
         })
         .await;
     let import: ImportProviderWithCaqh = ImportProviderWithCaqh::builder()
         .email("jane.doe@example.com")
-        .caqh_username(CAQH_USERNAME)
+        .caqh_username(username)
         .caqh_password(password)
         .try_into()
         .unwrap();
-    let err = client(&server)
+    client(&server)
         .providers()
         .import_provider_with_caqh(import)
         .await
-        .unwrap_err();
+        .unwrap_err()
+}
+
+/// A credential JSON must escape (a quote, a backslash) is found in an
+/// error answer as the server wrote it, escaped, and replaced there too.
+#[tokio::test]
+async fn an_echoed_credential_is_found_in_its_json_escaped_form() {
+    let password = r#"pa"ss\word-77"#;
+    let err = refused_import(CAQH_USERNAME, password, format!("refused {password}")).await;
     let api = err.api_error().unwrap();
     assert_eq!(api.field_errors["non_field_errors"], ["refused [REDACTED]"]);
     let shown = format!("{err} {err:?} {}", api.body);
@@ -379,4 +384,23 @@ async fn an_echoed_credential_is_found_in_its_json_escaped_form() {
         &shown,
         &[("CAQH password", password), ("escaped", r#"pa\"ss"#)],
     );
+}
+
+/// A server that trims what it takes (DRF's `CharField` does) echoes a padded credential
+/// trimmed: it is found and replaced in that form too.
+#[tokio::test]
+async fn an_echoed_credential_is_found_trimmed() {
+    let (username, password) = ("  jdoe-padded-77\t", " s3cret-padded-pass ");
+    let (user, pass) = (username.trim(), password.trim());
+    let err = refused_import(
+        username,
+        password,
+        format!("login {user} rejected: {pass}?"),
+    )
+    .await;
+    let api = err.api_error().unwrap();
+    let expected = "login [REDACTED] rejected: [REDACTED]?";
+    assert_eq!(api.field_errors["non_field_errors"], [expected]);
+    let shown = format!("{err} {err:?} {}", api.body);
+    assert_hidden(&shown, &[("CAQH username", user), ("CAQH password", pass)]);
 }

@@ -133,6 +133,22 @@ async fn each_body_is_held_to_its_schema_limits() {
         )
     );
 
+    // Lengths count the trimmed text, as DRF's `CharField` does: padding
+    // neither makes a short password long enough nor a name too long.
+    let padded = caqh_import("jdoe_c", "  12345  ");
+    assert_eq!(
+        refusal(
+            providers
+                .import_provider_with_caqh(padded)
+                .await
+                .unwrap_err()
+        ),
+        (
+            "caqh_password".into(),
+            "must be at least 6 characters".into()
+        )
+    );
+
     // NewCaqhImportRequest: credentials and full name at most 100; a
     // credential's length is not repeated, a name's is.
     let request = caqh_request("u".repeat(101), "Jane Doe");
@@ -176,6 +192,8 @@ async fn each_body_is_held_to_its_schema_limits() {
     };
     let at_limit = providers.create_provider(create(&"S".repeat(150), "Lee"));
     sent(at_limit.await.map(drop));
+    let padded = providers.create_provider(create(&format!(" {} ", "S".repeat(150)), "Lee"));
+    sent(padded.await.map(drop));
     let import = caqh_import("jdoe_c", "123456");
     sent(providers.import_provider_with_caqh(import).await.map(drop));
     let request = caqh_request("u".repeat(100), "J".repeat(100));
@@ -187,7 +205,7 @@ async fn each_body_is_held_to_its_schema_limits() {
             .await
             .map(drop),
     );
-    any.assert_calls_async(4).await;
+    any.assert_calls_async(5).await;
 }
 
 #[test]

@@ -4,8 +4,6 @@
 
 use std::{str::FromStr, sync::atomic::Ordering};
 
-use serde_json::Value;
-
 use super::{data, state::Edit, Shared};
 
 /// What changes before a list request.
@@ -149,15 +147,4 @@ pub(crate) fn before_list(shared: &Shared) {
             ChurnOp::Delete => None,
         }
     });
-}
-
-/// A provider row as served: the computed fields of a nulled record are
-/// sent as explicit nulls, as a server that lost them would.
-pub(crate) fn with_nulls(mut row: Value, nulled: bool, fields: &[&str]) -> Value {
-    if let (true, Some(map)) = (nulled, row.as_object_mut()) {
-        for field in fields {
-            map.insert((*field).to_string(), Value::Null);
-        }
-    }
-    row
 }

@@ -19,10 +19,14 @@ use axum::{
     routing::{get, post},
     Json, Router,
 };
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
-use super::Shared;
+use super::{
+    validate::{Described, Kind},
+    Shared,
+};
 use crate::providers::operations::paths;
 use reads::{get_joining_date, list_caqh_requests, list_providers, not_in_location};
 use writes::{
@@ -53,6 +57,40 @@ pub(crate) fn router(shared: Shared) -> Router {
         )
         .fallback(|| async { drf(StatusCode::NOT_FOUND, json!({"detail": "Not found."})) })
         .with_state(shared)
+}
+
+/// A record as DRF's serialiser writes it: each nullable field of its schema present (`null`
+/// when unset), each list present (`[]` when empty), and the `nulled` fields null whatever the
+/// record holds, as a server that lost them sends them.
+pub(super) struct Drf<'a, T> {
+    pub(super) row: &'a T,
+    pub(super) nulled: &'static [&'static str],
+}
+
+impl<'a, T> Drf<'a, T> {
+    pub(super) fn of(row: &'a T) -> Self {
+        Self { row, nulled: &[] }
+    }
+}
+
+impl<T: Serialize + Described> Serialize for Drf<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut value = serde_json::to_value(self.row).map_err(serde::ser::Error::custom)?;
+        if let Some(map) = value.as_object_mut() {
+            for field in T::FIELDS {
+                let unset = match field.kind {
+                    Kind::UuidList | Kind::EmailList => json!([]),
+                    _ if field.nullable => Value::Null,
+                    _ => continue,
+                };
+                map.entry(field.name).or_insert(unset);
+            }
+            for name in self.nulled {
+                map.insert((*name).into(), Value::Null);
+            }
+        }
+        value.serialize(s)
+    }
 }
 
 pub(crate) fn drf(status: StatusCode, body: Value) -> Response {

@@ -54,6 +54,26 @@ fn is_uuid(s: &str) -> bool {
     uuid::Uuid::parse_str(s).is_ok()
 }
 
+/// `value` with its text fields trimmed, as DRF's `CharField` (and so `EmailField`) takes them
+/// before checking their length and storing them.
+pub(crate) fn trim<T: Described>(value: &mut Value) {
+    let Value::Object(object) = value else {
+        return;
+    };
+    for f in T::FIELDS {
+        let texts = match (f.kind, object.get_mut(f.name)) {
+            (Kind::Str | Kind::Email, Some(text @ Value::String(_))) => vec![text],
+            (Kind::EmailList, Some(Value::Array(items))) => items.iter_mut().collect(),
+            _ => continue,
+        };
+        for text in texts {
+            if let Value::String(s) = text {
+                *s = s.trim().to_string();
+            }
+        }
+    }
+}
+
 /// The DRF error object for `value` as a `T`; empty when valid. A
 /// `partial` body (PATCH) may leave out required fields.
 pub(crate) fn check<T: Described>(value: &Value, partial: bool) -> Map<String, Value> {

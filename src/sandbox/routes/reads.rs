@@ -13,7 +13,7 @@ use axum::{
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use super::{bool_param, contains_ci, drf, pairs, param, uuid_list};
+use super::{bool_param, contains_ci, drf, pairs, param, uuid_list, Drf};
 use crate::{
     models::{ProviderOrgJoiningDate, UserSlim, UserType},
     providers::operations::paths,
@@ -75,34 +75,16 @@ pub(super) async fn list_providers(
     // walk over a large roster does not copy it once per page.
     match filtered_providers(&state, &pairs) {
         Ok(rows) => {
-            let rows: Vec<Served<'_, _>> = rows
+            let rows: Vec<Drf<'_, _>> = rows
                 .into_iter()
-                .map(|r| Served {
+                .map(|r| Drf {
                     row: &r.listing,
-                    nulled: r.nulled,
-                    fields: &churn::COMPUTED,
+                    nulled: if r.nulled { &churn::COMPUTED } else { &[] },
                 })
                 .collect();
             page(&shared, paths::LIST_PROVIDERS, &pairs, &rows)
         }
         Err(response) => response,
-    }
-}
-
-/// A row as served: a nulled record's `fields` go out as explicit nulls.
-struct Served<'a, T> {
-    row: &'a T,
-    nulled: bool,
-    fields: &'static [&'static str],
-}
-
-impl<T: serde::Serialize> serde::Serialize for Served<'_, T> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if !self.nulled {
-            return self.row.serialize(s);
-        }
-        let value = serde_json::to_value(self.row).map_err(serde::ser::Error::custom)?;
-        churn::with_nulls(value, true, self.fields).serialize(s)
     }
 }
 
@@ -266,12 +248,11 @@ pub(super) async fn not_in_location(
             })
             .collect()
     };
-    let rows: Vec<Served<'_, UserSlim>> = rows
+    let rows: Vec<Drf<'_, UserSlim>> = rows
         .iter()
-        .map(|(row, nulled)| Served {
+        .map(|(row, nulled)| Drf {
             row,
-            nulled: *nulled,
-            fields: &["user_type"],
+            nulled: if *nulled { &["user_type"] } else { &[] },
         })
         .collect();
     page(
@@ -338,7 +319,7 @@ pub(super) async fn get_joining_date(
         .by_profile_mut(&profile)
         .map(|r| joining_date_view(&profile, r))
     {
-        Some(Ok(view)) => Json(view).into_response(),
+        Some(Ok(view)) => Json(Drf::of(&view)).into_response(),
         Some(Err(r)) => r,
         None => drf(StatusCode::NOT_FOUND, json!({"detail": "Not found."})),
     }

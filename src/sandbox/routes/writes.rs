@@ -16,6 +16,7 @@ use uuid::Uuid;
 use super::{
     bad_request, drf, parse_json,
     reads::{caqh_view, joining_date_view},
+    Drf,
 };
 use crate::{
     models::{
@@ -111,11 +112,13 @@ fn unknown_pks(
 
 /// Field errors, then the checks that need the state.
 fn validated<T: Described>(value: &Value) -> Result<T, Map<String, Value>> {
-    let errors = validate::check::<T>(value, false);
+    let mut value = value.clone();
+    validate::trim::<T>(&mut value);
+    let errors = validate::check::<T>(&value, false);
     if !errors.is_empty() {
         return Err(errors);
     }
-    serde_json::from_value(value.clone()).map_err(|e| {
+    serde_json::from_value(value).map_err(|e| {
         let mut errors = Map::new();
         errors.insert("non_field_errors".into(), Value::from(vec![e.to_string()]));
         errors
@@ -206,7 +209,7 @@ pub(super) async fn invite(State(shared): State<Shared>, body: Bytes) -> Respons
             provider_practice_locations: invite.provider_practice_locations,
         });
     }
-    Json(created).into_response()
+    Json(created.iter().map(Drf::of).collect::<Vec<_>>()).into_response()
 }
 
 pub(super) async fn import_with_caqh(
@@ -218,14 +221,14 @@ pub(super) async fn import_with_caqh(
     let refs = (import.primary_practice_location, None);
     match admit(&shared, &import.email, names, locations, refs, |_| {}) {
         Err(refused) => refused,
-        Ok(id) => Json(ImportedProvider {
+        Ok(id) => Json(Drf::of(&ImportedProvider {
             id,
             email: import.email,
             first_name: import.first_name,
             last_name: import.last_name,
             provider_practice_locations: import.provider_practice_locations,
             primary_practice_location: import.primary_practice_location,
-        })
+        }))
         .into_response(),
     }
 }
@@ -261,7 +264,7 @@ pub(super) async fn create(
         document_type: new.document_type,
         source_of_joining: Some(SourceOfJoining::ProviderCreateApi),
     };
-    (StatusCode::CREATED, Json(created)).into_response()
+    (StatusCode::CREATED, Json(Drf::of(&created))).into_response()
 }
 
 pub(super) async fn add_to_location(
@@ -287,7 +290,7 @@ pub(super) async fn add_to_location(
         .entry(body.practice_location)
         .or_default()
         .extend(body.providers.iter().copied());
-    (StatusCode::CREATED, Json(body)).into_response()
+    (StatusCode::CREATED, Json(Drf::of(&body))).into_response()
 }
 
 pub(super) async fn create_caqh_request(
@@ -329,7 +332,7 @@ pub(super) async fn set_joining_date(
             .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
     }
     match joining_date_view(&profile, record) {
-        Ok(view) => Json(view).into_response(),
+        Ok(view) => Json(Drf::of(&view)).into_response(),
         Err(r) => r,
     }
 }
