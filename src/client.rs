@@ -244,7 +244,8 @@ impl ClientBuilder {
         /// Replaces the `User-Agent` (default `assured-rust/<version>`).
         user_agent(user_agent: impl Into<String>) => user_agent = user_agent.into();
         /// Rows per page when walking a whole list and the caller set no `limit` (default 100; the
-        /// server may cap it lower). A page past 16 MiB fails as too large (about 45 000 rows).
+        /// server may cap it lower). A page past 16 MiB fails as too large (about 45 000 rows),
+        /// as do large pages read at once past a shared 64 MiB beyond their first MiB each.
         page_size(rows: u32) => page_size = rows.max(1);
         /// Pins the requests in flight for walks and batch lookups to `pages` (1 walks strictly
         /// one page after another; at most 1 024). By default the client adapts: it starts at 4,
@@ -369,6 +370,7 @@ impl ClientBuilder {
             )),
             retry: self.retry,
             attempt_timeout: self.timeout,
+            drawn: Arc::default(),
         };
         Ok(Client {
             raw: Arc::new(crate::raw::Client::new_with_client(&base_url, http, config)),

@@ -501,7 +501,8 @@ impl TransportError {
     }
 
     /// The answer's body broke off, could not be read, or passed the
-    /// 16 MiB limit on a success body (after decompression).
+    /// 16 MiB limit on a success body (after decompression) or the budget bodies read at once
+    /// share.
     pub fn is_body(&self) -> bool {
         self.inner.is_body() || self.inner.is_decode()
     }

@@ -4,7 +4,10 @@
 //! or nothing) as a JSON string of its bounded text; see `json_error_body`.
 
 use std::{
-    sync::Arc,
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc,
+    },
     time::{Duration, Instant, SystemTime},
 };
 
@@ -28,8 +31,16 @@ const ERROR_BODY_LIMIT: usize = 64 * 1024;
 /// The most of a success body the client reads, after decompression: a provider row is about
 /// 340 bytes (10 000 are 3.4 MB in BENCHMARKS.md), so 16 MiB is a page of tens of thousands.
 /// More is a fault or a compression bomb (20 KiB of gzip makes 20 MiB), and fails instead of
-/// taking memory; a walk holds at most one such body per page in flight.
+/// taking memory.
 pub(crate) const SUCCESS_BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+/// What each success body may read on its own (a page of about 3 000 rows); past it, it draws on
+/// its client's [`SHARED_BODY_BUDGET`], so that N bodies read at once (a walk's prefetched
+/// pages under a bomb) hold at most N × 1 MiB + 64 MiB, not N × 16 MiB.
+pub(crate) const BODY_ALLOWANCE: usize = 1024 * 1024;
+
+/// What all the success bodies a client reads at once may hold past their own allowances.
+pub(crate) const SHARED_BODY_BUDGET: usize = 64 * 1024 * 1024;
 
 /// The spec's API key header, checked when the crate compiles rather than on every request.
 const KEY_HEADER: HeaderName = HeaderName::from_static(API_KEY_HEADER);
@@ -50,6 +61,8 @@ pub struct Config {
     /// Told of every answer's latency and of every 429/503, so that whole list walks can size
     /// their concurrency from it (`limit`, `not_before`).
     pub(crate) pace: crate::concurrency::Controller,
+    /// The bytes success bodies being read now have drawn on [`SHARED_BODY_BUDGET`].
+    pub(crate) drawn: Arc<AtomicUsize>,
 }
 
 impl ClientHooks<Inner> for crate::raw::Client {
@@ -88,7 +101,7 @@ impl ClientHooks<Inner> for crate::raw::Client {
             .map(Bytes::copy_from_slice);
         let response = self.send_with_retries(request, info).await?;
         if response.status().is_success() {
-            return Ok(bounded(response, SUCCESS_BODY_LIMIT));
+            return Ok(bounded(response, &self.inner.drawn));
         }
         let secrets = sent_secrets(&self.inner.credentials, sent.as_deref());
         normalise_error_body(response, &secrets).await
@@ -244,27 +257,72 @@ fn head(response: &reqwest::Response) -> http::Response<()> {
     head
 }
 
-/// `response` with a body that fails with [`TooLarge`] once more than `limit` bytes are read.
-fn bounded(response: reqwest::Response, limit: usize) -> reqwest::Response {
+/// `response` with a body that fails with [`TooLarge`] past [`SUCCESS_BODY_LIMIT`], or when
+/// what it reads past its [`BODY_ALLOWANCE`] would take the client's `drawn` past
+/// [`SHARED_BODY_BUDGET`]: it fails then rather than wait, as waiting bodies could hold the
+/// budget between them forever.
+fn bounded(response: reqwest::Response, drawn: &Arc<AtomicUsize>) -> reqwest::Response {
     let head = head(&response);
+    let mut draw = Draw {
+        pool: Arc::clone(drawn),
+        drawn: 0,
+    };
     let mut read = 0usize;
     let body = response.bytes_stream().map(move |chunk| {
         let chunk = chunk.map_err(BoxError::from)?;
         read = read.saturating_add(chunk.len());
-        match read > limit {
-            true => Err(BoxError::from(TooLarge)),
-            false => Ok(chunk),
+        if read > SUCCESS_BODY_LIMIT {
+            return Err(BoxError::from(TooLarge::Body));
         }
+        draw.to(read.saturating_sub(BODY_ALLOWANCE))?;
+        Ok(chunk)
     });
     head.map(|()| reqwest::Body::wrap_stream(body)).into()
 }
 
+/// What one body has drawn on its client's shared budget; given back when the body is dropped,
+/// read whole or not.
+struct Draw {
+    pool: Arc<AtomicUsize>,
+    drawn: usize,
+}
+
+impl Draw {
+    /// Draws up to `total` bytes in all, or fails leaving the pool as it was.
+    fn to(&mut self, total: usize) -> Result<(), TooLarge> {
+        let more = total.saturating_sub(self.drawn);
+        if more == 0 {
+            return Ok(());
+        }
+        let before = self.pool.fetch_add(more, Ordering::Relaxed);
+        if before.saturating_add(more) > SHARED_BODY_BUDGET {
+            self.pool.fetch_sub(more, Ordering::Relaxed);
+            return Err(TooLarge::Shared);
+        }
+        self.drawn = total;
+        Ok(())
+    }
+}
+
+impl Drop for Draw {
+    fn drop(&mut self) {
+        self.pool.fetch_sub(self.drawn, Ordering::Relaxed);
+    }
+}
+
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// A success body past [`SUCCESS_BODY_LIMIT`].
+/// A success body past its limit, or past what the client's bodies may hold at once.
 #[derive(Debug, thiserror::Error)]
-#[error("the answer passed the {} MiB body limit", SUCCESS_BODY_LIMIT >> 20)]
-pub(crate) struct TooLarge;
+pub(crate) enum TooLarge {
+    #[error("the answer passed the {} MiB body limit", SUCCESS_BODY_LIMIT >> 20)]
+    Body,
+    #[error(
+        "the answers read at once passed their shared {} MiB budget",
+        SHARED_BODY_BUDGET >> 20
+    )]
+    Shared,
+}
 
 async fn read_bounded(mut response: reqwest::Response, limit: usize) -> reqwest::Result<Bytes> {
     let mut body = Vec::new();
@@ -331,3 +389,7 @@ pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
     let when = httpdate::parse_http_date(value).ok()?;
     Some(when.duration_since(SystemTime::now()).unwrap_or_default())
 }
+
+#[cfg(test)]
+#[path = "../tests/unit/transport.rs"]
+mod tests;
