@@ -199,12 +199,15 @@ impl NpiCache {
         if shared.as_ref().is_ok_and(|entry| !entry.is_fresh()) {
             self.hits.fetch_add(1, Ordering::Relaxed);
         }
+        let failure = match shared {
+            Ok(entry) => return Ok(entry.into_value()),
+            Err(failure) => Arc::try_unwrap(failure),
+        };
         // A failure shared with other callers is copied, or for a transport
         // failure (whose cause cannot be copied) loaded again, by us alone.
-        match shared.map_err(|failure| Arc::try_unwrap(failure).map_err(|f| f.duplicate())) {
-            Ok(entry) => Ok(entry.into_value()),
-            Err(Ok(failure) | Err(Some(failure))) => Err(failure),
-            Err(Err(None)) => {
+        match failure.map_err(|shared| shared.duplicate()) {
+            Ok(failure) | Err(Some(failure)) => Err(failure),
+            Err(None) => {
                 self.misses.fetch_add(1, Ordering::Relaxed);
                 load().await
             }

@@ -160,6 +160,9 @@ pub struct Walk<T> {
     pace: Controller,
     max_pages: usize,
     max_items: usize,
+    /// The first page, when the caller has read it already.
+    #[debug(skip)]
+    head: Option<Page<T>>,
 }
 
 impl<T: Keyed + Send + 'static> Walk<T> {
@@ -172,7 +175,14 @@ impl<T: Keyed + Send + 'static> Walk<T> {
             concurrency: None,
             max_pages: usize::MAX,
             max_items: usize::MAX,
+            head: None,
         }
+    }
+
+    /// The walk, starting from `page`: the answer to its first request, already read.
+    pub(crate) fn starting_with(mut self, page: Page<T>) -> Self {
+        self.head = Some(page);
+        self
     }
 
     setters! {

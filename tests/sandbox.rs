@@ -872,6 +872,11 @@ async fn get_many_finds_every_provider_from_a_server_capping_limit() {
     let found: Vec<_> = result.found.iter().map(|p| p.id).collect();
     let existing: Vec<_> = ids.iter().copied().filter(|id| *id != unknown).collect();
     assert_eq!(found, existing, "all found, in the order asked");
+    let firsts = sandbox
+        .requests()
+        .into_iter()
+        .filter(|r| r.query.contains("offset=0"));
+    assert_eq!(firsts.count(), 1, "the first page is read once");
     sandbox.clear_requests();
     client.providers().get(ids[0]).await.unwrap();
     assert_eq!(sandbox.requests().len(), 1);

@@ -125,7 +125,10 @@ impl<T: Keyed + Send + 'static> Walker<T> {
     async fn head(&mut self) -> Result<Option<Page<T>>> {
         // One row of overlap needs two rows a page.
         let limit = self.plan.limit.max(2);
-        let page = self.send(self.plan.start, limit).await?;
+        let page = match self.plan.head.take() {
+            Some(page) => page,
+            None => self.send(self.plan.start, limit).await?,
+        };
         lock(&self.report).count_at_start = Some(page.count);
         self.counted(&page);
         let linked = page.next.as_deref().and_then(|next| parse_next(next).ok()?);

@@ -81,8 +81,8 @@ impl Providers<'_> {
 
     /// The rows the server returns for `id_in` = these ids: one page asked to hold them all (at
     /// most 50). A server that caps `limit` below that answers with a `next`; the rest is then
-    /// read as a walk, stopped at as many rows as ids, so a server that also ignores `id_in`
-    /// costs that many strangers (which callers drop), not its whole roster.
+    /// read as a walk from that page, stopped at as many rows as ids, so a server that also
+    /// ignores `id_in` costs that many strangers (which callers drop), not its whole roster.
     async fn fetch_ids(&self, ids: &[AccountId]) -> Result<Vec<Provider>> {
         let params = ListProvidersParams::new()
             .id_in(ids.iter().copied())
@@ -92,7 +92,7 @@ impl Providers<'_> {
         if page.next.is_none() || page.results.len() >= ids.len() {
             return Ok(page.results);
         }
-        let walk = self.walk(&params).max_items(ids.len());
+        let walk = self.walk(&params).starting_with(page).max_items(ids.len());
         Ok(walk.collect().await?.items)
     }
 
