@@ -507,6 +507,12 @@ impl TransportError {
         self.inner.is_body() || self.inner.is_decode()
     }
 
+    /// The body passed the budget bodies read at once share, which fewer at once would not.
+    pub(crate) fn over_shared_budget(&self) -> bool {
+        use crate::transport::TooLarge;
+        matches!(crate::tls::cause(&self.inner), Some(TooLarge::Shared))
+    }
+
     /// A few words for the kind of failure, for messages.
     fn kind(&self) -> &'static str {
         if self.is_tls() {
@@ -515,7 +521,7 @@ impl TransportError {
             "timed out"
         } else if self.is_connect() {
             "could not connect"
-        } else if crate::tls::caused_by::<crate::transport::TooLarge>(&self.inner) {
+        } else if crate::tls::cause::<crate::transport::TooLarge>(&self.inner).is_some() {
             "the answer was too large"
         } else if self.is_body() {
             "the answer broke off"

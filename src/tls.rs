@@ -11,11 +11,13 @@ const MAX_DEPTH: usize = 16;
 /// Whether `error` was caused by TLS: rustls refused the peer's certificate
 /// or the handshake itself.
 pub(crate) fn is_tls_failure(error: &(dyn StdError + 'static)) -> bool {
-    caused_by::<rustls::Error>(error)
+    cause::<rustls::Error>(error).is_some()
 }
 
-/// Whether an `E` is in `error`'s source chain, including the payloads of `io::Error`s on the way.
-pub(crate) fn caused_by<E: StdError + 'static>(error: &(dyn StdError + 'static)) -> bool {
+/// The first `E` in `error`'s source chain, including the payloads of `io::Error`s on the way.
+pub(crate) fn cause<'a, E: StdError + 'static>(
+    error: &'a (dyn StdError + 'static),
+) -> Option<&'a E> {
     // tokio-rustls wraps rustls::Error in an io::Error, whose source() skips its payload and
     // returns the payload's own source: step into the payload instead.
     std::iter::successors(Some(error), |&link| {
@@ -25,7 +27,7 @@ pub(crate) fn caused_by<E: StdError + 'static>(error: &(dyn StdError + 'static))
         }
     })
     .take(MAX_DEPTH)
-    .any(|link| link.is::<E>())
+    .find_map(|link| link.downcast_ref::<E>())
 }
 
 #[cfg(test)]

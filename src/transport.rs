@@ -189,11 +189,13 @@ fn sent_secrets(credentials: &Credentials, body: Option<&[u8]>) -> Vec<String> {
     // Trimmed: a server that trims what it takes (DRF's `CharField` does) echoes a value so, and
     // the trimmed form is inside the one as sent. A blank or tiny value would match ordinary
     // text; real ones do not come that short (CAQH asks at least 6 characters).
-    secrets
-        .iter()
+    let mut secrets: Vec<String> = (secrets.iter())
         .map(|secret| secret.trim().to_string())
         .filter(|secret| secret.len() >= 4)
-        .collect()
+        .collect();
+    // Longest first: a secret inside another is not replaced before the one around it.
+    secrets.sort_by_key(|secret| std::cmp::Reverse(secret.len()));
+    secrets
 }
 
 /// `body` with every occurrence of a secret, as sent or as JSON escapes
@@ -266,6 +268,7 @@ fn bounded(response: reqwest::Response, drawn: &Arc<AtomicUsize>) -> reqwest::Re
     let mut draw = Draw {
         pool: Arc::clone(drawn),
         drawn: 0,
+        refused: false,
     };
     let mut read = 0usize;
     let body = response.bytes_stream().map(move |chunk| {
@@ -285,18 +288,29 @@ fn bounded(response: reqwest::Response, drawn: &Arc<AtomicUsize>) -> reqwest::Re
 struct Draw {
     pool: Arc<AtomicUsize>,
     drawn: usize,
+    /// Once refused, always: a body missing a chunk must not read on as if whole.
+    refused: bool,
 }
 
 impl Draw {
     /// Draws up to `total` bytes in all, or fails leaving the pool as it was.
     fn to(&mut self, total: usize) -> Result<(), TooLarge> {
         let more = total.saturating_sub(self.drawn);
+        if self.refused {
+            return Err(TooLarge::Shared);
+        }
         if more == 0 {
             return Ok(());
         }
-        let before = self.pool.fetch_add(more, Ordering::Relaxed);
-        if before.saturating_add(more) > SHARED_BODY_BUDGET {
-            self.pool.fetch_sub(more, Ordering::Relaxed);
+        // Checked before it is added, so a draw that does not fit never shows in the pool for
+        // another body to be refused by.
+        let fits = |now: usize| now.checked_add(more).filter(|n| *n <= SHARED_BODY_BUDGET);
+        if self
+            .pool
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, fits)
+            .is_err()
+        {
+            self.refused = true;
             return Err(TooLarge::Shared);
         }
         self.drawn = total;

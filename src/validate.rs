@@ -122,11 +122,10 @@ pub(crate) trait Batch {
     fn key(item: &Self::Item) -> Option<String>;
 }
 
-/// An item's [`Batch::UNIQUE_BY`] value as compared: an email (its
-/// schema's `LIMITS` row says so) ignoring case, as the server's unique
-/// email does.
+/// An item's [`Batch::UNIQUE_BY`] value as compared: trimmed, as DRF takes text, and an email
+/// (its schema's `LIMITS` row says so) ignoring case, as the server's unique email does.
 pub(crate) fn unique_key<B: Batch>(item: &B::Item) -> Option<String> {
-    let key = B::key(item)?;
+    let key = B::key(item)?.trim().to_string();
     let schema = <B::Item as Limited>::SCHEMA;
     let email = LIMITS
         .iter()

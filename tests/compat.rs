@@ -19,8 +19,17 @@ async fn unknown_fields_and_enum_values_decode() {
     provider["favourite_colour"] = json!({"nested": [1, 2, 3]});
     provider["npi"] = json!(null);
     provider["provider_profile_id"] = json!(null);
-    let body =
-        json!({"count": 1, "next": null, "previous": null, "results": [provider], "took_ms": 4});
+    // A computed field may also be left out altogether.
+    let mut bare = provider_json(OTHER_ID, "1234567893");
+    for computed in [
+        "full_name",
+        "npi",
+        "provider_profile_id",
+        "profile_completeness_percentage",
+    ] {
+        bare.as_object_mut().unwrap().remove(computed);
+    }
+    let body = json!({"count": 2, "next": null, "previous": null, "results": [provider, bare], "took_ms": 4});
     server
         .mock_async(|when, then| {
             when.method(GET).path("/api/v1/users/providers-list/");
@@ -49,6 +58,10 @@ async fn unknown_fields_and_enum_values_decode() {
     );
     assert_eq!(p.npi, None);
     assert_eq!(p.provider_profile_id, None);
+    let bare = &page.results[1];
+    assert_eq!(bare.id.to_string(), OTHER_ID);
+    assert_eq!((&bare.full_name, &bare.npi), (&None, &None));
+    assert_eq!(bare.profile_completeness_percentage, None);
 
     let new = assured::models::CreateProvider::builder()
         .email("sam.lee@example.com")

@@ -6,6 +6,7 @@
 use std::{
     collections::HashSet,
     sync::{Arc, Mutex},
+    time::Duration,
 };
 
 use futures::{future::BoxFuture, stream::FuturesOrdered, StreamExt};
@@ -20,6 +21,9 @@ const IDLE_PAGES: usize = 3;
 /// Re-reads in a row, without a new row read between them, before the walk
 /// gives up on a list that changes faster than it can be read.
 const REREADS_IN_A_ROW: usize = 32;
+/// How long a page that passed the shared body budget waits before it is asked again, for the
+/// pages read with it to be read.
+const BUDGET_PAUSE: Duration = Duration::from_millis(100);
 
 /// A page in flight: the offset asked for, the epoch it was planned under, and the page.
 struct Candidate<T>(u64, u64, Result<Page<T>>);
@@ -60,6 +64,12 @@ pub(crate) struct Walker<T: Keyed> {
     /// The first row of the last page that added nothing.
     idle_first: Option<T::Key>,
     rereads_in_a_row: usize,
+    /// The most pages in flight once some passed the client's shared body budget together.
+    budget_cap: usize,
+    /// Pages planned from here on were planned under the last lowering of `budget_cap`.
+    budget_window: u64,
+    /// Pages refused by the budget since the last page read.
+    budget_refusals: usize,
 }
 
 impl<T: Keyed + Send + 'static> Walker<T> {
@@ -78,6 +88,9 @@ impl<T: Keyed + Send + 'static> Walker<T> {
             idle: 0,
             idle_first: None,
             rereads_in_a_row: 0,
+            budget_cap: usize::MAX,
+            budget_window: 0,
+            budget_refusals: 0,
         }
     }
 
@@ -94,7 +107,16 @@ impl<T: Keyed + Send + 'static> Walker<T> {
             let Some(Candidate(offset, epoch, page)) = self.in_flight.next().await else {
                 break;
             };
-            let page = page?;
+            let page = match page {
+                Err(Error::Transport { source, .. })
+                    if source.over_shared_budget() && self.budget_refusals < REREADS_IN_A_ROW =>
+                {
+                    self.budget_refused(offset, epoch);
+                    continue;
+                }
+                page => page?,
+            };
+            self.budget_refusals = 0;
             self.counted(&page);
             let trusted = if self.joins(&page) {
                 // A page planned before the last heal may well repeat rows
@@ -155,10 +177,9 @@ impl<T: Keyed + Send + 'static> Walker<T> {
         let mut report = lock(&self.report);
         loop {
             let ahead = self.in_flight.len();
-            let limit = self
-                .plan
-                .concurrency
-                .unwrap_or_else(|| self.plan.pace.limit());
+            let limit = (self.plan.concurrency)
+                .unwrap_or_else(|| self.plan.pace.limit())
+                .min(self.budget_cap);
             if ahead >= limit.max(1) {
                 break;
             }
@@ -175,24 +196,48 @@ impl<T: Keyed + Send + 'static> Walker<T> {
             if self.next_offset >= report.count_at_end.unwrap_or(0) && ahead > 0 {
                 break;
             }
-            let (offset, epoch) = (self.next_offset, self.epoch);
-            // Its own task: a page is fetched while the caller is busy with the rows before it, not
-            // only while the walk is polled, so a slow consumer neither runs an attempt past its
-            // timeout nor reads as a slow server to the controller. Dropping the walk aborts it.
-            let task = AbortOnDropHandle::new(tokio::spawn((self.plan.fetch)(offset, self.size)));
-            self.in_flight.push_back(Box::pin(async move {
-                let page = match task.await {
-                    Ok(page) => page,
-                    Err(failed) if failed.is_panic() => {
-                        std::panic::resume_unwind(failed.into_panic())
-                    }
-                    Err(_) => Err(Error::decode("walk", "the page's task was cancelled", b"")),
-                };
-                Candidate(offset, epoch, page)
-            }));
+            let page = self.spawn(self.next_offset, self.epoch, Duration::ZERO);
+            self.in_flight.push_back(page);
             report.requests += 1;
             self.next_offset = self.next_offset.saturating_add(stride as u64);
         }
+    }
+
+    /// Large pages read at once passed the client's shared body budget: half as many at once
+    /// from now on (once for all the pages planned together), and the page at `offset` asked
+    /// again in its place, after a pause for the others to be read.
+    fn budget_refused(&mut self, offset: u64, epoch: u64) {
+        if offset >= self.budget_window {
+            let at_once = self.in_flight.len() + 1;
+            self.budget_cap = (at_once.min(self.budget_cap) / 2).max(1);
+            self.budget_window = self.next_offset;
+        }
+        self.budget_refusals += 1;
+        let retry = self.spawn(offset, epoch, BUDGET_PAUSE);
+        self.in_flight.push_front(retry);
+        lock(&self.report).requests += 1;
+    }
+
+    /// The page at `offset`, planned under `epoch`, fetched after `pause` in its own task: so a page is fetched while
+    /// the caller is busy with the rows before it, not only while the walk is polled, and a slow
+    /// consumer neither runs an attempt past its timeout nor reads as a slow server to the
+    /// controller. Dropping the walk aborts it.
+    fn spawn(&self, offset: u64, epoch: u64, pause: Duration) -> BoxFuture<'static, Candidate<T>> {
+        let fetch = (self.plan.fetch)(offset, self.size);
+        let task = AbortOnDropHandle::new(tokio::spawn(async move {
+            if !pause.is_zero() {
+                tokio::time::sleep(pause).await;
+            }
+            fetch.await
+        }));
+        Box::pin(async move {
+            let page = match task.await {
+                Ok(page) => page,
+                Err(failed) if failed.is_panic() => std::panic::resume_unwind(failed.into_panic()),
+                Err(_) => Err(Error::decode("walk", "the page's task was cancelled", b"")),
+            };
+            Candidate(offset, epoch, page)
+        })
     }
 
     async fn send(&mut self, offset: u64, limit: u32) -> Result<Page<T>> {
