@@ -21,9 +21,11 @@ const IDLE_PAGES: usize = 3;
 /// Re-reads in a row, without a new row read between them, before the walk
 /// gives up on a list that changes faster than it can be read.
 const REREADS_IN_A_ROW: usize = 32;
-/// How long a page that passed the shared body budget waits before it is asked again, for the
-/// pages read with it to be read.
-const BUDGET_PAUSE: Duration = Duration::from_millis(100);
+/// The first pause before a page the shared body budget refused is asked again; it doubles,
+/// up to [`BUDGET_PAUSE_MAX`], with full jitter, for at most [`BUDGET_REFUSALS`] refusals.
+const BUDGET_PAUSE: Duration = Duration::from_millis(50);
+const BUDGET_PAUSE_MAX: Duration = Duration::from_secs(2);
+const BUDGET_REFUSALS: u32 = 16;
 
 /// A page in flight: the offset asked for, the epoch it was planned under, and the page.
 struct Candidate<T>(u64, u64, Result<Page<T>>);
@@ -64,12 +66,6 @@ pub(crate) struct Walker<T: Keyed> {
     /// The first row of the last page that added nothing.
     idle_first: Option<T::Key>,
     rereads_in_a_row: usize,
-    /// The most pages in flight once some passed the client's shared body budget together.
-    budget_cap: usize,
-    /// Pages planned from here on were planned under the last lowering of `budget_cap`.
-    budget_window: u64,
-    /// Pages refused by the budget since the last page read.
-    budget_refusals: usize,
 }
 
 impl<T: Keyed + Send + 'static> Walker<T> {
@@ -88,9 +84,6 @@ impl<T: Keyed + Send + 'static> Walker<T> {
             idle: 0,
             idle_first: None,
             rereads_in_a_row: 0,
-            budget_cap: usize::MAX,
-            budget_window: 0,
-            budget_refusals: 0,
         }
     }
 
@@ -107,16 +100,7 @@ impl<T: Keyed + Send + 'static> Walker<T> {
             let Some(Candidate(offset, epoch, page)) = self.in_flight.next().await else {
                 break;
             };
-            let page = match page {
-                Err(Error::Transport { source, .. })
-                    if source.over_shared_budget() && self.budget_refusals < REREADS_IN_A_ROW =>
-                {
-                    self.budget_refused(offset, epoch);
-                    continue;
-                }
-                page => page?,
-            };
-            self.budget_refusals = 0;
+            let page = page?;
             self.counted(&page);
             let trusted = if self.joins(&page) {
                 // A page planned before the last heal may well repeat rows
@@ -149,7 +133,7 @@ impl<T: Keyed + Send + 'static> Walker<T> {
         let limit = self.plan.limit.max(2);
         let page = match self.plan.head.take() {
             Some(page) => page,
-            None => self.send(self.plan.start, limit).await?,
+            None => self.fetch(self.plan.start, limit).await?,
         };
         lock(&self.report).count_at_start = Some(page.count);
         self.counted(&page);
@@ -174,12 +158,13 @@ impl<T: Keyed + Send + 'static> Walker<T> {
     /// Requests pages ahead, within the caps and (but for one probe past it) the server's `count`.
     fn fill(&mut self) {
         let stride = self.stride() as usize;
-        let mut report = lock(&self.report);
+        let (rows, pages, count) = {
+            let report = lock(&self.report);
+            (report.rows, report.pages, report.count_at_end.unwrap_or(0))
+        };
         loop {
             let ahead = self.in_flight.len();
-            let limit = (self.plan.concurrency)
-                .unwrap_or_else(|| self.plan.pace.limit())
-                .min(self.budget_cap);
+            let limit = (self.plan.concurrency).unwrap_or_else(|| self.plan.pace.limit());
             if ahead >= limit.max(1) {
                 break;
             }
@@ -188,48 +173,27 @@ impl<T: Keyed + Send + 'static> Walker<T> {
             if held && ahead > 0 && self.plan.concurrency.is_none() {
                 break;
             }
-            let wanted_rows = self.plan.max_items.saturating_sub(report.rows);
-            let wanted_pages = self.plan.max_pages.saturating_sub(report.pages);
+            let wanted_rows = self.plan.max_items.saturating_sub(rows);
+            let wanted_pages = self.plan.max_pages.saturating_sub(pages);
             if ahead.saturating_mul(stride) >= wanted_rows || ahead >= wanted_pages {
                 break;
             }
-            if self.next_offset >= report.count_at_end.unwrap_or(0) && ahead > 0 {
+            if self.next_offset >= count && ahead > 0 {
                 break;
             }
-            let page = self.spawn(self.next_offset, self.epoch, Duration::ZERO);
+            let page = self.spawn(self.next_offset);
             self.in_flight.push_back(page);
-            report.requests += 1;
             self.next_offset = self.next_offset.saturating_add(stride as u64);
         }
     }
 
-    /// Large pages read at once passed the client's shared body budget: half as many at once
-    /// from now on (once for all the pages planned together), and the page at `offset` asked
-    /// again in its place, after a pause for the others to be read.
-    fn budget_refused(&mut self, offset: u64, epoch: u64) {
-        if offset >= self.budget_window {
-            let at_once = self.in_flight.len() + 1;
-            self.budget_cap = (at_once.min(self.budget_cap) / 2).max(1);
-            self.budget_window = self.next_offset;
-        }
-        self.budget_refusals += 1;
-        let retry = self.spawn(offset, epoch, BUDGET_PAUSE);
-        self.in_flight.push_front(retry);
-        lock(&self.report).requests += 1;
-    }
-
-    /// The page at `offset`, planned under `epoch`, fetched after `pause` in its own task: so a page is fetched while
-    /// the caller is busy with the rows before it, not only while the walk is polled, and a slow
-    /// consumer neither runs an attempt past its timeout nor reads as a slow server to the
-    /// controller. Dropping the walk aborts it.
-    fn spawn(&self, offset: u64, epoch: u64, pause: Duration) -> BoxFuture<'static, Candidate<T>> {
-        let fetch = (self.plan.fetch)(offset, self.size);
-        let task = AbortOnDropHandle::new(tokio::spawn(async move {
-            if !pause.is_zero() {
-                tokio::time::sleep(pause).await;
-            }
-            fetch.await
-        }));
+    /// The page at `offset`, fetched in its own task: so a page is
+    /// fetched while the caller is busy with the rows before it, not only while the walk is
+    /// polled, and a slow consumer neither runs an attempt past its timeout nor reads as a slow
+    /// server to the controller. Dropping the walk aborts it.
+    fn spawn(&self, offset: u64) -> BoxFuture<'static, Candidate<T>> {
+        let (epoch, page) = (self.epoch, self.fetch(offset, self.size));
+        let task = AbortOnDropHandle::new(tokio::spawn(page));
         Box::pin(async move {
             let page = match task.await {
                 Ok(page) => page,
@@ -240,9 +204,30 @@ impl<T: Keyed + Send + 'static> Walker<T> {
         })
     }
 
-    async fn send(&mut self, offset: u64, limit: u32) -> Result<Page<T>> {
-        lock(&self.report).requests += 1;
-        (self.plan.fetch)(offset, limit).await
+    /// The page at (`offset`, `limit`), asked again while the client's shared body budget refuses
+    /// it (other large pages are being read at once), so that they are read by turns and none
+    /// is lost to the budget.
+    fn fetch(&self, offset: u64, limit: u32) -> BoxFuture<'static, Result<Page<T>>> {
+        let (fetch, report) = (self.plan.fetch.clone(), self.report.clone());
+        // Counted when planned, so a walk's count does not hang on when its tasks ran.
+        lock(&report).requests += 1;
+        Box::pin(async move {
+            let mut refusals = 0;
+            loop {
+                match fetch(offset, limit).await {
+                    Err(Error::Transport { source, .. })
+                        if source.over_shared_budget() && refusals < BUDGET_REFUSALS =>
+                    {
+                        let ceiling = BUDGET_PAUSE.saturating_mul(1 << refusals.min(16));
+                        tokio::time::sleep(ceiling.min(BUDGET_PAUSE_MAX).mul_f64(fastrand::f64()))
+                            .await;
+                        refusals += 1;
+                        lock(&report).requests += 1;
+                    }
+                    page => return page,
+                }
+            }
+        })
     }
 
     fn counted(&self, page: &Page<T>) {
@@ -285,7 +270,7 @@ impl<T: Keyed + Send + 'static> Walker<T> {
             }
             tried.push(offset);
             self.rereads_in_a_row += 1;
-            let page = self.send(offset, self.size).await?;
+            let page = self.fetch(offset, self.size).await?;
             self.counted(&page);
             {
                 let mut report = lock(&self.report);
