@@ -5,6 +5,7 @@ use std::{fmt, sync::Arc, time::Duration};
 use secrecy::SecretString;
 
 use crate::{
+    concurrency::Controller,
     error::{Error, InvalidInput, Result},
     npi::{NpiCache, NpiStrategy},
     providers::{operations::Environment, Providers},
@@ -352,17 +353,11 @@ impl ClientBuilder {
             .http2_adaptive_window(true)
             .tls_certs_merge(roots)
             .build()
-            .map_err(|source| Error::Transport {
-                path: String::new(),
-                source: crate::error::TransportError::new(source),
-            })?;
+            .map_err(|source| Error::transport("", source))?;
         let config = Config {
             credentials,
             page_size: self.page_size,
-            pace: match self.concurrency {
-                Some(n) => crate::concurrency::Controller::fixed(n),
-                None => crate::concurrency::Controller::adaptive(4, 32),
-            },
+            pace: (self.concurrency).map_or_else(|| Controller::adaptive(4, 32), Controller::fixed),
             npi_cache: Arc::new(NpiCache::new(
                 self.npi_cache_ttl,
                 self.npi_cache_capacity,

@@ -258,9 +258,7 @@ impl State {
         let seconds = latency.as_secs_f64();
         let baseline = self.baseline.map_or(latency, |b| b.min(latency));
         self.baseline = Some(baseline);
-        let smoothed = self
-            .smoothed
-            .map_or(seconds, |s| s + SMOOTHING * (seconds - s));
+        let smoothed = (self.smoothed).map_or(seconds, |s| s + SMOOTHING * (seconds - s));
         self.smoothed = Some(smoothed);
         self.calm += 1;
         if self.stale(sent) {
@@ -325,13 +323,8 @@ impl State {
     }
 
     fn not_before(&mut self, now: Instant) -> Option<Instant> {
-        match self.not_before {
-            Some(t) if t > now => Some(t),
-            _ => {
-                self.not_before = None;
-                None
-            }
-        }
+        self.not_before = self.not_before.filter(|t| *t > now);
+        self.not_before
     }
 }
 

@@ -6,7 +6,7 @@ use std::{collections::BTreeMap, fmt, time::Duration};
 use http::StatusCode;
 use serde_json::Value;
 
-use crate::providers::operations::SECRET_FIELDS;
+use crate::{providers::operations::SECRET_FIELDS, transport::TooLarge};
 
 /// Result alias for this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -237,6 +237,11 @@ impl Error {
             snippet: snippet(body),
         }
     }
+
+    pub(crate) fn transport(path: &str, inner: reqwest::Error) -> Self {
+        let (path, source) = (path.to_string(), TransportError { inner });
+        Error::Transport { path, source }
+    }
 }
 
 /// A non-success response from Assured.
@@ -382,10 +387,9 @@ const FIELD_NAME_LIMIT: usize = 256;
 fn collect_fields(value: &Value, prefix: &str, out: &mut BTreeMap<String, Vec<String>>) {
     let Value::Object(map) = value else { return };
     for (key, value) in map {
-        let name = if prefix.is_empty() {
-            cut(key, FIELD_NAME_LIMIT)
-        } else {
-            cut(&format!("{prefix}.{key}"), FIELD_NAME_LIMIT)
+        let name = match prefix {
+            "" => cut(key, FIELD_NAME_LIMIT),
+            _ => cut(&format!("{prefix}.{key}"), FIELD_NAME_LIMIT),
         };
         match value {
             Value::Object(_) => collect_fields(value, &name, out),
@@ -481,10 +485,6 @@ pub struct TransportError {
 }
 
 impl TransportError {
-    pub(crate) fn new(inner: reqwest::Error) -> Self {
-        Self { inner }
-    }
-
     /// The request or an attempt's answer took longer than allowed.
     pub fn is_timeout(&self) -> bool {
         self.inner.is_timeout()
@@ -500,16 +500,14 @@ impl TransportError {
         crate::tls::is_tls_failure(&self.inner)
     }
 
-    /// The answer's body broke off, could not be read, or passed the
-    /// 16 MiB limit on a success body (after decompression) or the budget bodies read at once
-    /// share.
+    /// The answer's body broke off, could not be read, or passed the 16 MiB limit on a success
+    /// body (after decompression) or the budget bodies read at once share.
     pub fn is_body(&self) -> bool {
         self.inner.is_body() || self.inner.is_decode()
     }
 
     /// The body passed the budget bodies read at once share, which fewer at once would not.
     pub(crate) fn over_shared_budget(&self) -> bool {
-        use crate::transport::TooLarge;
         matches!(crate::tls::cause(&self.inner), Some(TooLarge::Shared))
     }
 
@@ -521,7 +519,7 @@ impl TransportError {
             "timed out"
         } else if self.is_connect() {
             "could not connect"
-        } else if crate::tls::cause::<crate::transport::TooLarge>(&self.inner).is_some() {
+        } else if crate::tls::cause::<TooLarge>(&self.inner).is_some() {
             "the answer was too large"
         } else if self.is_body() {
             "the answer broke off"

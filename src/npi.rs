@@ -29,11 +29,7 @@ use crate::{
 /// assert_eq!(err.rule, "check digit is wrong (Luhn with the 80840 prefix)");
 /// ```
 pub fn normalize(npi: &str) -> Result<String, InvalidInput> {
-    let digits: String = npi
-        .trim()
-        .chars()
-        .filter(|c| *c != ' ' && *c != '-')
-        .collect();
+    let digits = npi.trim().replace([' ', '-'], "");
     let fail = |rule: &str| Err(InvalidInput::new("npi", rule));
     if !digits.chars().all(|c| c.is_ascii_digit()) {
         return fail("must contain only digits (spaces and dashes are ignored)");
@@ -199,19 +195,17 @@ impl NpiCache {
         if shared.as_ref().is_ok_and(|entry| !entry.is_fresh()) {
             self.hits.fetch_add(1, Ordering::Relaxed);
         }
-        let failure = match shared {
-            Ok(entry) => return Ok(entry.into_value()),
-            Err(failure) => Arc::try_unwrap(failure),
-        };
         // A failure shared with other callers is copied, or for a transport
         // failure (whose cause cannot be copied) loaded again, by us alone.
-        match failure.map_err(|shared| shared.duplicate()) {
-            Ok(failure) | Err(Some(failure)) => Err(failure),
-            Err(None) => {
-                self.misses.fetch_add(1, Ordering::Relaxed);
-                load().await
-            }
+        let failure = match shared {
+            Ok(entry) => return Ok(entry.into_value()),
+            Err(failure) => Arc::try_unwrap(failure).map_or_else(|shared| shared.duplicate(), Some),
+        };
+        if let Some(failure) = failure {
+            return Err(failure);
         }
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        load().await
     }
 
     pub(crate) fn fresh(&self, at: Instant) -> bool {

@@ -73,11 +73,8 @@ impl RetryPolicy {
     /// The backoff before retry number `retry` (0-based): a uniformly random
     /// wait up to `min(max_delay, base_delay * 2^retry)` (full jitter).
     pub(crate) fn backoff(&self, retry: u32) -> Duration {
-        let ceiling = self
-            .base_delay
-            .saturating_mul(2u32.saturating_pow(retry))
-            .min(self.max_delay);
-        ceiling.mul_f64(fastrand::f64())
+        let ceiling = self.base_delay.saturating_mul(2u32.saturating_pow(retry));
+        ceiling.min(self.max_delay).mul_f64(fastrand::f64())
     }
 
     fn may_resend(&self, method: &Method) -> bool {

@@ -28,10 +28,9 @@ use crate::{
 /// How much of an error body the client reads; the rest is discarded.
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
-/// The most of a success body the client reads, after decompression: a provider row is about
-/// 340 bytes (10 000 are 3.4 MB in BENCHMARKS.md), so 16 MiB is a page of tens of thousands.
-/// More is a fault or a compression bomb (20 KiB of gzip makes 20 MiB), and fails instead of
-/// taking memory.
+/// The most of a success body the client reads, after decompression: a provider row is about 340
+/// bytes (10 000 are 3.4 MB in BENCHMARKS.md), so 16 MiB is a page of tens of thousands. More is a
+/// fault or a compression bomb (20 KiB of gzip makes 20 MiB), and fails instead of taking memory.
 pub(crate) const SUCCESS_BODY_LIMIT: usize = 16 * 1024 * 1024;
 
 /// What each success body may read on its own (a page of about 3 000 rows); past it, it draws on
@@ -133,10 +132,8 @@ impl crate::raw::Client {
             let result = self.client.execute(attempt).await;
             let status = result.as_ref().ok().map(reqwest::Response::status);
             // Read only from a refusal: a success, the common answer, has no use for it.
-            let after = match &result {
-                Ok(response) if !response.status().is_success() => retry_after(response.headers()),
-                _ => None,
-            };
+            let refusal = result.as_ref().ok().filter(|r| !r.status().is_success());
+            let after = refusal.and_then(|refusal| retry_after(refusal.headers()));
             // The controller hears of a success's latency, or of push-back:
             // its `Retry-After` capped, as a longer wait fails the call anyway.
             match status {
@@ -150,8 +147,7 @@ impl crate::raw::Client {
             let wait = match &result {
                 Ok(response) if policy.retry_status(&method, response.status()) => match after {
                     // Too long to wait: the caller gets it, value and all.
-                    Some(wait) if wait > policy.max_retry_after => None,
-                    Some(wait) => Some(wait),
+                    Some(wait) => (wait <= policy.max_retry_after).then_some(wait),
                     None => Some(policy.backoff(retry)),
                 },
                 Err(error) if policy.retry_error(&method, error) => Some(policy.backoff(retry)),
@@ -214,22 +210,20 @@ fn scrub(body: Bytes, secrets: &[String]) -> Bytes {
             }
         }
     }
-    if changed {
-        Bytes::from(text)
-    } else {
-        body
+    match changed {
+        true => Bytes::from(text),
+        false => body,
     }
 }
 
 /// An error body as JSON: itself when it is JSON, else its text as a JSON
 /// string (progenitor drops the status of a body it cannot decode).
 pub(crate) fn json_error_body(body: Bytes) -> Bytes {
-    if serde_json::from_slice::<serde_json::Value>(&body).is_ok() {
-        body
-    } else {
-        let text = String::from_utf8_lossy(&body).into_owned();
-        Bytes::from(serde_json::Value::String(text).to_string())
+    if serde_json::from_slice::<Value>(&body).is_ok() {
+        return body;
     }
+    let text = String::from_utf8_lossy(&body).into_owned();
+    Bytes::from(Value::String(text).to_string())
 }
 
 /// Rebuilds a non-success response so that its body is always JSON, and
@@ -247,22 +241,18 @@ async fn normalise_error_body(
 /// body error then still names the request's URL).
 fn head(response: &reqwest::Response) -> http::Response<()> {
     use reqwest::ResponseBuilderExt;
-    let url = response.url().clone();
     // Infallible: nothing but an extension is set on the builder.
-    let mut head = http::Response::builder()
-        .url(url)
-        .body(())
-        .unwrap_or_default();
+    let builder = http::Response::builder().url(response.url().clone());
+    let mut head = builder.body(()).unwrap_or_default();
     *head.status_mut() = response.status();
     *head.version_mut() = response.version();
     *head.headers_mut() = response.headers().clone();
     head
 }
 
-/// `response` with a body that fails with [`TooLarge`] past [`SUCCESS_BODY_LIMIT`], or when
-/// what it reads past its [`BODY_ALLOWANCE`] would take the client's `drawn` past
-/// [`SHARED_BODY_BUDGET`]: it fails then rather than wait, as waiting bodies could hold the
-/// budget between them forever.
+/// `response` with a body that fails with [`TooLarge`] past [`SUCCESS_BODY_LIMIT`], or when what it
+/// reads past its [`BODY_ALLOWANCE`] would take the client's `drawn` past [`SHARED_BODY_BUDGET`]:
+/// it fails then rather than wait, as waiting bodies could hold the budget between them forever.
 fn bounded(response: reqwest::Response, drawn: &Arc<AtomicUsize>) -> reqwest::Response {
     let head = head(&response);
     let mut draw = Draw {
@@ -295,25 +285,16 @@ struct Draw {
 impl Draw {
     /// Draws up to `total` bytes in all, or fails leaving the pool as it was.
     fn to(&mut self, total: usize) -> Result<(), TooLarge> {
+        use std::sync::atomic::Ordering::Relaxed;
         let more = total.saturating_sub(self.drawn);
-        if self.refused {
-            return Err(TooLarge::Shared);
-        }
-        if more == 0 {
-            return Ok(());
-        }
         // Checked before it is added, so a draw that does not fit never shows in the pool for
         // another body to be refused by.
         let fits = |now: usize| now.checked_add(more).filter(|n| *n <= SHARED_BODY_BUDGET);
-        if self
-            .pool
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, fits)
-            .is_err()
-        {
+        if self.refused || (more > 0 && self.pool.fetch_update(Relaxed, Relaxed, fits).is_err()) {
             self.refused = true;
             return Err(TooLarge::Shared);
         }
-        self.drawn = total;
+        self.drawn += more;
         Ok(())
     }
 }
@@ -366,10 +347,7 @@ pub(crate) fn map_error<B: Into<Value>>(error: progenitor_client::Error<B>, path
         E::InvalidResponsePayload(body, e) => Error::decode(path, e, &body),
         E::CommunicationError(source)
         | E::ResponseBodyError(source)
-        | E::InvalidUpgrade(source) => Error::Transport {
-            path: path.to_string(),
-            source: crate::error::TransportError::new(source),
-        },
+        | E::InvalidUpgrade(source) => Error::transport(path, source),
         E::InvalidRequest(rule) | E::Custom(rule) => {
             Error::InvalidInput(crate::InvalidInput::new("request", rule))
         }

@@ -1,8 +1,7 @@
-//! Checks on request input before anything is sent, each naming the field
-//! (with the item index in a batch) and the rule it broke; the rules (length
-//! limits, email fields, the blank rule, `minItems`, an array body's
-//! `x-unique-by`) are lifted from the spec's schemas by the build script
-//! (`LIMITS`, `Batch`).
+//! Checks on request input before anything is sent, each naming the field (with the item index in a
+//! batch) and the rule it broke; the rules (length limits, email fields, the blank rule,
+//! `minItems`, an array body's `x-unique-by`) are lifted from the spec's schemas by the build
+//! script (`LIMITS`, `Batch`).
 
 use serde_json::Value;
 
@@ -23,9 +22,8 @@ pub(crate) struct Limit {
     pub(crate) min_items: Option<u64>,
 }
 
-/// A generated model of an object schema; the build script implements it
-/// for each, so a body is checked by its own schema's rules (`LIMITS`),
-/// whatever it is renamed to.
+/// A generated model of an object schema; the build script implements it for each, so a body is
+/// checked by its own schema's rules (`LIMITS`), whatever it is renamed to.
 pub(crate) trait Limited: serde::Serialize {
     /// The schema's name in `spec/assured.yaml`.
     const SCHEMA: &'static str;
@@ -33,10 +31,9 @@ pub(crate) trait Limited: serde::Serialize {
 
 include!(concat!(env!("OUT_DIR"), "/limits.rs"));
 
-/// Checks a request body against its schema's rules in the spec: the blank
-/// rule first, as DRF (and the sandbox) apply it, so 151 spaces are blank,
-/// not too long; then length limits of the trimmed text, `minItems` and email syntax. The
-/// first problem, for calls that refuse.
+/// Checks a request body against its schema's rules in the spec: the blank rule first, as DRF (and
+/// the sandbox) apply it, so 151 spaces are blank, not too long; then length limits of the trimmed
+/// text, `minItems` and email syntax. The first problem, for calls that refuse.
 pub(crate) fn body<T: Limited>(body: &T) -> Result<(), InvalidInput> {
     problems("", body).into_iter().next().map_or(Ok(()), Err)
 }
@@ -107,9 +104,8 @@ fn problems<T: Limited>(prefix: &str, body: &T) -> Vec<InvalidInput> {
     found
 }
 
-/// An array request body's rules, from its schema in the spec: each
-/// item's own, `minItems`, and the field `x-unique-by` names. The build
-/// implements it for each array body (`build/bodies.rs`).
+/// An array request body's rules, from its schema in the spec: each item's own, `minItems`, and the
+/// field `x-unique-by` names. The build implements it for each array body (`build/bodies.rs`).
 pub(crate) trait Batch {
     /// The items' model.
     type Item: Limited;
@@ -133,10 +129,9 @@ pub(crate) fn unique_key<B: Batch>(item: &B::Item) -> Option<String> {
     Some(if email { key.to_lowercase() } else { key })
 }
 
-/// Every problem of an array body, before anything is sent: too few
-/// items, each item's problems (all of them, not just the first), and a
-/// repeated [`Batch::UNIQUE_BY`]. Fields are named with the item's index
-/// (`providers[2].email`).
+/// Every problem of an array body, before anything is sent: too few items, each item's problems
+/// (all of them, not just the first), and a repeated [`Batch::UNIQUE_BY`]. Fields are named with
+/// the item's index (`providers[2].email`).
 pub(crate) fn batch<B: Batch>(items: &[B::Item]) -> Vec<InvalidInput> {
     if items.len() < B::MIN_ITEMS {
         return vec![InvalidInput::new(B::NAME, at_least(B::MIN_ITEMS as u64))];
@@ -163,10 +158,9 @@ fn at_least(min: u64) -> String {
     }
 }
 
-/// Every problem with a batch of invites, as `invite_providers` checks it
-/// before sending: an empty batch, each item against the spec's limits and
-/// email syntax (all of an item's problems, not just the first), and emails
-/// repeated in the batch (case-insensitive). Fields are named with the item
+/// Every problem with a batch of invites, as `invite_providers` checks it before sending: an empty
+/// batch, each item against the spec's limits and email syntax (all of an item's problems, not just
+/// the first), and emails repeated in the batch (case-insensitive). Fields are named with the item
 /// index (`providers[2].email`).
 ///
 /// ```
@@ -223,11 +217,9 @@ pub(crate) fn check_email(field: &str, email: &str) -> Result<(), InvalidInput> 
         .ok_or_else(|| InvalidInput::new(field, "must be a valid email address"))
 }
 
-/// `text` parsed as the query parameter `name`. The refusal names the
-/// parameter and the rule once: a typed id's own refusal (`id: must be a
-/// UUID`) gives its rule only, and a parser's error its rule rather than
-/// where it stopped (`must be a UUID`, not `invalid character: found 'n'
-/// at 0`).
+/// `text` parsed as the query parameter `name`. The refusal names the parameter and the rule once:
+/// a typed id's own refusal (`id: must be a UUID`) gives its rule only, and a parser's error its
+/// rule rather than where it stopped (`must be a UUID`, not `invalid character: found 'n' at 0`).
 pub(crate) fn parameter<T>(name: &str, text: &str) -> Result<T, InvalidInput>
 where
     T: std::str::FromStr,

@@ -236,11 +236,8 @@ impl<T: Keyed + Send + 'static> Walker<T> {
 
     /// Whether `page` shares a row with the rows already trusted.
     fn joins(&self, page: &Page<T>) -> bool {
-        self.overlap == 0
-            || page
-                .results
-                .iter()
-                .any(|row| self.seen.contains(&row.key()))
+        let seen = |row: &T| self.seen.contains(&row.key());
+        self.overlap == 0 || page.results.iter().any(seen)
     }
 
     /// Re-reads around the frontier until a page joins the trusted rows,
@@ -272,11 +269,10 @@ impl<T: Keyed + Send + 'static> Walker<T> {
             self.rereads_in_a_row += 1;
             let page = self.fetch(offset, self.size).await?;
             self.counted(&page);
-            {
-                let mut report = lock(&self.report);
-                report.heal_requests += 1;
-                report.rows_reread += page.results.len();
-            }
+            let mut report = lock(&self.report);
+            report.heal_requests += 1;
+            report.rows_reread += page.results.len();
+            drop(report);
             if self.joins(&page) {
                 self.epoch += 1;
                 let len = page.results.len() as u64;

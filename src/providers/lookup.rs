@@ -46,10 +46,8 @@ impl Providers<'_> {
     /// ```
     pub async fn get(&self, id: AccountId) -> Result<Provider> {
         let found = self.fetch_ids(&[id]).await?;
-        found
-            .into_iter()
-            .find(|p| p.id == id)
-            .ok_or_else(|| not_found(format!("No provider found with id={id}")))
+        let found = found.into_iter().find(|p| p.id == id);
+        found.ok_or_else(|| not_found(format!("No provider found with id={id}")))
     }
 
     /// Many providers by account id: one request per 50 ids.
@@ -66,10 +64,7 @@ impl Providers<'_> {
         let mut unique = HashSet::new();
         wanted.retain(|id| unique.insert(*id));
         let pace = &self.client.config().pace;
-        let chunks = paced(pace, wanted.chunks(IDS_PER_REQUEST), |chunk| {
-            self.fetch_ids(chunk)
-        })
-        .await?;
+        let chunks = paced(pace, wanted.chunks(IDS_PER_REQUEST), |c| self.fetch_ids(c)).await?;
         // Taken by the ids asked: strangers from a server ignoring the filter stay behind.
         let mut by_id: HashMap<AccountId, Provider> =
             chunks.into_iter().flatten().map(|p| (p.id, p)).collect();
@@ -170,20 +165,16 @@ impl Providers<'_> {
                 return Ok(hit);
             }
         }
-        cache
-            .get_or_load(npi, || self.ask_server_for_npi(npi))
-            .await
+        let load = || self.ask_server_for_npi(npi);
+        cache.get_or_load(npi, load).await
     }
 
     /// One request with the server's `npi` filter, keeping only an exact match.
     async fn ask_server_for_npi(&self, npi: &str) -> Result<Provider> {
-        let page = self
-            .list_providers(&ListProvidersParams::new().npi(npi).limit(10))
-            .await?;
-        page.results
-            .into_iter()
-            .find(|p| p.npi.as_deref() == Some(npi))
-            .ok_or_else(|| not_found(format!("No provider found with NPI={npi}")))
+        let params = ListProvidersParams::new().npi(npi).limit(10);
+        let rows = self.list_providers(&params).await?.results;
+        let exact = rows.into_iter().find(|p| p.npi.as_deref() == Some(npi));
+        exact.ok_or_else(|| not_found(format!("No provider found with NPI={npi}")))
     }
 
     /// Looks `npi` up in the full index, loading it first when stale.
@@ -197,9 +188,7 @@ impl Providers<'_> {
             let generation = cache.generation();
             cache.loads.fetch_add(1, Ordering::Relaxed);
             let everyone = self.walk(&ListProvidersParams::new()).collect().await?;
-            let map = everyone
-                .items
-                .into_iter()
+            let map = (everyone.items.into_iter())
                 .filter_map(|p| Some((p.npi.clone()?, p)))
                 .collect();
             *index = Some((Instant::now(), generation, map));
