@@ -13,6 +13,7 @@ use std::{
     pin::Pin,
     sync::{Arc, Mutex},
     task::{Context, Poll},
+    time::Duration,
 };
 
 use futures::{future::BoxFuture, stream, stream::BoxStream, Stream, StreamExt, TryStreamExt};
@@ -21,6 +22,7 @@ use crate::{
     concurrency::{Controller, MAX_IN_FLIGHT},
     error::Result,
     page::Page,
+    transport::Config,
 };
 
 /// Fetches the page at (`offset`, `limit`) with the caller's filters.
@@ -71,7 +73,8 @@ pub trait Listing: sealed::Sealed + Clone + Send + Sync + 'static {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct WalkReport {
-    /// List requests sent, heals included.
+    /// List requests sent, heals and pages asked again after the client's shared body budget
+    /// refused them included.
     pub requests: usize,
     /// Pages that added rows to the walk.
     pub pages: usize,
@@ -160,18 +163,22 @@ pub struct Walk<T> {
     pace: Controller,
     max_pages: usize,
     max_items: usize,
+    /// How long a page the client's shared body budget refuses is asked again: twice the
+    /// attempt timeout, by when every body read with it has been read or given up.
+    patience: Duration,
     /// The first page, when the caller has read it already.
     #[debug(skip)]
     head: Option<Page<T>>,
 }
 
 impl<T: Keyed + Send + 'static> Walk<T> {
-    pub(crate) fn new(fetch: Fetch<T>, start: u64, limit: u32, pace: Controller) -> Self {
+    pub(crate) fn new(fetch: Fetch<T>, start: u64, limit: u32, config: &Config) -> Self {
         Self {
             fetch,
             start,
             limit,
-            pace,
+            pace: config.pace.clone(),
+            patience: config.attempt_timeout.saturating_mul(2),
             concurrency: None,
             max_pages: usize::MAX,
             max_items: usize::MAX,

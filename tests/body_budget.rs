@@ -1,7 +1,7 @@
 //! Large pages a walk reads at once share the client's 64 MiB body budget: a walk whose pages
-//! pass it together reads fewer at once and asks again for those refused, and still yields
-//! every row once. The server streams each page slowly, so pages are read side by side as on a
-//! slow network.
+//! pass it together asks again, after a pause, for those refused, and still yields every row
+//! once. The server streams each page slowly, so pages are read side by side as on a slow
+//! network.
 
 use std::{
     collections::HashMap,

@@ -6,7 +6,7 @@
 use std::{
     collections::HashSet,
     sync::{Arc, Mutex},
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use futures::{future::BoxFuture, stream::FuturesOrdered, StreamExt};
@@ -22,10 +22,9 @@ const IDLE_PAGES: usize = 3;
 /// gives up on a list that changes faster than it can be read.
 const REREADS_IN_A_ROW: usize = 32;
 /// The first pause before a page the shared body budget refused is asked again; it doubles,
-/// up to [`BUDGET_PAUSE_MAX`], with full jitter, for at most [`BUDGET_REFUSALS`] refusals.
+/// up to [`BUDGET_PAUSE_MAX`], with full jitter, while the walk's patience lasts.
 const BUDGET_PAUSE: Duration = Duration::from_millis(50);
 const BUDGET_PAUSE_MAX: Duration = Duration::from_secs(2);
-const BUDGET_REFUSALS: u32 = 16;
 
 /// A page in flight: the offset asked for, the epoch it was planned under, and the page.
 struct Candidate<T>(u64, u64, Result<Page<T>>);
@@ -208,17 +207,22 @@ impl<T: Keyed + Send + 'static> Walker<T> {
     /// it (other large pages are being read at once), so that they are read by turns and none
     /// is lost to the budget.
     fn fetch(&self, offset: u64, limit: u32) -> BoxFuture<'static, Result<Page<T>>> {
-        let (fetch, report) = (self.plan.fetch.clone(), self.report.clone());
+        let (fetch, report, patience) = (
+            self.plan.fetch.clone(),
+            self.report.clone(),
+            self.plan.patience,
+        );
         // Counted when planned, so a walk's count does not hang on when its tasks ran.
         lock(&report).requests += 1;
         Box::pin(async move {
-            let mut refusals = 0;
+            let (mut refusals, mut since) = (0, None);
             loop {
                 match fetch(offset, limit).await {
                     Err(Error::Transport { source, .. })
-                        if source.over_shared_budget() && refusals < BUDGET_REFUSALS =>
+                        if source.over_shared_budget()
+                            && since.get_or_insert_with(Instant::now).elapsed() < patience =>
                     {
-                        let ceiling = BUDGET_PAUSE.saturating_mul(1 << refusals.min(16));
+                        let ceiling = BUDGET_PAUSE.saturating_mul(2u32.saturating_pow(refusals));
                         tokio::time::sleep(ceiling.min(BUDGET_PAUSE_MAX).mul_f64(fastrand::f64()))
                             .await;
                         refusals += 1;

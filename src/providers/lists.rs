@@ -34,6 +34,6 @@ impl Providers<'_> {
             let params = params.clone().with_window(offset, u64::from(limit));
             params.fetch(client.clone())
         });
-        Walk::new(fetch, start.unwrap_or(0), limit, config.pace.clone())
+        Walk::new(fetch, start.unwrap_or(0), limit, config)
     }
 }
