@@ -28,8 +28,8 @@ use crate::{
 /// How much of an error body the client reads; the rest is discarded.
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
-/// The most of a success body the client reads, after decompression: a provider row is about 340
-/// bytes (10 000 are 3.4 MB in BENCHMARKS.md), so 16 MiB is a page of tens of thousands. More is a
+/// The most of a success body the client reads, after decompression: a provider row is about 350
+/// bytes (10 000 are 3.5 MB in BENCHMARKS.md), so 16 MiB is a page of tens of thousands. More is a
 /// fault or a compression bomb (20 KiB of gzip makes 20 MiB), and fails instead of taking memory.
 pub(crate) const SUCCESS_BODY_LIMIT: usize = 16 * 1024 * 1024;
 

@@ -13,7 +13,7 @@ use futures::{future::BoxFuture, stream::FuturesOrdered, StreamExt};
 use tokio_util::task::AbortOnDropHandle;
 
 use super::{lock, Keyed, Walk, WalkReport};
-use crate::{error::Result, page::Page, Error};
+use crate::{error::Result, page::Page, Error, RetryPolicy};
 
 /// Trusted pages in a row that added no row, all starting with the same row, before the walk
 /// calls it a loop (a server ignoring `offset` answers the same page forever).
@@ -22,7 +22,8 @@ const IDLE_PAGES: usize = 3;
 /// gives up on a list that changes faster than it can be read.
 const REREADS_IN_A_ROW: usize = 32;
 /// The first pause before a page the shared body budget refused is asked again; it doubles,
-/// up to [`BUDGET_PAUSE_MAX`], with full jitter, while the walk's patience lasts.
+/// up to [`BUDGET_PAUSE_MAX`], with full jitter ([`RetryPolicy::backoff`]), while the walk's
+/// patience lasts.
 const BUDGET_PAUSE: Duration = Duration::from_millis(50);
 const BUDGET_PAUSE_MAX: Duration = Duration::from_secs(2);
 
@@ -186,10 +187,10 @@ impl<T: Keyed + Send + 'static> Walker<T> {
         }
     }
 
-    /// The page at `offset`, fetched in its own task: so a page is
-    /// fetched while the caller is busy with the rows before it, not only while the walk is
-    /// polled, and a slow consumer neither runs an attempt past its timeout nor reads as a slow
-    /// server to the controller. Dropping the walk aborts it.
+    /// The page at `offset`, fetched in its own task: so a page is fetched while the caller is
+    /// busy with the rows before it, not only while the walk is polled, and a slow consumer
+    /// neither runs an attempt past its timeout nor reads as a slow server to the controller.
+    /// Dropping the walk aborts it.
     fn spawn(&self, offset: u64) -> BoxFuture<'static, Candidate<T>> {
         let (epoch, page) = (self.epoch, self.fetch(offset, self.size));
         let task = AbortOnDropHandle::new(tokio::spawn(page));
@@ -222,8 +223,8 @@ impl<T: Keyed + Send + 'static> Walker<T> {
                         if source.over_shared_budget()
                             && since.get_or_insert_with(Instant::now).elapsed() < patience =>
                     {
-                        let ceiling = BUDGET_PAUSE.saturating_mul(2u32.saturating_pow(refusals));
-                        tokio::time::sleep(ceiling.min(BUDGET_PAUSE_MAX).mul_f64(fastrand::f64()))
+                        let pauses = RetryPolicy::default().base_delay(BUDGET_PAUSE);
+                        tokio::time::sleep(pauses.max_delay(BUDGET_PAUSE_MAX).backoff(refusals))
                             .await;
                         refusals += 1;
                         lock(&report).requests += 1;
