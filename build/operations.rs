@@ -815,13 +815,19 @@ fn method_on_providers(op: &Operation, answer: &str, list: Option<&List>, exampl
                 + &format!("    /// let answer = client.providers().{method_name}(&assured::{params}::new(){example}).await?;\n"),
         ),
     };
+    // A read is sent again while the shared body budget refuses its answer; a write's answer
+    // comes after the server has acted.
+    let send = match op.method.as_str() {
+        "GET" => format!("crate::retry::past_budget(self.client.config(), || {{\n            let request = request.clone();\n            async move {{ request.send().await.map_err(|e| {map_error}) }}\n        }})\n        .await?"),
+        _ => format!("request.send().await.map_err(|e| {map_error})?"),
+    };
     format!(
         r#"impl crate::Providers<'_> {{
 {summary}{description}{after}    /// # Ok(()) }}
     /// ```
     pub async fn {method_name}(&self, params: &{params}) -> crate::Result<{returns}> {{
         let request = params.apply(self.client.raw().{method_name}())?;
-        let answer = request.send().await.map_err(|e| {map_error})?;
+        let answer = {send};
         Ok(answer.into_inner(){into})
     }}
 {frame}}}

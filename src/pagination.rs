@@ -13,7 +13,6 @@ use std::{
     pin::Pin,
     sync::{Arc, Mutex},
     task::{Context, Poll},
-    time::Duration,
 };
 
 use futures::{future::BoxFuture, stream, stream::BoxStream, Stream, StreamExt, TryStreamExt};
@@ -73,8 +72,8 @@ pub trait Listing: sealed::Sealed + Clone + Send + Sync + 'static {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct WalkReport {
-    /// List requests sent, heals and pages asked again after the client's shared body budget
-    /// refused them included.
+    /// List calls made, heals included; a call's own retries (after a 429, or an answer the
+    /// client's shared body budget refused) are not counted.
     pub requests: usize,
     /// Pages that added rows to the walk.
     pub pages: usize,
@@ -163,9 +162,6 @@ pub struct Walk<T> {
     pace: Controller,
     max_pages: usize,
     max_items: usize,
-    /// How long a page the client's shared body budget refuses is asked again: twice the
-    /// attempt timeout, by when every body read with it has been read or given up.
-    patience: Duration,
     /// The first page, when the caller has read it already.
     #[debug(skip)]
     head: Option<Page<T>>,
@@ -178,7 +174,6 @@ impl<T: Keyed + Send + 'static> Walk<T> {
             start,
             limit,
             pace: config.pace.clone(),
-            patience: config.attempt_timeout.saturating_mul(2),
             concurrency: None,
             max_pages: usize::MAX,
             max_items: usize::MAX,

@@ -1,8 +1,18 @@
 //! When a request is sent again, and how long to wait first: the [`RetryPolicy`].
 
-use std::time::Duration;
+use std::{
+    future::Future,
+    time::{Duration, Instant},
+};
 
 use reqwest::{Method, StatusCode};
+
+use crate::{transport::Config, Error, Result};
+
+/// The first pause before a read the client's shared body budget refused is sent again; it
+/// doubles, up to [`BUDGET_PAUSE_MAX`], with full jitter ([`RetryPolicy::backoff`]).
+const BUDGET_PAUSE: Duration = Duration::from_millis(50);
+const BUDGET_PAUSE_MAX: Duration = Duration::from_secs(2);
 
 /// When a client sends a request again.
 ///
@@ -100,6 +110,34 @@ impl RetryPolicy {
         // A connect error means the request never left: safe for writes too.
         let sent_maybe = error.is_timeout() || error.is_request() || error.is_body();
         error.is_connect() || (sent_maybe && self.may_resend(method))
+    }
+}
+
+/// `read` again while the client's shared body budget refuses its answer, because other large
+/// answers are being read at once (a walk's prefetched pages), so that they are read by turns:
+/// for as long as twice the attempt timeout, by when every body read with it has been read or
+/// given up. The generated reads (GET) call it; a write is not sent again, as its answer comes
+/// after the server has acted.
+pub(crate) async fn past_budget<T, F>(config: &Config, mut read: impl FnMut() -> F) -> Result<T>
+where
+    F: Future<Output = Result<T>>,
+{
+    let pauses = RetryPolicy::default().base_delay(BUDGET_PAUSE);
+    let pauses = pauses.max_delay(BUDGET_PAUSE_MAX);
+    let patience = config.attempt_timeout.saturating_mul(2);
+    let (mut refusals, mut since) = (0, None);
+    loop {
+        match read().await {
+            Err(Error::Transport { source, path })
+                if source.over_shared_budget()
+                    && since.get_or_insert_with(Instant::now).elapsed() < patience =>
+            {
+                tracing::debug!(%path, refusals, "the shared body budget refused an answer");
+                tokio::time::sleep(pauses.backoff(refusals)).await;
+                refusals += 1;
+            }
+            answer => return answer,
+        }
     }
 }
 

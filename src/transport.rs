@@ -186,7 +186,7 @@ fn sent_secrets(credentials: &Credentials, body: Option<&[u8]>) -> Vec<String> {
     // the trimmed form is inside the one as sent. A blank or tiny value would match ordinary
     // text; real ones do not come that short (CAQH asks at least 6 characters).
     let mut secrets: Vec<String> = (secrets.iter())
-        .map(|secret| secret.trim().to_string())
+        .map(|secret| crate::validate::drf_trim(secret).to_string())
         .filter(|secret| secret.len() >= 4)
         .collect();
     // Longest first: a secret inside another is not replaced before the one around it.

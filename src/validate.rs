@@ -55,14 +55,14 @@ fn problems<T: Limited>(prefix: &str, body: &T) -> Vec<InvalidInput> {
     let (blank, rules): (Vec<&Limit>, Vec<&Limit>) = LIMITS
         .iter()
         .filter(|l| l.schema == T::SCHEMA)
-        .partition(|l| l.not_blank && text(l.field).is_some_and(|t| t.trim().is_empty()));
+        .partition(|l| l.not_blank && text(l.field).is_some_and(|t| drf_trim(t).is_empty()));
     let mut found: Vec<InvalidInput> = blank
         .iter()
         .map(|l| InvalidInput::new(name(l.field), "must not be blank"))
         .collect();
     for limit in &rules {
         // Counted as DRF's `CharField` counts: after trimming.
-        let Some(len) = text(limit.field).map(|t| t.trim().chars().count() as u64) else {
+        let Some(len) = text(limit.field).map(|t| drf_trim(t).chars().count() as u64) else {
             continue;
         };
         if let Some(min) = limit.min.filter(|min| len < *min) {
@@ -104,6 +104,12 @@ fn problems<T: Limited>(prefix: &str, body: &T) -> Vec<InvalidInput> {
     found
 }
 
+/// `text` trimmed as DRF's `CharField` trims it, with Python's `str.strip()`: Rust's whitespace
+/// and the separators U+001C to U+001F.
+pub(crate) fn drf_trim(text: &str) -> &str {
+    text.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
+}
+
 /// An array request body's rules, from its schema in the spec: each item's own, `minItems`, and the
 /// field `x-unique-by` names. The build implements it for each array body (`build/bodies.rs`).
 pub(crate) trait Batch {
@@ -121,7 +127,7 @@ pub(crate) trait Batch {
 /// An item's [`Batch::UNIQUE_BY`] value as compared: trimmed, as DRF takes text, and an email
 /// (its schema's `LIMITS` row says so) ignoring case, as the server's unique email does.
 pub(crate) fn unique_key<B: Batch>(item: &B::Item) -> Option<String> {
-    let key = B::key(item)?.trim().to_string();
+    let key = drf_trim(&B::key(item)?).to_string();
     let schema = <B::Item as Limited>::SCHEMA;
     let email = LIMITS
         .iter()
@@ -203,7 +209,7 @@ pub(crate) fn check_email(field: &str, email: &str) -> Result<(), InvalidInput> 
                 .and_then(|d| d.strip_suffix(']'))
                 .is_some_and(|ip| ip.parse::<std::net::IpAddr>().is_ok())
     };
-    let email = email.trim();
+    let email = drf_trim(email);
     let valid = email.chars().count() <= 320
         && email.rsplit_once('@').is_some_and(|(user, domain)| {
             matches(&USER, user)

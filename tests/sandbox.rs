@@ -971,8 +971,7 @@ async fn records_are_written_with_their_nulls_and_read_trimmed() {
             (status, response.json::<Value>().await.unwrap())
         }
     };
-    let padded =
-        json!({"email": "  sam.lee@example.com\t", "first_name": " Sam ", "last_name": "Lee"});
+    let padded = json!({"email": "  sam.lee@example.com\t\u{1c}", "first_name": "\u{1f} Sam ", "last_name": "Lee"});
     let (status, mut created) = call("POST", "create-providers/", Some(padded)).await;
     assert_eq!(status, 201);
     let id = created.as_object_mut().unwrap().remove("id").unwrap();

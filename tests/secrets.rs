@@ -390,8 +390,9 @@ async fn an_echoed_credential_is_found_in_its_json_escaped_form() {
 /// trimmed: it is found and replaced in that form too.
 #[tokio::test]
 async fn an_echoed_credential_is_found_trimmed() {
-    let (username, password) = ("  jdoe-padded-77\t", " s3cret-padded-pass ");
-    let (user, pass) = (username.trim(), password.trim());
+    // Python's `strip()` also strips U+001C to U+001F.
+    let (username, password) = ("  jdoe-padded-77\t\u{1f}", "\u{1c} s3cret-padded-pass ");
+    let (user, pass) = ("jdoe-padded-77", "s3cret-padded-pass");
     let err = refused_import(
         username,
         password,

@@ -133,9 +133,10 @@ async fn each_body_is_held_to_its_schema_limits() {
         )
     );
 
-    // Lengths count the trimmed text, as DRF's `CharField` does: padding
-    // neither makes a short password long enough nor a name too long.
-    let padded = caqh_import("jdoe_c", "  12345  ");
+    // Lengths count the trimmed text, as DRF's `CharField` does (Python's
+    // `strip()`, which also strips U+001C to U+001F): padding neither makes a
+    // short password long enough nor a name too long.
+    let padded = caqh_import("jdoe_c", " \u{1f}12345\u{1c} ");
     assert_eq!(
         refusal(
             providers
@@ -192,7 +193,8 @@ async fn each_body_is_held_to_its_schema_limits() {
     };
     let at_limit = providers.create_provider(create(&"S".repeat(150), "Lee"));
     sent(at_limit.await.map(drop));
-    let padded = providers.create_provider(create(&format!(" {} ", "S".repeat(150)), "Lee"));
+    let padded =
+        providers.create_provider(create(&format!(" \u{1e}{}\u{1d} ", "S".repeat(150)), "Lee"));
     sent(padded.await.map(drop));
     let import = caqh_import("jdoe_c", "123456");
     sent(providers.import_provider_with_caqh(import).await.map(drop));

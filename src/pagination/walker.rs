@@ -6,14 +6,13 @@
 use std::{
     collections::HashSet,
     sync::{Arc, Mutex},
-    time::{Duration, Instant},
 };
 
 use futures::{future::BoxFuture, stream::FuturesOrdered, StreamExt};
 use tokio_util::task::AbortOnDropHandle;
 
 use super::{lock, Keyed, Walk, WalkReport};
-use crate::{error::Result, page::Page, Error, RetryPolicy};
+use crate::{error::Result, page::Page, Error};
 
 /// Trusted pages in a row that added no row, all starting with the same row, before the walk
 /// calls it a loop (a server ignoring `offset` answers the same page forever).
@@ -21,12 +20,6 @@ const IDLE_PAGES: usize = 3;
 /// Re-reads in a row, without a new row read between them, before the walk
 /// gives up on a list that changes faster than it can be read.
 const REREADS_IN_A_ROW: usize = 32;
-/// The first pause before a page the shared body budget refused is asked again; it doubles,
-/// up to [`BUDGET_PAUSE_MAX`], with full jitter ([`RetryPolicy::backoff`]), while the walk's
-/// patience lasts.
-const BUDGET_PAUSE: Duration = Duration::from_millis(50);
-const BUDGET_PAUSE_MAX: Duration = Duration::from_secs(2);
-
 /// A page in flight: the offset asked for, the epoch it was planned under, and the page.
 struct Candidate<T>(u64, u64, Result<Page<T>>);
 
@@ -204,35 +197,11 @@ impl<T: Keyed + Send + 'static> Walker<T> {
         })
     }
 
-    /// The page at (`offset`, `limit`), asked again while the client's shared body budget refuses
-    /// it (other large pages are being read at once), so that they are read by turns and none
-    /// is lost to the budget.
+    /// The page at (`offset`, `limit`), counted when planned, so a walk's count does not hang on
+    /// when its tasks ran.
     fn fetch(&self, offset: u64, limit: u32) -> BoxFuture<'static, Result<Page<T>>> {
-        let (fetch, report, patience) = (
-            self.plan.fetch.clone(),
-            self.report.clone(),
-            self.plan.patience,
-        );
-        // Counted when planned, so a walk's count does not hang on when its tasks ran.
-        lock(&report).requests += 1;
-        Box::pin(async move {
-            let (mut refusals, mut since) = (0, None);
-            loop {
-                match fetch(offset, limit).await {
-                    Err(Error::Transport { source, .. })
-                        if source.over_shared_budget()
-                            && since.get_or_insert_with(Instant::now).elapsed() < patience =>
-                    {
-                        let pauses = RetryPolicy::default().base_delay(BUDGET_PAUSE);
-                        tokio::time::sleep(pauses.max_delay(BUDGET_PAUSE_MAX).backoff(refusals))
-                            .await;
-                        refusals += 1;
-                        lock(&report).requests += 1;
-                    }
-                    page => return page,
-                }
-            }
-        })
+        lock(&self.report).requests += 1;
+        (self.plan.fetch)(offset, limit)
     }
 
     fn counted(&self, page: &Page<T>) {

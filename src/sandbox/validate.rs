@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::validate::LIMITS;
+use crate::validate::{drf_trim, LIMITS};
 
 /// A schema's fields as the spec describes them, for checking a request
 /// body of it.
@@ -68,7 +68,7 @@ pub(crate) fn trim<T: Described>(value: &mut Value) {
         };
         for text in texts {
             if let Value::String(s) = text {
-                *s = s.trim().to_string();
+                *s = drf_trim(s).to_string();
             }
         }
     }
@@ -119,7 +119,7 @@ fn check_value(schema: &str, f: &Field, v: &Value) -> Option<String> {
                 return Some("Not a valid string.".into());
             };
             // Blank, then email, then length, as the client decides.
-            if limit.is_some_and(|l| l.not_blank) && text.trim().is_empty() {
+            if limit.is_some_and(|l| l.not_blank) && drf_trim(text).is_empty() {
                 return Some("This field may not be blank.".into());
             }
             if f.kind == Kind::Email && !is_email(text) {

@@ -43,3 +43,126 @@ fn which_statuses_retry() {
     let opted = p.retry_writes_on_server_errors(true);
     assert!(opted.retry_status(&Method::POST, StatusCode::SERVICE_UNAVAILABLE));
 }
+
+/// Replays a read whose large answer the client's shared body budget refuses, as when other
+/// large answers are being read at once: it is sent again until the budget frees (here, held by
+/// the test for a while), and fails only once twice the attempt timeout has passed; a write is
+/// sent once. Each case several times over, and at 1, 4 and 16 calls at once.
+mod past_budget {
+    use std::sync::{atomic::Ordering::Relaxed, Arc};
+
+    use httpmock::{Method::GET, Method::POST, MockServer};
+    use serde_json::json;
+
+    use super::*;
+    use crate::transport::SHARED_BODY_BUDGET;
+
+    const TIMEOUT: Duration = Duration::from_millis(150);
+    const ID: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
+
+    /// A provider as the server answers it, padded past the 1 MiB a body reads on its own.
+    fn large_provider() -> serde_json::Value {
+        json!({
+            "id": ID, "email": "jane.doe@example.com", "first_name": "Jane",
+            "last_name": "Doe", "npi": "1234567893", "full_name": "Jane Doe",
+            "provider_profile_id": null, "is_active": true,
+            "padding": " ".repeat(2 * 1024 * 1024),
+        })
+    }
+
+    fn client(server: &MockServer) -> crate::Client {
+        let client = crate::Client::builder()
+            .base_url(server.base_url())
+            .api_key("k");
+        let client = client.retry_policy(RetryPolicy::none()).timeout(TIMEOUT);
+        client.build().unwrap()
+    }
+
+    fn over_budget(error: &Error) -> bool {
+        matches!(error, Error::Transport { source, .. } if source.over_shared_budget())
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_read_is_sent_again_until_the_budget_frees_then_gives_up() {
+        let server = MockServer::start_async().await;
+        let page =
+            json!({"count": 1, "next": null, "previous": null, "results": [large_provider()]});
+        let list = server
+            .mock_async(|when, then| {
+                when.method(GET).path("/api/v1/users/providers-list/");
+                then.status(200).json_body(page);
+            })
+            .await;
+        let client = client(&server);
+        let (providers, drawn) = (client.providers(), Arc::clone(&client.config().drawn));
+        let params = crate::ListProvidersParams::new();
+        for calls in [1, 4, 16] {
+            for round in 0..3 {
+                // Held for a while, then given back: every call reads its page whole.
+                let before = list.calls_async().await;
+                drawn.store(SHARED_BODY_BUDGET, Relaxed);
+                let release = Arc::clone(&drawn);
+                tokio::spawn(async move {
+                    tokio::time::sleep(TIMEOUT).await;
+                    release.fetch_sub(SHARED_BODY_BUDGET, Relaxed);
+                });
+                let reads = (0..calls).map(|_| providers.list_providers(&params));
+                for page in futures::future::join_all(reads).await {
+                    let page =
+                        page.unwrap_or_else(|e| panic!("{calls} at once, round {round}: {e}"));
+                    assert_eq!(page.results[0].id.to_string(), ID);
+                }
+                let sent = list.calls_async().await - before;
+                assert!(
+                    sent > calls,
+                    "{calls} at once, round {round}: sent {sent} times"
+                );
+                assert_eq!(drawn.load(Relaxed), 0, "the budget is whole again");
+            }
+        }
+        // Held for good: each call gives up after twice the attempt timeout, not before.
+        drawn.store(SHARED_BODY_BUDGET, Relaxed);
+        for calls in [1, 4, 16] {
+            let started = Instant::now();
+            let reads = (0..calls).map(|_| providers.list_providers(&params));
+            for answer in futures::future::join_all(reads).await {
+                let error = answer.expect_err("the budget never frees");
+                assert!(over_budget(&error), "{error}");
+            }
+            let waited = started.elapsed();
+            assert!(
+                waited >= 2 * TIMEOUT,
+                "{calls} at once gave up after {waited:?}"
+            );
+            assert!(waited < 2 * TIMEOUT + Duration::from_secs(3), "{waited:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_write_is_not_sent_again() {
+        let server = MockServer::start_async().await;
+        let create = server
+            .mock_async(|when, then| {
+                when.method(POST).path("/api/v1/users/create-providers/");
+                then.status(201).json_body(large_provider());
+            })
+            .await;
+        let client = client(&server);
+        client.config().drawn.store(SHARED_BODY_BUDGET, Relaxed);
+        let new = crate::models::CreateProvider::builder()
+            .email("jane.doe@example.com")
+            .first_name("Jane")
+            .last_name("Doe");
+        let error = client
+            .providers()
+            .create_provider(new.try_into().unwrap())
+            .await;
+        let error = error.expect_err("the budget is held");
+        assert!(over_budget(&error), "{error}");
+        assert_eq!(
+            create.calls_async().await,
+            1,
+            "a write's answer comes after it is made"
+        );
+    }
+}
