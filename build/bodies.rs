@@ -24,6 +24,9 @@ pub struct Names<'a> {
     /// progenitor's builder (its parameters' types are read from it).
     pub builder: &'a str,
     pub upper: &'a str,
+    /// The HTTP method, upper case: a GET is sent again while the shared body budget refuses
+    /// its answer (`crate::retry::past_budget` in the generated code).
+    pub method: &'a str,
     pub summary: Option<&'a str>,
     pub description: Option<&'a str>,
 }
@@ -43,6 +46,7 @@ pub fn method(
         id,
         method_name,
         upper,
+        method,
         ..
     } = names;
     let (mut args, mut checks, mut setters, mut impls) =
@@ -167,6 +171,12 @@ pub fn method(
         .unwrap_or_default();
     let doc_args: String = doc_args.iter().map(|a| format!(", {a}")).collect();
     let call = call.join(", ");
+    // A read is sent again while the shared body budget refuses its answer, as the query reads
+    // are (`operations.rs`); a write's answer comes after the server has acted.
+    let send = match *method {
+        "GET" => "{\n            let path = &path;\n            crate::retry::past_budget(self.client.config(), || {\n                let request = request.clone();\n                async move { request.send().await.map_err(|e| crate::transport::map_error(e, path)) }\n            })\n            .await?\n        }",
+        _ => "request\n            .send()\n            .await\n            .map_err(|e| crate::transport::map_error(e, &path))?",
+    };
     Ok(impls
         + &format!(
             r#"impl crate::Providers<'_> {{
@@ -179,10 +189,7 @@ pub fn method(
     pub async fn {method_name}(&self{args}) -> crate::Result<{returns}> {{
 {checks}        let path = {path};
         let request = self.client.raw().{method_name}(){setters};
-        let answer = request
-            .send()
-            .await
-            .map_err(|e| crate::transport::map_error(e, &path))?;
+        let answer = {send};
         Ok(answer.into_inner(){unwrap})
     }}
 }}

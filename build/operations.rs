@@ -599,6 +599,7 @@ pub fn operations(spec: &OpenAPI, types: &FieldTypes) -> Result<String, String> 
                     method_name: &operation.method_name,
                     builder: &operation.builder,
                     upper: &operation.upper,
+                    method: &operation.method,
                     summary: operation.summary,
                     description: operation.description,
                 };

@@ -23,7 +23,9 @@ const BUDGET_PAUSE_MAX: Duration = Duration::from_secs(2);
 /// exponential with full jitter; a `Retry-After` is honoured, and one longer than
 /// [`max_retry_after`](Self::max_retry_after) is not waited for (the caller gets the error
 /// carrying it). A deadline bounds attempts and waits together. TLS failures are never retried:
-/// they would fail the same way again.
+/// they would fail the same way again. A read (GET) whose success body the client's shared body
+/// budget refused is sent again apart from this policy, for up to twice the attempt timeout, each
+/// time with its own deadline.
 ///
 /// ```
 /// use std::time::Duration;
@@ -73,7 +75,8 @@ impl RetryPolicy {
         max_delay(delay: Duration) => max_delay = delay;
         /// The longest `Retry-After` waited for (default 60 s).
         max_retry_after(wait: Duration) => max_retry_after = wait;
-        /// The overall time for one call, attempts and waits together (default 120 s).
+        /// The overall time for one call, attempts and waits together (default 120 s); a read
+        /// sent again because the shared body budget refused its answer has it anew each time.
         deadline(deadline: Duration) => deadline = deadline;
         /// Also retry POST and PATCH on 5xx and timeouts. Only for writes you
         /// know to be idempotent: a retried invite may be sent twice.
@@ -124,7 +127,10 @@ where
 {
     let pauses = RetryPolicy::default().base_delay(BUDGET_PAUSE);
     let pauses = pauses.max_delay(BUDGET_PAUSE_MAX);
-    let patience = config.attempt_timeout.saturating_mul(2);
+    // Twice the longest an attempt can take, which the deadline bounds too: an attempt timeout
+    // of `Duration::MAX` must not make a read wait for the budget forever.
+    let longest = config.attempt_timeout.min(config.retry.deadline);
+    let patience = longest.saturating_mul(2);
     let (mut refusals, mut since) = (0, None);
     loop {
         match read().await {

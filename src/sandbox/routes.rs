@@ -131,9 +131,10 @@ pub(super) fn contains_ci(haystack: Option<&str>, needle: &str) -> bool {
 pub(super) fn uuid_list(value: &str, field: &str) -> Result<Vec<Uuid>, Response> {
     value
         .split(',')
-        .filter(|s| !s.trim().is_empty())
+        // django-filter cleans each item with a form field, which strips as Python does.
+        .filter(|s| !crate::validate::drf_trim(s).is_empty())
         .map(|s| {
-            Uuid::parse_str(s.trim()).map_err(|_| {
+            Uuid::parse_str(crate::validate::drf_trim(s)).map_err(|_| {
                 drf(
                     StatusCode::BAD_REQUEST,
                     json!({field: [format!("“{s}” is not a valid UUID.")]}),

@@ -59,8 +59,6 @@ mod past_budget {
 
     /// Long enough for 16 bodies of 2 MiB read at once on a loaded machine.
     const TIMEOUT: Duration = Duration::from_secs(2);
-    /// How long the budget is held before it frees.
-    const HELD: Duration = Duration::from_millis(200);
     const ID: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
 
     /// A provider as the server answers it, padded past the 1 MiB a body reads on its own.
@@ -101,16 +99,20 @@ mod past_budget {
         let params = crate::ListProvidersParams::new();
         for calls in [1, 4, 16] {
             for round in 0..3 {
-                // Held for a while, then given back: every call reads its page whole.
+                // Held until a refused read has been sent again (not for a set time, which a
+                // loaded machine can outlast before the first answer arrives), then given back:
+                // every call reads its page whole.
                 let before = list.calls_async().await;
                 drawn.store(SHARED_BODY_BUDGET, Relaxed);
-                let release = Arc::clone(&drawn);
-                tokio::spawn(async move {
-                    tokio::time::sleep(HELD).await;
-                    release.fetch_sub(SHARED_BODY_BUDGET, Relaxed);
-                });
+                let release = async {
+                    while list.calls_async().await - before <= calls {
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                    }
+                    drawn.fetch_sub(SHARED_BODY_BUDGET, Relaxed);
+                };
                 let reads = (0..calls).map(|_| providers.list_providers(&params));
-                for page in futures::future::join_all(reads).await {
+                let ((), pages) = tokio::join!(release, futures::future::join_all(reads));
+                for page in pages {
                     let page =
                         page.unwrap_or_else(|e| panic!("{calls} at once, round {round}: {e}"));
                     assert_eq!(page.results[0].id.to_string(), ID);
@@ -140,6 +142,40 @@ mod past_budget {
             assert!(waited >= 2 * TIMEOUT, "gave up after {waited:?}");
             assert!(waited < 2 * TIMEOUT + Duration::from_secs(5), "{waited:?}");
         }
+    }
+
+    /// A read with a path parameter is generated apart from the list reads, and is sent again too.
+    #[tokio::test]
+    async fn a_read_by_id_is_sent_again_too() {
+        const PROFILE: &str = "9b2e7c1a-4d3f-4e8a-9c61-2f5d8e7a1b30";
+        let server = MockServer::start_async().await;
+        let path = format!("/api/v1/users/update-provider-org-joining-date/{PROFILE}/");
+        let date = json!({"id": PROFILE, "org_joining_date": "2024-03-01", "padding": " ".repeat(2 << 20)});
+        let get = server
+            .mock_async(|when, then| {
+                when.method(GET).path(path);
+                then.status(200).json_body(date);
+            })
+            .await;
+        let client = client(&server);
+        let drawn = &client.config().drawn;
+        drawn.store(SHARED_BODY_BUDGET, Relaxed);
+        let release = async {
+            while get.calls_async().await < 2 {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            drawn.fetch_sub(SHARED_BODY_BUDGET, Relaxed);
+        };
+        let profile: crate::ProfileId = PROFILE.parse().unwrap();
+        let providers = client.providers();
+        let read = providers.get_provider_org_joining_date(&profile);
+        let ((), answer) = tokio::join!(release, read);
+        let answer = answer.unwrap();
+        assert_eq!(
+            answer.org_joining_date.map(|d| d.to_string()).as_deref(),
+            Some("2024-03-01")
+        );
+        assert!(get.calls_async().await >= 2);
     }
 
     #[tokio::test]

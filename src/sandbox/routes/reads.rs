@@ -152,9 +152,13 @@ fn filtered_providers<'s>(
         // and first descending.
         let fields: Vec<(&str, bool)> = ordering
             .split(',')
-            .map(|field| match field.trim().strip_prefix('-') {
-                Some(field) => (field, true),
-                None => (field.trim(), false),
+            .map(|field| {
+                // DRF: `[param.strip() for param in params.split(',')]`.
+                let field = crate::validate::drf_trim(field);
+                match field.strip_prefix('-') {
+                    Some(field) => (field, true),
+                    None => (field, false),
+                }
             })
             .collect();
         let by = |field: &str, a: &ProviderRecord, b: &ProviderRecord| -> Ordering {
