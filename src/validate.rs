@@ -7,6 +7,9 @@ use serde_json::Value;
 
 use crate::error::InvalidInput;
 
+mod email;
+pub(crate) use email::check_email;
+
 /// The checks on one property of a schema, as the spec states them.
 pub(crate) struct Limit {
     pub(crate) schema: &'static str,
@@ -184,45 +187,6 @@ pub fn validate_invites(providers: &[crate::models::InviteProvider]) -> Vec<Inva
     batch::<crate::raw::types::InviteProviderList>(providers)
 }
 
-/// Django's `EmailValidator`, as the server runs it after DRF strips the value: at most 320
-/// characters; a dot-atom or quoted local part; then `localhost`, `[an IP address]`, or labels
-/// ending in one of 2 to 63 characters, checked again as punycode (IDNA) when not ASCII.
-pub(crate) fn check_email(field: &str, email: &str) -> Result<(), InvalidInput> {
-    use std::sync::LazyLock;
-    fn regex(pattern: &str) -> regress::Regex {
-        regress::Regex::with_flags(pattern, "i").expect("a valid pattern")
-    }
-    static USER: LazyLock<regress::Regex> = LazyLock::new(|| {
-        regex(concat!(
-            r"^(?:[-!#$%&'*+/=?^_`{}|~0-9A-Z]+(?:\.[-!#$%&'*+/=?^_`{}|~0-9A-Z]+)*",
-            r#"|"(?:[\x01-\x08\x0b\x0c\x0e-\x1f!#-\[\]-\x7f]|\\[\x01-\x09\x0b\x0c\x0e-\x7f])*")$"#,
-        ))
-    });
-    static DOMAIN: LazyLock<regress::Regex> = LazyLock::new(|| {
-        regex(r"^(?:[A-Z0-9](?:[A-Z0-9-]{0,61}[A-Z0-9])?\.)+[A-Z0-9-]{2,63}(?<!-)$")
-    });
-    let matches = |regex: &regress::Regex, text: &str| regex.find(text).is_some();
-    let domain_ok = |domain: &str| {
-        matches(&DOMAIN, domain)
-            || domain
-                .strip_prefix('[')
-                .and_then(|d| d.strip_suffix(']'))
-                .is_some_and(|ip| ip.parse::<std::net::IpAddr>().is_ok())
-    };
-    let email = drf_trim(email);
-    let valid = email.chars().count() <= 320
-        && email.rsplit_once('@').is_some_and(|(user, domain)| {
-            matches(&USER, user)
-                && (domain == "localhost"
-                    || domain_ok(domain)
-                    || !domain.is_ascii()
-                        && idna::domain_to_ascii(domain).is_ok_and(|ascii| domain_ok(&ascii)))
-        });
-    valid
-        .then_some(())
-        .ok_or_else(|| InvalidInput::new(field, "must be a valid email address"))
-}
-
 /// `text` parsed as the query parameter `name`. The refusal names the parameter and the rule once:
 /// a typed id's own refusal (`id: must be a UUID`) gives its rule only, and a parser's error its
 /// rule rather than where it stopped (`must be a UUID`, not `invalid character: found 'n' at 0`).
@@ -254,7 +218,3 @@ pub(crate) fn path_id(field: &str, id: &str) -> Result<(), InvalidInput> {
     }
     Ok(())
 }
-
-#[cfg(test)]
-#[path = "../tests/unit/validate.rs"]
-mod tests;
