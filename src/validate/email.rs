@@ -93,13 +93,21 @@ fn label_to_ascii(label: &str) -> Option<String> {
     if label.is_ascii() {
         return fits(label.to_string());
     }
-    // Python's tables are Unicode 3.2's: NFKC leaves a code point unassigned there as it is, and
-    // it has no direction.
+    // Python's tables are Unicode 3.2's: NFKC does not decompose a code point unassigned there,
+    // and it has no direction.
     let new = t::unassigned_code_point;
-    let mapped: Vec<char> = (label.chars())
-        .filter(|&c| !t::commonly_mapped_to_nothing(c))
-        .flat_map(t::case_fold_for_nfkc)
-        .collect();
+    // Python's `map_table_b2` lowercases with today's Unicode before RFC 3454's table: a capital
+    // whose lowercase is new since 3.2 (Cherokee, Georgian Asomtavruli, `Ӏ`, `Ↄ`, `Ⅎ`) becomes
+    // that new letter, with no direction, and a new capital its old lowercase, folded (`ẞ`, `ss`).
+    let mut mapped: Vec<char> = Vec::with_capacity(label.len());
+    for c in label.chars().filter(|&c| !t::commonly_mapped_to_nothing(c)) {
+        let lower = c.to_lowercase();
+        if new(c) || lower.clone().all(new) {
+            mapped.extend(lower.flat_map(t::case_fold_for_nfkc));
+        } else {
+            mapped.extend(t::case_fold_for_nfkc(c));
+        }
+    }
     let mut label = String::new();
     for run in mapped.split_inclusive(|&c| new(c)) {
         let (run, unassigned) = match run.split_last() {
@@ -120,10 +128,24 @@ fn label_to_ascii(label: &str) -> Option<String> {
             || t::change_display_properties_or_deprecated(c)
             || t::tagging_character(c)
     };
-    let (r_or_al, l) = (
-        |c: char| !new(c) && t::bidi_r_or_al(c),
-        |c: char| !new(c) && t::bidi_l(c),
-    );
+    // D.1 and D.2 are Unicode 3.2's in Python (`ucd_3_2_0.bidirectional`); the `stringprep` crate
+    // asks `unicode-bidi` (today's Unicode). The code points left after NFKC whose L-ness differs
+    // (unicode-bidi 0.3.18, Unicode 16); no R or AL differs but in C.2.2, which is refused anyway.
+    let r_or_al = |c: char| !new(c) && t::bidi_r_or_al(c);
+    let l = |c: char| {
+        !new(c)
+            && match c {
+                '\u{17B4}' | '\u{17B5}' | '\u{1885}' | '\u{1886}' => true,
+                '\u{0CBF}'
+                | '\u{0CC6}'
+                | '\u{1734}'
+                | '\u{2132}'
+                | '\u{2800}'..='\u{28FF}'
+                | '\u{302E}'
+                | '\u{302F}' => false,
+                c => t::bidi_l(c),
+            }
+    };
     let bidi_ok = !label.contains(r_or_al)
         || !label.contains(l) && label.starts_with(r_or_al) && label.ends_with(r_or_al);
     if label.chars().any(prohibited) || !bidi_ok {

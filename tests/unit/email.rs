@@ -89,9 +89,7 @@ fn emails_django_refuses_are_refused_naming_the_field() {
 
 /// 2,000 seeded random emails, most with Unicode domains, as Django 4.2 and 5.2 judge them
 /// (`tests/data/django_emails.py` writes the file). Which one a server runs is not known, so the
-/// client refuses none that either accepts, and accepts none that both refuse, but for `ẞ`: Python
-/// lowercases it with today's Unicode before IDNA 2003 folds it to `ss`, which the client's
-/// Unicode 3.2 tables leave be.
+/// client refuses none that either accepts, and accepts none that both refuse.
 #[test]
 fn emails_are_judged_as_django_judges_them() {
     let corpus = include_str!("../data/django_emails.tsv");
@@ -106,7 +104,7 @@ fn emails_are_judged_as_django_judges_them() {
             "refused, though Django takes it: {email:?} ({verdicts})"
         );
         assert!(
-            !ours || django || email.contains('ẞ'),
+            !ours || django,
             "taken, though Django refuses it: {email:?}"
         );
         (valid, checked) = (valid + usize::from(django), checked + 1);
@@ -129,13 +127,26 @@ fn domains_are_encoded_as_python_encodes_them() {
         ("xn--ü.com", None),
         ("a..ü", None),
         ("\u{e000}ü.com", None),
+        // Python lowercases with today's Unicode first: a new lowercase has no direction, and
+        // `ẞ` (new since 3.2) folds to `ss`, which is ASCII, so `xn--` is no ACE prefix then.
+        ("\u{5d0}\u{10a0}\u{5d0}.c1", Some("xn--4dba9021a.c1")),
+        ("\u{13a0}.com", Some("xn--kz9a.com")),
+        ("\u{4c0}.com", Some("xn--s5a.com")),
+        ("\u{5d0}\u{2132}\u{5d0}.c1", Some("xn--4dba722s.c1")),
+        ("ẞ.de", Some("ss.de")),
+        ("xn--ẞ.c1", Some("xn--ss.c1")),
+        // Bidi classes are Unicode 3.2's: Braille and U+0CBF were not L, U+17B4 was.
+        ("\u{5d0}\u{2801}\u{5d0}.com", Some("xn--4dba273x.com")),
+        ("\u{627}\u{cbf}\u{627}.c1", Some("xn--mgba771c.c1")),
+        ("\u{5d0}\u{17b4}\u{5d0}.com", None),
     ] {
         assert_eq!(idna2003(domain).as_deref(), python, "{domain:?}");
     }
 }
 
-/// Domains that fail only at their last label, up to the 320-character limit: a backtracking
-/// regex engine took 0.2 s (release build) on three such labels, and more on more of them.
+/// Domains that fail only at their last label, up to the 320-character limit: with regress (a
+/// backtracking engine), a debug build took 0.44 s on two such labels and did not finish in 30 s
+/// on three.
 #[test]
 fn long_failing_domains_are_refused() {
     let label = "xn--waiuy-i2k794j7i62g";
