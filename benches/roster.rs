@@ -442,7 +442,12 @@ async fn main() {
             let end = previous[at..]
                 .find("<!-- walks:begin -->")
                 .map_or(previous.len(), |n| at + n);
-            previous[at..end].trim_end().to_string()
+            let kept = previous[at..end].trim_end();
+            // Drop the note an earlier --skip-build run added, so it is not repeated.
+            kept.replace(
+                "\n\n(Build cost: kept from an earlier run; this one used `--skip-build`.)",
+                "",
+            )
         });
         if let Some(kept) = kept {
             writeln!(

@@ -9,7 +9,9 @@
 //! - It halves at once on 429 or 503, or when latency inflates to more than twice the fastest
 //!   seen (the server is queueing), and then ignores the answers to requests sent before the
 //!   cut, which would only repeat the same news.
-//! - A `Retry-After` sets an instant before which nothing is sent ([`Controller::not_before`]).
+//! - A `Retry-After` sets an instant before which callers send nothing more while requests are
+//!   in flight ([`Controller::not_before`]); with nothing in flight they send one, and a walk
+//!   pinned with `Walk::concurrency` does not wait for it.
 //! - It never exceeds its ceiling; [`Controller::fixed`] pins the limit.
 //!
 //! The controller only decides; the caller keeps at most [`Controller::limit`] requests in

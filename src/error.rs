@@ -30,7 +30,10 @@ pub const BODY_SNIPPET_LIMIT: usize = 512;
 /// }
 /// # }
 /// ```
-#[derive(Debug, thiserror::Error)]
+///
+/// Errors are `Clone`: concurrent callers that shared one request (the NPI cache's) each get
+/// the same failure, whatever it was.
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The input was refused before any request was sent.
@@ -195,41 +198,6 @@ impl Error {
         }
     }
 
-    /// A copy for another caller that shared the request this error came from (the NPI cache's
-    /// waiters); `None` for a failure whose cause cannot be copied (transport, sandbox).
-    pub(crate) fn duplicate(&self) -> Option<Self> {
-        if let Some(api) = self.api_error() {
-            return Some(Error::from_status(api.clone(), api.retry_after));
-        }
-        Some(match self {
-            Error::InvalidInput(e) => Error::InvalidInput(e.clone()),
-            Error::Decode {
-                path,
-                message,
-                snippet,
-            } => Error::Decode {
-                path: path.clone(),
-                message: message.clone(),
-                snippet: snippet.clone(),
-            },
-            Error::DecodeRow {
-                path,
-                offset,
-                row,
-                message,
-                snippet,
-            } => Error::DecodeRow {
-                path: path.clone(),
-                offset: *offset,
-                row: *row,
-                message: message.clone(),
-                snippet: snippet.clone(),
-            },
-            // A load is one list request: nothing else can come of it.
-            _ => return None,
-        })
-    }
-
     pub(crate) fn decode(path: &str, message: impl fmt::Display, body: &[u8]) -> Self {
         Error::Decode {
             path: path.to_string(),
@@ -239,6 +207,7 @@ impl Error {
     }
 
     pub(crate) fn transport(path: &str, inner: reqwest::Error) -> Self {
+        let inner = std::sync::Arc::new(inner);
         let (path, source) = (path.to_string(), TransportError { inner });
         Error::Transport { path, source }
     }
@@ -477,11 +446,11 @@ fn cut(text: &str, limit: usize) -> String {
 /// }
 /// # }
 /// ```
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 // reqwest's own message; its causes are `source()`'s, not repeated.
 #[error(transparent)]
 pub struct TransportError {
-    inner: reqwest::Error,
+    inner: std::sync::Arc<reqwest::Error>,
 }
 
 impl TransportError {
@@ -497,7 +466,7 @@ impl TransportError {
 
     /// The TLS handshake failed or the certificate was not trusted.
     pub fn is_tls(&self) -> bool {
-        crate::tls::is_tls_failure(&self.inner)
+        crate::tls::is_tls_failure(&*self.inner)
     }
 
     /// The answer's body broke off, could not be read, or passed the 16 MiB limit on a success
@@ -508,7 +477,7 @@ impl TransportError {
 
     /// The body passed the budget bodies read at once share, which fewer at once would not.
     pub(crate) fn over_shared_budget(&self) -> bool {
-        matches!(crate::tls::cause(&self.inner), Some(TooLarge::Shared))
+        matches!(crate::tls::cause(&*self.inner), Some(TooLarge::Shared))
     }
 
     /// A few words for the kind of failure, for messages.
@@ -519,7 +488,7 @@ impl TransportError {
             "timed out"
         } else if self.is_connect() {
             "could not connect"
-        } else if crate::tls::cause::<TooLarge>(&self.inner).is_some() {
+        } else if crate::tls::cause::<TooLarge>(&*self.inner).is_some() {
             "the answer was too large"
         } else if self.is_body() {
             "the answer broke off"

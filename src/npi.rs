@@ -180,7 +180,7 @@ impl NpiCache {
     /// one request); a failure is not cached.
     pub(crate) async fn get_or_load<F, Fut>(&self, npi: &str, load: F) -> Result<Provider>
     where
-        F: Fn() -> Fut,
+        F: FnOnce() -> Fut,
         Fut: Future<Output = Result<Provider>>,
     {
         let shared = self
@@ -195,17 +195,10 @@ impl NpiCache {
         if shared.as_ref().is_ok_and(|entry| !entry.is_fresh()) {
             self.hits.fetch_add(1, Ordering::Relaxed);
         }
-        // A failure shared with other callers is copied, or for a transport
-        // failure (whose cause cannot be copied) loaded again, by us alone.
-        let failure = match shared {
-            Ok(entry) => return Ok(entry.into_value()),
-            Err(failure) => Arc::try_unwrap(failure).map_or_else(|shared| shared.duplicate(), Some),
-        };
-        if let Some(failure) = failure {
-            return Err(failure);
-        }
-        self.misses.fetch_add(1, Ordering::Relaxed);
-        load().await
+        // A failure shared with other callers is each one's, as its answer would have been.
+        shared
+            .map(|entry| entry.into_value())
+            .map_err(Arc::unwrap_or_clone)
     }
 
     pub(crate) fn fresh(&self, at: Instant) -> bool {

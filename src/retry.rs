@@ -16,7 +16,8 @@ const BUDGET_PAUSE_MAX: Duration = Duration::from_secs(2);
 
 /// When a client sends a request again.
 ///
-/// Reads (GET) retry on connection errors, timeouts, 408, 429, 500, 502, 503 and 504. Writes
+/// Reads (GET) retry on connection errors, timeouts before the answer's headers, 408, 429, 500,
+/// 502, 503 and 504; a body that stalls or breaks off after the headers is not sent again. Writes
 /// (POST, PATCH) retry only where the server cannot have acted: a connection that failed before
 /// the request was sent, and 429; never on a 5xx or a timeout after sending, unless
 /// [`retry_writes_on_server_errors`](Self::retry_writes_on_server_errors) opts in. Waits are

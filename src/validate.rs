@@ -82,6 +82,27 @@ fn problems<T: Limited>(prefix: &str, body: &T) -> Vec<InvalidInput> {
             found.push(InvalidInput::new(name(limit.field), rule));
         }
     }
+    // DRF's `CharField` refuses a NUL anywhere in its text (`ProhibitNullCharactersValidator`).
+    for (field, value) in &fields {
+        let texts = match value {
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (Some(i), t))
+                .collect(),
+            text => vec![(None, text)],
+        };
+        for (index, _) in texts
+            .iter()
+            .filter(|(_, t)| t.as_str().is_some_and(|t| t.contains('\0')))
+        {
+            let field = index.map_or_else(|| name(field), |i| name(&format!("{field}[{i}]")));
+            found.push(InvalidInput::new(
+                field,
+                "must not contain a null character (U+0000)",
+            ));
+        }
+    }
     for limit in &rules {
         let Some(Value::Array(items)) = fields.get(limit.field) else {
             continue;

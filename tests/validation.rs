@@ -282,6 +282,43 @@ async fn required_text_is_refused_blank_in_every_body() {
     );
 }
 
+/// A NUL anywhere in a text (DRF refuses it in every `CharField`) is refused before sending,
+/// naming the field or the list item, and never quoting a credential.
+#[tokio::test]
+async fn a_null_character_is_refused_in_any_text() {
+    let server = MockServer::start_async().await;
+    let any = refuse_all(&server).await;
+    let providers_client = client(&server);
+    let providers = providers_client.providers();
+    let nul = "U+0000";
+    let created = providers.create_provider(create("Sa\0m", "Lee")).await;
+    let (field, rule) = refusal(created.unwrap_err());
+    assert_eq!(field, "first_name");
+    assert!(rule.contains(nul), "{rule}");
+    let secret = "s3cret\0pass";
+    let imported = providers
+        .import_provider_with_caqh(caqh_import("jdoe_caqh", secret))
+        .await;
+    let (field, rule) = refusal(imported.unwrap_err());
+    assert_eq!(field, "caqh_password");
+    assert!(rule.contains(nul) && !rule.contains("s3cret"), "{rule}");
+    any.assert_calls_async(0).await;
+
+    let mut copied = invite("a@example.com", "Jo\0");
+    copied.cc_emails = vec!["b@example.com".into(), "c@exa\0mple.com".into()];
+    let problems = validate_invites(&[copied]);
+    let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+    assert!(fields.contains(&"providers[0].first_name"), "{problems:?}");
+    assert!(
+        fields.contains(&"providers[0].cc_emails[1]"),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.rule.contains(nul)),
+        "{problems:?}"
+    );
+}
+
 /// The batch's `x-unique-by` field is an email, so two invites for one
 /// address in different cases, or padded (DRF trims it), are a repeat, refused before sending.
 #[tokio::test]

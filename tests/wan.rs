@@ -507,6 +507,36 @@ async fn concurrent_lookups_of_an_unknown_npi_share_one_request() {
     assert_eq!(sandbox.requests().len(), 2, "a miss is not cached");
 }
 
+/// Concurrent lookups of one NPI share a transport failure as they share an answer: the one
+/// load's connection is dropped, and every caller gets that failure, with no second request
+/// (the sandbox drops only the first), at 2, 10 and 50 callers, 3 rounds each.
+#[tokio::test]
+async fn concurrent_lookups_share_a_transport_failure() {
+    let sandbox = slow(5, Duration::from_millis(50)).await;
+    let client = no_retries(&sandbox);
+    for callers in [2, 10, 50] {
+        for round in 0..3 {
+            sandbox.clear_requests();
+            let list = "/api/v1/users/providers-list/";
+            sandbox.plan(list, 1, assured::sandbox::Fault::Drop);
+            let lookups = (0..callers).map(|_| {
+                let client = client.clone();
+                async move { client.providers().get_by_npi("1234567893").await }
+            });
+            for found in join_all(lookups).await {
+                let transport =
+                    matches!(&found, Err(Error::Transport { source, .. }) if !source.is_tls());
+                assert!(transport, "{callers} callers, round {round}: {found:?}");
+            }
+            assert_eq!(
+                sandbox.requests().len(),
+                1,
+                "{callers} callers, round {round}"
+            );
+        }
+    }
+}
+
 /// `invalidate()` while a lookup is loading: the next lookup asks the
 /// server again instead of joining the load begun before it, whose answer
 /// may predate the change the caller invalidated for.

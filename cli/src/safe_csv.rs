@@ -23,11 +23,27 @@ pub fn escaping() -> bool {
     !RAW.load(Ordering::Relaxed)
 }
 
+/// Whether a spreadsheet would run `cell` once its leading `'`s are gone: those are the cells
+/// [`neutralise`] prefixes, so that [`unneutralise`] can tell its `'` from the user's.
+fn risky(cell: &str) -> bool {
+    let formula = |c| matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r');
+    cell.trim_start_matches('\'').starts_with(formula)
+}
+
 /// The cell as a spreadsheet will show it as text.
 pub fn neutralise(cell: &str) -> Cow<'_, str> {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{cell}")),
-        _ => Cow::Borrowed(cell),
+    match risky(cell) {
+        true => Cow::Owned(format!("'{cell}")),
+        false => Cow::Borrowed(cell),
+    }
+}
+
+/// A cell as it was before [`neutralise`]: the `'` it added taken off, so a file the CLI wrote
+/// (a rejects file) reads back as the values it held, whatever they were.
+pub fn unneutralise(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if risky(rest) => rest,
+        _ => cell,
     }
 }
 
@@ -63,8 +79,24 @@ mod tests {
         for cell in ["=1+1", "+1", "-2", "@SUM(A1)", "\tx", "\rx"] {
             assert_eq!(neutralise(cell), format!("'{cell}"), "{cell:?}");
         }
-        for cell in ["", "Jane", "a=b", "1-2", "'=x", " =x"] {
+        for cell in ["", "Jane", "a=b", "1-2", " =x", "'x", "x'=y"] {
             assert_eq!(neutralise(cell), cell, "{cell:?}");
+        }
+        // A cell that already starts with `'` before a formula gets one more, so reading the
+        // file back gives every value as it was.
+        assert_eq!(neutralise("'=x"), "''=x");
+        for cell in [
+            "=1+1",
+            "-",
+            "-jane@example.com",
+            "'x",
+            "'=x",
+            "''-",
+            "'",
+            "Jane",
+            "",
+        ] {
+            assert_eq!(unneutralise(&neutralise(cell)), cell, "{cell:?}");
         }
     }
 

@@ -17,7 +17,7 @@ use std::io;
 /// assert_eq!(second.unwrap_err().to_string(), format!("port {port} is already in use"));
 /// # Ok(()) }
 /// ```
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum SandboxError {
     /// Another process (or sandbox) listens on the port.
@@ -33,7 +33,7 @@ pub enum SandboxError {
         port: u16,
         /// What the operating system said.
         #[source]
-        source: io::Error,
+        source: std::sync::Arc<io::Error>,
     },
     /// The self-signed certificate or the TLS configuration could not be made.
     #[error("cannot set up TLS: {0}")]
@@ -45,7 +45,10 @@ impl SandboxError {
         if source.kind() == io::ErrorKind::AddrInUse {
             SandboxError::PortInUse { port }
         } else {
-            SandboxError::Bind { port, source }
+            SandboxError::Bind {
+                port,
+                source: source.into(),
+            }
         }
     }
 }

@@ -37,6 +37,10 @@ pub struct LoggedRequest {
     pub body: String,
 }
 
+/// Requests the log keeps (the oldest go first): a long-running sandbox
+/// must not grow by every request it has ever served.
+const LOG_CAPACITY: usize = 100_000;
+
 /// A route's faults in order, with how many requests each has left: a
 /// count, not copies, so any count costs the same.
 type Planned = VecDeque<(Fault, usize)>;
@@ -47,7 +51,7 @@ pub(crate) struct Faults {
     /// Up to this much more, at random, so answers overtake each other.
     jitter: Mutex<Duration>,
     planned: Mutex<Vec<(String, Planned)>>,
-    log: Mutex<Vec<LoggedRequest>>,
+    log: Mutex<VecDeque<LoggedRequest>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -104,11 +108,15 @@ impl Faults {
     }
 
     pub(crate) fn record(&self, request: LoggedRequest) {
-        lock(&self.log).push(request);
+        let mut log = lock(&self.log);
+        if log.len() >= LOG_CAPACITY {
+            log.pop_front();
+        }
+        log.push_back(request);
     }
 
     pub(crate) fn log(&self) -> Vec<LoggedRequest> {
-        lock(&self.log).clone()
+        lock(&self.log).iter().cloned().collect()
     }
 
     pub(crate) fn clear_log(&self) {

@@ -559,12 +559,12 @@ async fn gate(AxumState(shared): AxumState<Shared>, request: Request, next: Next
         }
         None => {}
     }
+    // Only `x-api-key` carries the API key; `Authorization` is for a JWT
+    // (`Bearer <JWT>`), which the sandbox does not issue.
     let key = parts
         .headers
         .get(API_KEY_HEADER)
-        .or_else(|| parts.headers.get("authorization"))
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v.strip_prefix("Bearer ").unwrap_or(v));
+        .map(|v| v.to_str().unwrap_or_default());
     match key {
         None => routes::drf(
             StatusCode::UNAUTHORIZED,
@@ -580,11 +580,24 @@ async fn gate(AxumState(shared): AxumState<Shared>, request: Request, next: Next
     }
 }
 
+/// Bytes of a body the log keeps: ample for any batch a test sends, and
+/// a bound on what a client (authenticated or not) can make it hold.
+const LOGGED_BODY_LIMIT: usize = 256 * 1024;
+
 fn masked_body(bytes: &[u8]) -> String {
     match serde_json::from_slice::<serde_json::Value>(bytes) {
         Ok(mut value) => {
             crate::error::mask(&mut value);
-            value.to_string()
+            let mut text = value.to_string();
+            if text.len() > LOGGED_BODY_LIMIT {
+                let mut end = LOGGED_BODY_LIMIT;
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                text.truncate(end);
+                text.push_str("…[truncated]");
+            }
+            text
         }
         Err(_) => crate::error::snippet(bytes),
     }

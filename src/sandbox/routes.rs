@@ -107,9 +107,12 @@ pub(super) fn pairs(query: &Option<String>) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The parameter's value as Django's `QueryDict` gives it: the last one
+/// sent (blank: not given).
 pub(super) fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
     pairs
         .iter()
+        .rev()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.as_str())
         .filter(|v| !v.is_empty())
@@ -144,14 +147,12 @@ pub(super) fn uuid_list(value: &str, field: &str) -> Result<Vec<Uuid>, Response>
         .collect()
 }
 
-pub(super) fn bool_param(value: Option<&str>, field: &str) -> Result<Option<bool>, Response> {
-    match value {
-        None => Ok(None),
-        Some("true" | "True" | "1") => Ok(Some(true)),
-        Some("false" | "False" | "0") => Ok(Some(false)),
-        Some(_) => Err(drf(
-            StatusCode::BAD_REQUEST,
-            json!({field: ["Enter a valid boolean."]}),
-        )),
+/// django-filter's `BooleanWidget`: case-insensitive `true`/`1`,
+/// `false`/`0`; anything else is no filter, never a 400.
+pub(super) fn bool_param(value: Option<&str>) -> Option<bool> {
+    match value.map(str::to_lowercase).as_deref() {
+        Some("true" | "1") => Some(true),
+        Some("false" | "0") => Some(false),
+        _ => None,
     }
 }

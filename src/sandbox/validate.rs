@@ -61,6 +61,12 @@ pub(crate) fn trim<T: Described>(value: &mut Value) {
         return;
     };
     for f in T::FIELDS {
+        // DRF's `CharField` takes a number as its text (`str(data)`).
+        if let (Kind::Str | Kind::Email, Some(v @ Value::Number(_))) =
+            (f.kind, object.get_mut(f.name))
+        {
+            *v = Value::String(v.to_string());
+        }
         let texts = match (f.kind, object.get_mut(f.name)) {
             (Kind::Str | Kind::Email, Some(text @ Value::String(_))) => vec![text],
             (Kind::EmailList, Some(Value::Array(items))) => items.iter_mut().collect(),
@@ -121,6 +127,10 @@ fn check_value(schema: &str, f: &Field, v: &Value) -> Option<String> {
             // Blank, then email, then length, as the client decides.
             if limit.is_some_and(|l| l.not_blank) && drf_trim(text).is_empty() {
                 return Some("This field may not be blank.".into());
+            }
+            // DRF's `ProhibitNullCharactersValidator`, on every `CharField`.
+            if text.contains('\0') {
+                return Some("Null characters are not allowed.".into());
             }
             if f.kind == Kind::Email && !is_email(text) {
                 return Some("Enter a valid email address.".into());

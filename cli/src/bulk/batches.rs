@@ -33,6 +33,9 @@ pub struct Tally {
     /// Whether stdout was closed (`| head`): sending goes on, so that the
     /// totals and the rejects file stay whole.
     output_closed: bool,
+    /// Why stdout could not be written (a full disk, ...): nothing more is
+    /// sent, and the totals and the rejects file still say what was.
+    pub output_error: Option<std::io::Error>,
 }
 
 /// Why later batches are not sent.
@@ -60,12 +63,19 @@ pub async fn send<W: std::io::Write>(
         stopped: None,
         interrupted: false,
         output_closed: false,
+        output_error: None,
     };
     let mut stop: Option<Stop> = None;
     let batches = rows.chunks(options.batch_size.max(1));
     let batch_count = batches.len();
     for (number, batch) in batches.enumerate().map(|(i, b)| (i + 1, b)) {
         let batch: Vec<&Row> = batch.iter().collect();
+        if stop.is_none() && tally.output_error.is_some() {
+            stop = Some(Stop {
+                reason: "not sent: the results could not be written".into(),
+                code: Some(Code::Failure),
+            });
+        }
         if stop.is_none() && interrupts.count() > 0 {
             stop = Some(Stop {
                 reason: "not sent: interrupted (Ctrl-C)".into(),
@@ -130,8 +140,14 @@ fn write<W: std::io::Write>(
     let Some(row) = row else { return Ok(()) };
     if !tally.output_closed {
         match sink.push(&row) {
+            Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => tally.output_closed = true,
-            other => other?,
+            // The rows already sent must still reach the totals and the
+            // rejects file: an early return here would hide them.
+            Err(e) => {
+                tally.output_closed = true;
+                tally.output_error = Some(e);
+            }
         }
     }
     if row.status == RowStatus::Invited {
@@ -314,18 +330,27 @@ fn abandoned(rows: &[&Row]) -> Sent {
 }
 
 /// Pairs the created accounts with the rows: by email, else by position
-/// (the server answers in request order).
+/// (the server answers in request order) when the answer has one account
+/// per row and that account's email matched no other row.
 fn matched(rows: &[&Row], created: Vec<InvitedProvider>) -> Vec<InviteResult> {
     let mut by_email: HashMap<String, assured::AccountId> = created
         .iter()
         .map(|c| (c.email.to_lowercase(), c.id))
         .collect();
+    let sent: std::collections::HashSet<String> =
+        rows.iter().map(|r| r.invite.email.to_lowercase()).collect();
+    let whole = created.len() == rows.len();
     rows.iter()
         .enumerate()
         .map(|(index, row)| {
             let id = by_email
                 .remove(&row.invite.email.to_lowercase())
-                .or_else(|| created.get(index).map(|c| c.id));
+                .or_else(|| {
+                    created
+                        .get(index)
+                        .filter(|c| whole && !sent.contains(&c.email.to_lowercase()))
+                        .map(|c| c.id)
+                });
             match id {
                 Some(id) => result(row, RowStatus::Invited, Some(id), None),
                 None => result(
@@ -393,5 +418,65 @@ fn short(error: &assured::Error) -> String {
     match error.status() {
         Some(status) => status.to_string(),
         None => describe(error).chars().take(80).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(line: u64, email: &str) -> Row {
+        let invite = InviteProvider::builder().email(email).try_into().unwrap();
+        let record = csv::StringRecord::new();
+        Row {
+            line,
+            invite,
+            record,
+        }
+    }
+
+    fn account(id: u128, email: &str) -> InvitedProvider {
+        let id = uuid::Uuid::from_u128(id);
+        serde_json::from_value(serde_json::json!({"id": id, "email": email})).unwrap()
+    }
+
+    fn outcome(results: &[InviteResult]) -> Vec<(RowStatus, Option<u128>)> {
+        let id = |r: &InviteResult| r.id.map(|id| id.as_uuid().as_u128());
+        results.iter().map(|r| (r.status, id(r))).collect()
+    }
+
+    #[test]
+    fn a_row_missing_from_a_short_answer_takes_no_other_rows_id() {
+        let rows = [row(2, "a@x.com"), row(3, "b@x.com"), row(4, "c@x.com")];
+        let rows: Vec<&Row> = rows.iter().collect();
+        let answer = vec![account(11, "b@x.com"), account(12, "C@x.com")];
+        assert_eq!(
+            outcome(&matched(&rows, answer)),
+            [
+                (RowStatus::Failed, None),
+                (RowStatus::Invited, Some(11)),
+                (RowStatus::Invited, Some(12)),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_address_the_server_rewrote_is_paired_by_position_only_when_nothing_else_claims_it() {
+        let rows = [row(2, "a@x.com\u{1f}"), row(3, "b@x.com")];
+        let rows: Vec<&Row> = rows.iter().collect();
+        let answer = vec![account(11, "a@x.com"), account(12, "b@x.com")];
+        assert_eq!(
+            outcome(&matched(&rows, answer)),
+            [
+                (RowStatus::Invited, Some(11)),
+                (RowStatus::Invited, Some(12))
+            ]
+        );
+        // The first account is another row's: the row it sits beside is not given its id.
+        let answer = vec![account(12, "b@x.com"), account(13, "z@x.com")];
+        assert_eq!(
+            outcome(&matched(&rows, answer)),
+            [(RowStatus::Failed, None), (RowStatus::Invited, Some(12))]
+        );
     }
 }

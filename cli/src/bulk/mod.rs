@@ -31,7 +31,7 @@ use assured::Client;
 use crate::{
     args::Format,
     exit::{Code, Failure, Outcome},
-    output::{written, Sink},
+    output::Sink,
     progress,
     records::{InviteResult, RowStatus},
     safe_csv,
@@ -87,10 +87,38 @@ pub async fn invite_csv(client: &Client, path: &Path, options: Options, format: 
     }
     let total = parsed.rows.len() + parsed.invalid.len();
     let tally = send(client, &parsed, &options, format).await?;
-    if let Some(rejects_path) = &options.rejects {
-        write_rejects(rejects_path, &parsed, &tally.not_invited)?;
+    // Rows may have been invited by now: whatever fails below, the summary
+    // (what was invited, what was not) is still printed.
+    let rejects_written = match &options.rejects {
+        Some(rejects_path) => write_rejects(rejects_path, &parsed, &tally.not_invited),
+        None => Ok(()),
+    };
+    let written_to = options
+        .rejects
+        .as_deref()
+        .filter(|_| rejects_written.is_ok());
+    let outcome = summary(&tally, total, written_to);
+    let trouble: Vec<String> = [
+        tally
+            .output_error
+            .as_ref()
+            .map(|e| format!("writing the results: {e}")),
+        rejects_written.err().map(|f| f.message),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if trouble.is_empty() {
+        return outcome;
     }
-    summary(&tally, total, options.rejects.as_deref())
+    let totals = match outcome {
+        Ok(()) => format!("all {total} rows invited"),
+        Err(failure) => failure.message,
+    };
+    Err(Failure::new(
+        Code::Failure,
+        format!("{}; {totals}", trouble.join("; ")),
+    ))
 }
 
 /// Sends the valid rows, printing a result for every row.
@@ -118,8 +146,17 @@ async fn send(
         )
         .await;
         bar.finish_and_clear();
-        let tally = sent.map_err(|e| Failure::io("writing the output", &e))?;
-        written(sink.finish().map(drop))?;
+        let mut tally = sent.map_err(|e| Failure::io("writing the output", &e))?;
+        // Table and JSON are written here, after every batch: a failure is the summary's to
+        // report, with what was sent.
+        if tally.output_error.is_none() {
+            match sink.finish() {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    tally.output_error = Some(e)
+                }
+                _ => {}
+            }
+        }
         Ok(tally)
     }
     .await;

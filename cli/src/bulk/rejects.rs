@@ -38,29 +38,33 @@ fn render(
     escape: bool,
 ) -> std::io::Result<Vec<u8>> {
     let mut header: Vec<String> = headers.iter().map(str::to_string).collect();
-    let reason_at = match header
+    let own_reason = header
         .iter()
-        .position(|h| h.trim().eq_ignore_ascii_case(REASON))
-    {
-        Some(index) => index,
-        None => {
-            header.push(REASON.to_string());
-            header.len() - 1
-        }
-    };
+        .position(|h| h.trim().eq_ignore_ascii_case(REASON));
+    let reason_at = own_reason.unwrap_or(header.len());
+    if own_reason.is_none() {
+        header.push(REASON.to_string());
+    }
     let mut bytes = safe_csv::record(&header, escape)?;
     for reject in rejects {
-        let mut cells: Vec<String> = vec![String::new(); header.len()];
-        if let Some(record) = reject.record {
-            for (cell, value) in cells.iter_mut().zip(record.iter()) {
-                *cell = value.to_string();
-            }
+        // Every cell of the row, those past the header's too (a list
+        // written with commas): none of the user's data is dropped.
+        let mut cells: Vec<String> = reject
+            .record
+            .map(|record| record.iter().map(str::to_string).collect())
+            .unwrap_or_default();
+        if cells.len() < headers.len() {
+            cells.resize(headers.len(), String::new());
         }
-        cells[reason_at] = match reject.record {
+        let reason = match reject.record {
             Some(_) => reject.reason.clone(),
             // Nothing of it could be read: point at the original.
             None => format!("line {} of the input: {}", reject.line, reject.reason),
         };
+        match own_reason {
+            Some(_) => cells[reason_at] = reason,
+            None => cells.insert(reason_at, reason),
+        }
         bytes.extend(safe_csv::record(&cells, escape)?);
     }
     Ok(bytes)
@@ -96,6 +100,19 @@ mod tests {
             text,
             "last_name,email,reason\n'=Doe,,email: is required\nRoe,r@example.com,email: taken\n"
         );
+    }
+
+    #[test]
+    fn cells_past_the_header_are_kept() {
+        let headers = record(&["email", "cc_emails"]);
+        let row = record(&["a@example.com", "b@example.com", "c@example.com"]);
+        let rejects = [Reject {
+            line: 2,
+            record: Some(&row),
+            reason: "row: has 3 fields".into(),
+        }];
+        let text = String::from_utf8(render(&headers, &rejects, true).unwrap()).unwrap();
+        assert!(text.contains("c@example.com"), "{text}");
     }
 
     #[test]

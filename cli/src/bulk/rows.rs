@@ -6,6 +6,8 @@ use assured::models::InviteProvider;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
+use crate::safe_csv;
+
 /// The columns a file may have; `email` is the one required.
 pub const COLUMNS: &[&str] = &[
     "email",
@@ -128,9 +130,14 @@ impl<'a> Lines<'a> {
         if start < self.offset {
             return self.line;
         }
-        let newlines = self.bytes[self.offset..start]
-            .iter()
-            .filter(|b| **b == b'\n')
+        // A line ends at `\n`, or at a `\r` not followed by `\n` (the csv
+        // reader's CR-only endings: old Excel for Mac), as the reader counts them.
+        let newlines = (self.offset..start)
+            .filter(|&i| match self.bytes[i] {
+                b'\n' => true,
+                b'\r' => self.bytes.get(i + 1) != Some(&b'\n'),
+                _ => false,
+            })
             .count();
         self.line += newlines as u64;
         self.offset = start;
@@ -190,6 +197,9 @@ pub fn parse(mut input: impl Read) -> Result<Parsed, Vec<Problem>> {
         if record.iter().all(str::is_empty) {
             continue;
         }
+        // A rejects file's cells were neutralised for spreadsheets: send, and set aside again,
+        // what the user wrote, not the added `'`.
+        let record: csv::StringRecord = record.iter().map(safe_csv::unneutralise).collect();
         let invalid = |problems| Invalid {
             line,
             record: Some(record.clone()),
@@ -290,6 +300,7 @@ fn check_row(
         columns
             .get(name)
             .and_then(|index| record.get(*index))
+            .map(strip)
             .filter(|value| !value.is_empty())
     };
     let mut problems = Vec::new();
@@ -355,12 +366,19 @@ fn check_row(
     }
 }
 
+/// A cell trimmed as the server trims text, with Python's `str.strip()`: the csv reader's trim
+/// keeps U+001C to U+001F, so `a@example.com\u{1f}` would pass as another address than
+/// `a@example.com` here and be refused, with its whole batch, as the same one by the library.
+fn strip(cell: &str) -> &str {
+    cell.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
+}
+
 /// The items of a semicolon-separated list, trimmed, empty ones dropped.
 fn list(value: Option<&str>) -> impl Iterator<Item = &str> {
     value
         .unwrap_or_default()
         .split(';')
-        .map(str::trim)
+        .map(strip)
         .filter(|item| !item.is_empty())
 }
 
@@ -465,6 +483,18 @@ mod tests {
     }
 
     #[test]
+    fn cells_are_trimmed_as_the_server_trims_them() {
+        let csv = "email,cc_emails\na@example.com\u{1f},b@example.com\u{1c};\nA@example.com,\n";
+        let parsed = parse(csv.as_bytes()).unwrap();
+        assert_eq!(parsed.rows[0].invite.email, "a@example.com");
+        assert_eq!(parsed.rows[0].invite.cc_emails, ["b@example.com"]);
+        assert_eq!(lines(csv), (vec![2], vec![3]));
+        assert!(parsed.invalid[0].problems[0]
+            .message
+            .contains("duplicates line 2"));
+    }
+
+    #[test]
     fn lines_are_right_with_crlf() {
         let csv = "email,first_name\r\na@example.com,A\r\nbad,B\r\nc@example.com,C\r\n";
         assert_eq!(lines(csv), (vec![2, 4], vec![3]));
@@ -480,6 +510,12 @@ mod tests {
         // The mark is not part of the first column's name.
         assert_eq!(&parsed.headers[0], "email");
         assert_eq!(lines(csv), (vec![2], vec![3]));
+    }
+
+    #[test]
+    fn lines_are_right_with_cr_only_endings() {
+        let csv = "email,first_name\ra@example.com,A\rbad,B\rc@example.com,C\r";
+        assert_eq!(lines(csv), (vec![2, 4], vec![3]));
     }
 
     #[test]

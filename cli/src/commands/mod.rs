@@ -57,6 +57,7 @@ pub fn query<P: Default>(
             params = set(params, name, &text).map_err(|e| invalid(&e))?;
         }
     }
+    let mut filtered = std::collections::HashSet::new();
     for filter in filters {
         let Some((name, value)) = filter.split_once('=') else {
             return Err(Failure::invalid(format!(
@@ -64,6 +65,11 @@ pub fn query<P: Default>(
             )));
         };
         let name = name.trim();
+        if !filtered.insert(name) {
+            return Err(Failure::invalid(format!(
+                "--filter {name}: given twice (a list parameter takes a comma list)"
+            )));
+        }
         if given.get(name).and_then(text).is_some() {
             return Err(Failure::invalid(format!(
                 "--filter {name}: already set by its flag or argument"

@@ -427,6 +427,131 @@ fn rejects_hold_the_rows_not_invited_in_the_inputs_columns() {
 }
 
 #[test]
+fn a_rejects_file_sent_again_sends_the_values_the_user_wrote() {
+    let env = Env::new();
+    let dir = tempfile::tempdir().unwrap();
+    // Cells a spreadsheet would run: the rejects file shows them with a `'` before them.
+    let path = csv_file(
+        &dir,
+        "email,last_name,first_name,client\n-jane@example.com,-,=x,not-a-uuid\n",
+    );
+    let rejects = dir.path().join("rejects.csv");
+    let invite = |input: &std::path::Path, rejects: &std::path::Path| {
+        let mut cmd = env.cmd();
+        cmd.args(["providers", "invite", "--csv"]).arg(input);
+        run(cmd.arg("--rejects").arg(rejects))
+    };
+    let out = invite(&path, &rejects);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let written = std::fs::read_to_string(&rejects).unwrap();
+    let table = crate::support::csv_rows(&written);
+    assert_eq!(
+        table[1][..4],
+        ["'-jane@example.com", "'-", "'=x", "not-a-uuid"]
+    );
+
+    // Fixed and sent again, then refused again: the values are the user's both times.
+    std::fs::write(&rejects, written.replace("not-a-uuid", "")).unwrap();
+    let again = dir.path().join("again.csv");
+    let taken = invite(&rejects, &again);
+    assert_eq!(taken.code, 0, "{}", taken.stderr);
+    let body: Value = serde_json::from_str(&env.posts(INVITE_PATH)[0].body).unwrap();
+    assert_eq!(body[0]["email"], "-jane@example.com");
+    assert_eq!(body[0]["last_name"], "-");
+    assert_eq!(body[0]["first_name"], "=x");
+    let refused = invite(&rejects, &again);
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+    let table = crate::support::csv_rows(&std::fs::read_to_string(&again).unwrap());
+    assert_eq!(table[1][..3], ["'-jane@example.com", "'-", "'=x"]);
+}
+
+/// `assured --base-url <sandbox> ARGS` run to the end with its results written to `/dev/full`,
+/// as to a full disk.
+#[cfg(target_os = "linux")]
+fn to_a_full_disk(env: &Env, args: &[&str]) -> crate::support::Run {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_assured"))
+        .env_remove("RUST_LOG")
+        .env("ASSURED_API_KEY", env.sandbox.api_key())
+        .args(["--base-url", env.sandbox.base_url()])
+        .args(args)
+        .stdout(std::fs::File::create("/dev/full").unwrap())
+        .output()
+        .unwrap();
+    crate::support::Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::new(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_output_that_cannot_be_written_stops_the_sending_and_still_says_what_was_sent() {
+    let env = Env::new();
+    let dir = tempfile::tempdir().unwrap();
+    let path = csv_file(&dir, &file(&good_rows(1, 6)));
+    let rejects = dir.path().join("rejects.csv");
+    let (path, rejects_path) = (path.to_str().unwrap(), rejects.to_str().unwrap());
+    let out = to_a_full_disk(
+        &env,
+        &[
+            "providers",
+            "invite",
+            "--batch-size",
+            "2",
+            "--rejects",
+            rejects_path,
+            "--csv",
+            path,
+        ],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    // The first batch went before the first result could not be written; no other went.
+    assert_eq!(env.posts(INVITE_PATH).len(), 1);
+    let last = out.stderr.lines().last().unwrap();
+    assert!(
+        last.contains("writing the results: No space left"),
+        "{last}"
+    );
+    assert!(last.contains("4 of 6 rows not invited"), "{last}");
+    assert!(last.contains("2 invited"), "{last}");
+    let table = crate::support::csv_rows(&std::fs::read_to_string(&rejects).unwrap());
+    assert_eq!(table.len(), 5, "the 4 rows not sent are set aside");
+
+    // JSON is written once every batch is answered: its failure comes last, and still
+    // leaves the totals.
+    let path = csv_file(&dir, &file(&good_rows(7, 2)));
+    let path = path.to_str().unwrap();
+    let out = to_a_full_disk(&env, &["providers", "invite", "-f", "json", "--csv", path]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let last = out.stderr.lines().last().unwrap();
+    assert!(
+        last.contains("writing the results: No space left"),
+        "{last}"
+    );
+    assert!(last.contains("all 2 rows invited"), "{last}");
+}
+
+#[test]
+fn a_rejects_file_that_cannot_be_written_still_leaves_the_totals() {
+    let env = Env::new();
+    let dir = tempfile::tempdir().unwrap();
+    let path = csv_file(&dir, &file(&good_rows(1, 2)));
+    let before = env.sandbox.provider_count();
+    let out = run(env
+        .cmd()
+        .args(["providers", "invite", "--csv"])
+        .arg(&path)
+        .arg("--rejects")
+        .arg(dir.path().join("no-such-dir/rejects.csv")));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(env.sandbox.provider_count(), before + 2);
+    let last = out.stderr.lines().last().unwrap();
+    assert!(last.contains("all 2 rows invited"), "{last}");
+    assert!(last.contains("no-such-dir"), "{last}");
+}
+
+#[test]
 fn result_lines_are_file_lines_with_crlf_bom_blank_lines_and_quoted_newlines() {
     let env = Env::new();
     let dir = tempfile::tempdir().unwrap();

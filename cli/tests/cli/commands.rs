@@ -539,5 +539,20 @@ fn filter_sets_any_query_parameter_by_its_api_name() {
         "{}",
         twice.stderr
     );
+    // Nor by an earlier --filter: the last one does not silently win.
+    let repeated = run(env.cmd().args([
+        "providers",
+        "list",
+        "--filter",
+        "search=a",
+        "--filter",
+        "search=b",
+    ]));
+    assert_eq!(repeated.code, 2, "{}", repeated.stderr);
+    assert!(
+        repeated.stderr.contains("--filter search: given twice"),
+        "{}",
+        repeated.stderr
+    );
     assert!(env.sandbox.requests().is_empty());
 }

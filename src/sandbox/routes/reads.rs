@@ -32,14 +32,19 @@ fn page<T: serde::Serialize>(
     pairs: &[(String, String)],
     items: &[T],
 ) -> Response {
+    // Python's int() has no width: a number past usize is huge, not
+    // invalid (DRF caps such a limit; such an offset is past the end).
+    let number = |text: &str| match text.parse::<usize>() {
+        Ok(n) => Some(n),
+        Err(e) if *e.kind() == std::num::IntErrorKind::PosOverflow => Some(usize::MAX),
+        Err(_) => None,
+    };
     let limit = param(pairs, "limit")
-        .and_then(|l| l.parse::<usize>().ok())
+        .and_then(number)
         .filter(|l| *l > 0)
         .unwrap_or(shared.default_limit)
         .min(shared.max_limit);
-    let offset = param(pairs, "offset")
-        .and_then(|o| o.parse::<usize>().ok())
-        .unwrap_or(0);
+    let offset = param(pairs, "offset").and_then(number).unwrap_or(0);
     let count = items.len();
     let link = |offset: Option<usize>| {
         let mut query = url::form_urlencoded::Serializer::new(String::new());
@@ -98,7 +103,7 @@ fn filtered_providers<'s>(
         text("first_name"),
         text("last_name"),
         param(pairs, "npi"),
-        text("search"),
+        search_terms(pairs),
     );
     let ids: Option<HashSet<Uuid>> = match param(pairs, "id_in") {
         Some(v) => Some(uuid_list(v, "id_in")?.into_iter().collect()),
@@ -107,13 +112,28 @@ fn filtered_providers<'s>(
     // django-filter applies every filter given: `client` and `client_in`
     // together match a provider of that client only if it is in the list.
     let mut clients = Vec::new();
-    for name in ["client", "client_in"] {
-        if let Some(v) = param(pairs, name) {
-            clients.push(uuid_list(v, name)?.into_iter().collect::<HashSet<Uuid>>());
+    // `client` is one UUID (django-filter's UUIDFilter: a comma is invalid,
+    // blank is no filter); only `client_in` takes a list.
+    if let Some(v) = param(pairs, "client").map(crate::validate::drf_trim) {
+        if !v.is_empty() {
+            let id = Uuid::parse_str(v).map_err(|_| {
+                drf(
+                    StatusCode::BAD_REQUEST,
+                    json!({"client": ["Enter a valid UUID."]}),
+                )
+            })?;
+            clients.push(HashSet::from([id]));
         }
     }
-    let active = bool_param(param(pairs, "is_active"), "is_active")?;
-    let complete = bool_param(param(pairs, "profile_completeness"), "profile_completeness")?;
+    if let Some(v) = param(pairs, "client_in") {
+        clients.push(
+            uuid_list(v, "client_in")?
+                .into_iter()
+                .collect::<HashSet<Uuid>>(),
+        );
+    }
+    let active = bool_param(param(pairs, "is_active"));
+    let complete = bool_param(param(pairs, "profile_completeness"));
     let mut rows: Vec<&ProviderRecord> = state
         .providers
         .iter()
@@ -139,7 +159,7 @@ fn filtered_providers<'s>(
                 && complete.is_none_or(|c| {
                     (p.profile_completeness_percentage.unwrap_or(0.0) >= 100.0) == c
                 })
-                && search.as_ref().is_none_or(|s| {
+                && search.iter().all(|s| {
                     contains_ci(Some(&p.email), s)
                         || contains_ci(p.full_name.as_deref(), s)
                         || contains_ci(p.npi.as_deref(), s)
@@ -164,7 +184,9 @@ fn filtered_providers<'s>(
         let by = |field: &str, a: &ProviderRecord, b: &ProviderRecord| -> Ordering {
             let (a, b) = (&a.listing, &b.listing);
             match field {
+                "id" => a.id.as_uuid().cmp(&b.id.as_uuid()),
                 "email" => a.email.cmp(&b.email),
+                "middle_name" => nulls_last(&a.middle_name, &b.middle_name),
                 "first_name" => nulls_last(&a.first_name, &b.first_name),
                 "last_name" => nulls_last(&a.last_name, &b.last_name),
                 "full_name" => nulls_last(&a.full_name, &b.full_name),
@@ -189,6 +211,17 @@ fn filtered_providers<'s>(
         });
     }
     Ok(rows)
+}
+
+/// DRF's `SearchFilter` terms: split on whitespace and commas, NULs
+/// dropped; a row matches when every term is in one of the fields.
+fn search_terms(pairs: &[(String, String)]) -> Vec<String> {
+    param(pairs, "search")
+        .unwrap_or("")
+        .replace(['\0', ','], " ")
+        .split_whitespace()
+        .map(str::to_lowercase)
+        .collect()
 }
 
 fn nulls_last<T: PartialOrd>(a: &Option<T>, b: &Option<T>) -> Ordering {
@@ -219,7 +252,7 @@ pub(super) async fn not_in_location(
         }
         Err(r) => return r,
     };
-    let search = param(&pairs, "search").map(str::to_lowercase);
+    let search = search_terms(&pairs);
     churn::before_list(&shared);
     let rows: Vec<(UserSlim, bool)> = {
         let state = shared.read();
@@ -233,7 +266,7 @@ pub(super) async fn not_in_location(
             .filter(|r| members.is_none_or(|m| !m.contains(&r.listing.id)))
             .filter(|r| {
                 let p = &r.listing;
-                search.as_ref().is_none_or(|s| {
+                search.iter().all(|s| {
                     contains_ci(Some(&p.email), s) || contains_ci(p.full_name.as_deref(), s)
                 })
             })
