@@ -24,8 +24,8 @@ pub struct Names<'a> {
     /// progenitor's builder (its parameters' types are read from it).
     pub builder: &'a str,
     pub upper: &'a str,
-    /// The HTTP method, upper case: a GET is sent again while the shared body budget refuses
-    /// its answer (`crate::retry::past_budget` in the generated code).
+    /// The HTTP method, upper case: a GET is read again when its answer did not arrive whole
+    /// (`crate::retry::reread` in the generated code).
     pub method: &'a str,
     pub summary: Option<&'a str>,
     pub description: Option<&'a str>,
@@ -174,7 +174,7 @@ pub fn method(
     // A read is sent again while the shared body budget refuses its answer, as the query reads
     // are (`operations.rs`); a write's answer comes after the server has acted.
     let send = match *method {
-        "GET" => "{\n            let path = &path;\n            crate::retry::past_budget(self.client.config(), || {\n                let request = request.clone();\n                async move { request.send().await.map_err(|e| crate::transport::map_error(e, path)) }\n            })\n            .await?\n        }",
+        "GET" => "{\n            let path = &path;\n            crate::retry::reread(self.client.config(), || {\n                let request = request.clone();\n                async move { request.send().await.map_err(|e| crate::transport::map_error(e, path)) }\n            })\n            .await?\n        }",
         _ => "request\n            .send()\n            .await\n            .map_err(|e| crate::transport::map_error(e, &path))?",
     };
     Ok(impls

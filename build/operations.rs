@@ -819,7 +819,7 @@ fn method_on_providers(op: &Operation, answer: &str, list: Option<&List>, exampl
     // A read is sent again while the shared body budget refuses its answer; a write's answer
     // comes after the server has acted.
     let send = match op.method.as_str() {
-        "GET" => format!("crate::retry::past_budget(self.client.config(), || {{\n            let request = request.clone();\n            async move {{ request.send().await.map_err(|e| {map_error}) }}\n        }})\n        .await?"),
+        "GET" => format!("crate::retry::reread(self.client.config(), || {{\n            let request = request.clone();\n            async move {{ request.send().await.map_err(|e| {map_error}) }}\n        }})\n        .await?"),
         _ => format!("request.send().await.map_err(|e| {map_error})?"),
     };
     format!(

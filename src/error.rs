@@ -475,6 +475,12 @@ impl TransportError {
         self.inner.is_body() || self.inner.is_decode()
     }
 
+    /// A success body that stalled or broke off after its headers: another attempt may read it
+    /// whole (one past its size limit would fail the same way).
+    pub(crate) fn broke_off(&self) -> bool {
+        self.is_body() && crate::tls::cause::<TooLarge>(&*self.inner).is_none()
+    }
+
     /// The body passed the budget bodies read at once share, which fewer at once would not.
     pub(crate) fn over_shared_budget(&self) -> bool {
         matches!(crate::tls::cause(&*self.inner), Some(TooLarge::Shared))

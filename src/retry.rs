@@ -16,8 +16,9 @@ const BUDGET_PAUSE_MAX: Duration = Duration::from_secs(2);
 
 /// When a client sends a request again.
 ///
-/// Reads (GET) retry on connection errors, timeouts before the answer's headers, 408, 429, 500,
-/// 502, 503 and 504; a body that stalls or breaks off after the headers is not sent again. Writes
+/// Reads (GET) retry on connection errors, timeouts, 408, 429, 500, 502, 503 and 504, and when a
+/// success answer's body stalls or breaks off after its headers (the whole read is sent again, as
+/// many times, none begun past the deadline from the call's start). Writes
 /// (POST, PATCH) retry only where the server cannot have acted: a connection that failed before
 /// the request was sent, and 429; never on a 5xx or a timeout after sending, unless
 /// [`retry_writes_on_server_errors`](Self::retry_writes_on_server_errors) opts in. Waits are
@@ -117,12 +118,17 @@ impl RetryPolicy {
     }
 }
 
-/// `read` again while the client's shared body budget refuses its answer, because other large
-/// answers are being read at once (a walk's prefetched pages), so that they are read by turns:
-/// for as long as twice the attempt timeout, by when every body read with it has been read or
-/// given up. The generated reads (GET) call it; a write is not sent again, as its answer comes
-/// after the server has acted.
-pub(crate) async fn past_budget<T, F>(config: &Config, mut read: impl FnMut() -> F) -> Result<T>
+/// `read` (a whole generated GET: send, read, decode) again when its answer did not arrive whole:
+///
+/// - its success body stalled or broke off after the headers, which the sending retries (in
+///   `transport`) cannot see: again as often as the client's [`RetryPolicy`] retries, none
+///   begun past its deadline from this call's start;
+/// - the client's shared body budget refused it, because other large answers are being read at
+///   once (a walk's prefetched pages), so that they are read by turns: for as long as twice the
+///   attempt timeout, by when every body read with it has been read or given up.
+///
+/// A write is not sent again, as its answer comes after the server has acted.
+pub(crate) async fn reread<T, F>(config: &Config, mut read: impl FnMut() -> F) -> Result<T>
 where
     F: Future<Output = Result<T>>,
 {
@@ -132,19 +138,31 @@ where
     // of `Duration::MAX` must not make a read wait for the budget forever.
     let longest = config.attempt_timeout.min(config.retry.deadline);
     let patience = longest.saturating_mul(2);
-    let (mut refusals, mut since) = (0, None);
+    let (policy, started) = (&config.retry, Instant::now());
+    let (mut refusals, mut broken, mut since) = (0, 0, None);
     loop {
-        match read().await {
-            Err(Error::Transport { source, path })
-                if source.over_shared_budget()
-                    && since.get_or_insert_with(Instant::now).elapsed() < patience =>
-            {
-                tracing::debug!(%path, refusals, "the shared body budget refused an answer");
-                tokio::time::sleep(pauses.backoff(refusals)).await;
-                refusals += 1;
+        let answer = read().await;
+        let Err(Error::Transport { source, path }) = &answer else {
+            return answer;
+        };
+        let wait = if source.over_shared_budget() {
+            if since.get_or_insert_with(Instant::now).elapsed() >= patience {
+                return answer;
             }
-            answer => return answer,
-        }
+            refusals += 1;
+            pauses.backoff(refusals - 1)
+        } else if source.broke_off() && broken < policy.max_retries {
+            let wait = policy.backoff(broken);
+            if started.elapsed().saturating_add(wait) >= policy.deadline {
+                return answer;
+            }
+            broken += 1;
+            wait
+        } else {
+            return answer;
+        };
+        tracing::debug!(%path, refusals, broken, "reading an answer that did not arrive whole again");
+        tokio::time::sleep(wait).await;
     }
 }
 

@@ -233,7 +233,7 @@ async fn normalise_error_body(
     secrets: &[String],
 ) -> reqwest::Result<reqwest::Response> {
     let head = head(&response);
-    let body = scrub(read_bounded(response, ERROR_BODY_LIMIT).await?, secrets);
+    let body = scrub(read_bounded(response, ERROR_BODY_LIMIT).await, secrets);
     Ok(head.map(|()| json_error_body(body)).into())
 }
 
@@ -319,15 +319,17 @@ pub(crate) enum TooLarge {
     Shared,
 }
 
-async fn read_bounded(mut response: reqwest::Response, limit: usize) -> reqwest::Result<Bytes> {
+/// At most `limit` bytes of an error answer's body. One that stalls or breaks off keeps what
+/// arrived: its status is the answer (the retries have judged it), not a failure to read it.
+async fn read_bounded(mut response: reqwest::Response, limit: usize) -> Bytes {
     let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await? {
+    while let Ok(Some(chunk)) = response.chunk().await {
         body.extend_from_slice(&chunk[..chunk.len().min(limit - body.len())]);
         if body.len() >= limit {
             break;
         }
     }
-    Ok(Bytes::from(body))
+    Bytes::from(body)
 }
 
 /// Converts what a generated call returned into this crate's error. The body is the spec's

@@ -12,6 +12,7 @@ use std::{
 
 use assured::{Client, Error, ListProvidersParams, RetryPolicy};
 use axum::{body::Body, extract::State, routing::get, Router};
+use futures::StreamExt as _;
 use serde_json::{json, Value};
 
 mod common;
@@ -41,37 +42,50 @@ fn row(n: u64) -> Value {
 
 /// A 500 whose body never ends is an `Error::Api` holding the start of it: the client stops
 /// reading at 64 KiB instead of waiting for the end (a timeout) or holding all of it. Three
-/// times over, and with three such calls at once.
+/// times over, and with three such calls at once. The server counts what it could write: a
+/// client reading on to the 16 MiB a success body may hold would take more than that.
 #[tokio::test]
 async fn an_endless_error_body_is_read_to_64_kib() {
-    let app = Router::new().route(
-        LIST,
-        get(|| async {
-            let chunk = axum::body::Bytes::from(vec![b'x'; 16 * 1024]);
-            let endless = futures::stream::repeat(chunk).map(Ok::<_, std::io::Error>);
-            axum::http::Response::builder()
-                .status(500)
-                .body(Body::from_stream(endless))
-                .unwrap()
-        }),
-    );
+    let written = Arc::new(AtomicUsize::new(0));
+    let app = Router::new()
+        .route(
+            LIST,
+            get(|State(written): State<Arc<AtomicUsize>>| async move {
+                let chunk = axum::body::Bytes::from(vec![b'x'; 16 * 1024]);
+                let endless = futures::stream::repeat(chunk).map(move |chunk| {
+                    written.fetch_add(chunk.len(), Ordering::SeqCst);
+                    Ok::<_, std::io::Error>(chunk)
+                });
+                axum::http::Response::builder()
+                    .status(500)
+                    .body(Body::from_stream(endless))
+                    .unwrap()
+            }),
+        )
+        .with_state(written.clone());
     let client = client(&serve(app).await);
     let (providers, params) = (client.providers(), ListProvidersParams::new());
     for calls in [1, 1, 1, 3] {
+        written.store(0, Ordering::SeqCst);
         let calls = (0..calls).map(|_| providers.list_providers(&params));
-        for answer in futures::future::join_all(calls).await {
-            let error = answer.unwrap_err();
-            let Error::Api(api) = &error else {
-                panic!("{error:?}")
+        let answers = futures::future::join_all(calls).await;
+        for answer in &answers {
+            let Err(Error::Api(api)) = answer else {
+                panic!("{answer:?}")
             };
             assert_eq!(api.status.as_u16(), 500);
             assert!(api.body.starts_with("xxxx"), "{}", api.body);
             assert!(api.body.len() <= assured::BODY_SNIPPET_LIMIT + 3);
         }
+        // What the kernel buffers on both sides of a connection comes to a few MiB at most.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let written = written.load(Ordering::SeqCst) / answers.len();
+        assert!(
+            written < 16 * 1024 * 1024,
+            "{written} bytes written per call"
+        );
     }
 }
-
-use futures::StreamExt as _;
 
 /// A server whose pages past the first never join the rows already read, and whose every
 /// re-read repeats the first page (it joins, and adds nothing): the walk re-reads 32 times in a

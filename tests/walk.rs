@@ -336,3 +336,32 @@ async fn the_other_lists_walk_under_churn() {
         }
     }
 }
+
+/// Pages whose bodies break off mid-transfer are read again: with the next three list answers
+/// broken each time, a walk of 1 000 providers yields every one once, at concurrency 1 (where
+/// one page breaks three times in a row, as many as the policy retries), 4, 16 and adaptive,
+/// 3 rounds each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_broken_off_mid_transfer_are_read_again() {
+    let sandbox = sandbox(ROSTER).await;
+    let everyone: HashSet<AccountId> = sandbox.provider_ids().into_iter().collect();
+    let quick = assured::RetryPolicy::default().base_delay(Duration::from_millis(1));
+    let client = sandbox.client().unwrap().with_retry_policy(quick);
+    for concurrency in [Some(1), Some(4), Some(16), None] {
+        for round in 0..3 {
+            let broken = assured::sandbox::Fault::BrokenBody;
+            sandbox.plan("/api/v1/users/providers-list/", 3, broken);
+            let mut walk = client
+                .providers()
+                .walk(&ListProvidersParams::new().limit(50));
+            if let Some(pages) = concurrency {
+                walk = walk.concurrency(pages);
+            }
+            let walked = walk.collect().await;
+            let walked = walked.unwrap_or_else(|e| panic!("{concurrency:?}, round {round}: {e}"));
+            let ids: HashSet<AccountId> = walked.items.iter().map(|p| p.id).collect();
+            assert_eq!(walked.items.len(), ROSTER, "{concurrency:?}, round {round}");
+            assert_eq!(ids, everyone, "{concurrency:?}, round {round}");
+        }
+    }
+}

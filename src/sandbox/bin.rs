@@ -38,7 +38,7 @@ struct Args {
     #[arg(long, default_value = DEFAULT_API_KEY)]
     api_key: String,
     /// A planned fault, repeatable: ROUTE:TIMES:STATUS[:RETRY_AFTER] or
-    /// ROUTE:TIMES:drop|malformed, e.g. /api/v1/users/providers-list/:2:503:1
+    /// ROUTE:TIMES:drop|malformed|broken-body, e.g. /api/v1/users/providers-list/:2:503:1
     #[arg(long = "fault", value_parser = parse_fault_spec)]
     faults: Vec<(String, usize, assured::sandbox::Fault)>,
     /// Change the roster while it is read: insert-front, insert-random,

@@ -17,7 +17,7 @@ use std::io;
 /// assert_eq!(second.unwrap_err().to_string(), format!("port {port} is already in use"));
 /// # Ok(()) }
 /// ```
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SandboxError {
     /// Another process (or sandbox) listens on the port.
@@ -33,11 +33,26 @@ pub enum SandboxError {
         port: u16,
         /// What the operating system said.
         #[source]
-        source: std::sync::Arc<io::Error>,
+        source: io::Error,
     },
     /// The self-signed certificate or the TLS configuration could not be made.
     #[error("cannot set up TLS: {0}")]
     Tls(String),
+}
+
+// By hand: `Bind` keeps an `io::Error` (its `source()` still downcasts to one, and the public
+// field's type is unchanged); a copy carries its kind and message.
+impl Clone for SandboxError {
+    fn clone(&self) -> Self {
+        match self {
+            Self::PortInUse { port } => Self::PortInUse { port: *port },
+            Self::Bind { port, source } => Self::Bind {
+                port: *port,
+                source: io::Error::new(source.kind(), source.to_string()),
+            },
+            Self::Tls(m) => Self::Tls(m.clone()),
+        }
+    }
 }
 
 impl SandboxError {
@@ -45,10 +60,7 @@ impl SandboxError {
         if source.kind() == io::ErrorKind::AddrInUse {
             SandboxError::PortInUse { port }
         } else {
-            SandboxError::Bind {
-                port,
-                source: source.into(),
-            }
+            SandboxError::Bind { port, source }
         }
     }
 }

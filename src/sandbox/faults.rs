@@ -17,6 +17,8 @@ pub enum Fault {
     Drop,
     /// Answer 200 with a truncated JSON body.
     Malformed,
+    /// Answer 200 and the start of a body, then break the connection (a reset mid-transfer).
+    BrokenBody,
 }
 
 /// One request as the sandbox saw it, with credentials removed.
@@ -40,6 +42,19 @@ pub struct LoggedRequest {
 /// Requests the log keeps (the oldest go first): a long-running sandbox
 /// must not grow by every request it has ever served.
 const LOG_CAPACITY: usize = 100_000;
+/// Bytes of bodies, queries and headers the log keeps in all: 100 000 entries of up to 256 KiB
+/// each would be 25 GiB, no bound at all.
+const LOG_BYTES: usize = 64 * 1024 * 1024;
+
+fn weight(r: &LoggedRequest) -> usize {
+    r.body.len()
+        + r.query.len()
+        + r.path.len()
+        + r.headers
+            .iter()
+            .map(|(k, v)| k.len() + v.len())
+            .sum::<usize>()
+}
 
 /// A route's faults in order, with how many requests each has left: a
 /// count, not copies, so any count costs the same.
@@ -51,7 +66,7 @@ pub(crate) struct Faults {
     /// Up to this much more, at random, so answers overtake each other.
     jitter: Mutex<Duration>,
     planned: Mutex<Vec<(String, Planned)>>,
-    log: Mutex<VecDeque<LoggedRequest>>,
+    log: Mutex<(VecDeque<LoggedRequest>, usize)>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -108,28 +123,31 @@ impl Faults {
     }
 
     pub(crate) fn record(&self, request: LoggedRequest) {
-        let mut log = lock(&self.log);
-        if log.len() >= LOG_CAPACITY {
-            log.pop_front();
-        }
+        let mut guard = lock(&self.log);
+        let (log, bytes) = &mut *guard;
+        *bytes += weight(&request);
         log.push_back(request);
+        while log.len() > LOG_CAPACITY || (*bytes > LOG_BYTES && log.len() > 1) {
+            let Some(old) = log.pop_front() else { break };
+            *bytes -= weight(&old);
+        }
     }
 
     pub(crate) fn log(&self) -> Vec<LoggedRequest> {
-        lock(&self.log).iter().cloned().collect()
+        lock(&self.log).0.iter().cloned().collect()
     }
 
     pub(crate) fn clear_log(&self) {
-        lock(&self.log).clear();
+        *lock(&self.log) = (VecDeque::new(), 0);
     }
 }
 
-/// `route:times:status[:retry_after]`, `route:times:drop` or
-/// `route:times:malformed`, as the binary's `--fault` flag takes it.
+/// `route:times:status[:retry_after]`, `route:times:drop`, `route:times:malformed` or
+/// `route:times:broken-body`, as the binary's `--fault` flag takes it.
 pub fn parse_fault_spec(spec: &str) -> Result<(String, usize, Fault), String> {
     let parts: Vec<&str> = spec.split(':').collect();
     let usage = || {
-        format!("bad fault {spec:?}: want ROUTE:TIMES:STATUS[:RETRY_AFTER] or ROUTE:TIMES:drop|malformed")
+        format!("bad fault {spec:?}: want ROUTE:TIMES:STATUS[:RETRY_AFTER] or ROUTE:TIMES:drop|malformed|broken-body")
     };
     if parts.len() < 3 || parts.len() > 4 {
         return Err(usage());
@@ -139,6 +157,7 @@ pub fn parse_fault_spec(spec: &str) -> Result<(String, usize, Fault), String> {
     let fault = match parts[2] {
         "drop" if parts.len() == 3 => Fault::Drop,
         "malformed" if parts.len() == 3 => Fault::Malformed,
+        "broken-body" if parts.len() == 3 => Fault::BrokenBody,
         status => Fault::Status {
             status: status
                 .parse()

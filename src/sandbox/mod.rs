@@ -549,6 +549,15 @@ async fn gate(AxumState(shared): AxumState<Shared>, request: Request, next: Next
         // client sees the connection close with no answer. resume_unwind
         // skips the panic hook, so nothing is printed.
         Some(Fault::Drop) => std::panic::resume_unwind(Box::new("sandbox: dropped connection")),
+        Some(Fault::BrokenBody) => {
+            let start = Ok(axum::body::Bytes::from_static(
+                b"{\"count\": 1, \"results\": [",
+            ));
+            let broken = Err(std::io::Error::other("sandbox: broken body"));
+            let body = Body::from_stream(futures::stream::iter([start, broken]));
+            let json = [("content-type", "application/json")];
+            return (StatusCode::OK, json, body).into_response();
+        }
         Some(Fault::Malformed) => {
             return (
                 StatusCode::OK,

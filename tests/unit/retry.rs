@@ -48,7 +48,7 @@ fn which_statuses_retry() {
 /// large answers are being read at once: it is sent again until the budget frees (here, held by
 /// the test for a while), and fails only once twice the attempt timeout has passed; a write is
 /// sent once. Each case several times over, and at 1, 4 and 16 calls at once.
-mod past_budget {
+mod reread {
     use std::sync::{atomic::Ordering::Relaxed, Arc};
 
     use httpmock::{Method::GET, Method::POST, MockServer};

@@ -353,11 +353,13 @@ fn matched(rows: &[&Row], created: Vec<InvitedProvider>) -> Vec<InviteResult> {
                 });
             match id {
                 Some(id) => result(row, RowStatus::Invited, Some(id), None),
+                // A 200 that leaves a row out may still have created it (under an address the
+                // server rewrote): in doubt, not refused, so it is not sent again blindly.
                 None => result(
                     row,
-                    RowStatus::Failed,
+                    RowStatus::Unknown,
                     None,
-                    Some("the server's answer did not include this row".into()),
+                    Some("the server's answer did not include this row; check before sending it again".into()),
                 ),
             }
         })
@@ -453,7 +455,7 @@ mod tests {
         assert_eq!(
             outcome(&matched(&rows, answer)),
             [
-                (RowStatus::Failed, None),
+                (RowStatus::Unknown, None),
                 (RowStatus::Invited, Some(11)),
                 (RowStatus::Invited, Some(12)),
             ]
@@ -476,7 +478,7 @@ mod tests {
         let answer = vec![account(12, "b@x.com"), account(13, "z@x.com")];
         assert_eq!(
             outcome(&matched(&rows, answer)),
-            [(RowStatus::Failed, None), (RowStatus::Invited, Some(12))]
+            [(RowStatus::Unknown, None), (RowStatus::Invited, Some(12))]
         );
     }
 }

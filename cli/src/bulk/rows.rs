@@ -199,7 +199,11 @@ pub fn parse(mut input: impl Read) -> Result<Parsed, Vec<Problem>> {
         }
         // A rejects file's cells were neutralised for spreadsheets: send, and set aside again,
         // what the user wrote, not the added `'`.
-        let record: csv::StringRecord = record.iter().map(safe_csv::unneutralise).collect();
+        // Only when the CLI neutralises: with --raw-csv it wrote the values as they are.
+        let record: csv::StringRecord = match safe_csv::escaping() {
+            true => record.iter().map(safe_csv::unneutralise).collect(),
+            false => record.clone(),
+        };
         let invalid = |problems| Invalid {
             line,
             record: Some(record.clone()),

@@ -218,8 +218,12 @@ fn filtered_providers<'s>(
 fn search_terms(pairs: &[(String, String)]) -> Vec<String> {
     param(pairs, "search")
         .unwrap_or("")
-        .replace(['\0', ','], " ")
-        .split_whitespace()
+        // DRF <= 3.14: `replace('\x00', '')` (a NUL joins, it does not split); `str.split()`
+        // also splits at U+001C..U+001F.
+        .replace('\0', "")
+        .replace(',', " ")
+        .split(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
+        .filter(|t| !t.is_empty())
         .map(str::to_lowercase)
         .collect()
 }
