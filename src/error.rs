@@ -478,7 +478,21 @@ impl TransportError {
     /// A success body that stalled or broke off after its headers: another attempt may read it
     /// whole (one past its size limit would fail the same way).
     pub(crate) fn broke_off(&self) -> bool {
-        self.is_body() && crate::tls::cause::<TooLarge>(&*self.inner).is_none()
+        self.is_body()
+            && crate::tls::cause::<TooLarge>(&*self.inner).is_none()
+            && !self.undecompressable()
+    }
+
+    /// A body that does not decompress (a corrupt or mislabelled `Content-Encoding`): the
+    /// decoder's `io::Error` sits right under reqwest's errors, where a connection that broke
+    /// off has hyper's error (or reqwest's `TimedOut`). It would fail the same way again.
+    fn undecompressable(&self) -> bool {
+        use std::error::Error as _;
+        let mut link = self.inner.source();
+        while let Some(error) = link.filter(|e| e.is::<reqwest::Error>()) {
+            link = error.source();
+        }
+        link.is_some_and(|error| error.is::<std::io::Error>())
     }
 
     /// The body passed the budget bodies read at once share, which fewer at once would not.

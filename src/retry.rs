@@ -17,8 +17,8 @@ const BUDGET_PAUSE_MAX: Duration = Duration::from_secs(2);
 /// When a client sends a request again.
 ///
 /// Reads (GET) retry on connection errors, timeouts, 408, 429, 500, 502, 503 and 504, and when a
-/// success answer's body stalls or breaks off after its headers (the whole read is sent again, as
-/// many times, none begun past the deadline from the call's start). Writes
+/// success answer's body stalls or breaks off after its headers (the whole read is sent again;
+/// these and the other retries share one count and one deadline). Writes
 /// (POST, PATCH) retry only where the server cannot have acted: a connection that failed before
 /// the request was sent, and 429; never on a 5xx or a timeout after sending, unless
 /// [`retry_writes_on_server_errors`](Self::retry_writes_on_server_errors) opts in. Waits are
@@ -118,17 +118,36 @@ impl RetryPolicy {
     }
 }
 
+tokio::task_local! {
+    /// The start of the read `reread` runs and the retries made for it so far, by either layer:
+    /// `send_with_retries` counts on from them, so that a read is sent at most `1 + max_retries`
+    /// times within one deadline, not `(1 + max_retries)²` times within two.
+    pub(crate) static CALL: (std::cell::Cell<Instant>, std::cell::Cell<u32>);
+}
+
 /// `read` (a whole generated GET: send, read, decode) again when its answer did not arrive whole:
 ///
 /// - its success body stalled or broke off after the headers, which the sending retries (in
-///   `transport`) cannot see: again as often as the client's [`RetryPolicy`] retries, none
-///   begun past its deadline from this call's start;
+///   `transport`) cannot see: again within the client's [`RetryPolicy`], whose count of retries
+///   and deadline the two share through `CALL` (a body that does not decompress is not read
+///   again: it would fail the same way);
 /// - the client's shared body budget refused it, because other large answers are being read at
 ///   once (a walk's prefetched pages), so that they are read by turns: for as long as twice the
 ///   attempt timeout, by when every body read with it has been read or given up.
 ///
 /// A write is not sent again, as its answer comes after the server has acted.
-pub(crate) async fn reread<T, F>(config: &Config, mut read: impl FnMut() -> F) -> Result<T>
+pub(crate) async fn reread<T, F>(config: &Config, read: impl FnMut() -> F) -> Result<T>
+where
+    F: Future<Output = Result<T>>,
+{
+    let call = (
+        std::cell::Cell::new(Instant::now()),
+        std::cell::Cell::new(0),
+    );
+    CALL.scope(call, reread_in_call(config, read)).await
+}
+
+async fn reread_in_call<T, F>(config: &Config, mut read: impl FnMut() -> F) -> Result<T>
 where
     F: Future<Output = Result<T>>,
 {
@@ -138,8 +157,8 @@ where
     // of `Duration::MAX` must not make a read wait for the budget forever.
     let longest = config.attempt_timeout.min(config.retry.deadline);
     let patience = longest.saturating_mul(2);
-    let (policy, started) = (&config.retry, Instant::now());
-    let (mut refusals, mut broken, mut since) = (0, 0, None);
+    let policy = &config.retry;
+    let (mut refusals, mut since) = (0, None);
     loop {
         let answer = read().await;
         let Err(Error::Transport { source, path }) = &answer else {
@@ -150,18 +169,23 @@ where
                 return answer;
             }
             refusals += 1;
+            // A budget re-send has the policy anew (documented).
+            CALL.with(|(started, retries)| (started.set(Instant::now()), retries.set(0)));
             pauses.backoff(refusals - 1)
-        } else if source.broke_off() && broken < policy.max_retries {
-            let wait = policy.backoff(broken);
-            if started.elapsed().saturating_add(wait) >= policy.deadline {
+        } else if source.broke_off() {
+            let (started, retries) = CALL.with(|(s, r)| (s.get(), r.get()));
+            let wait = policy.backoff(retries);
+            if retries >= policy.max_retries
+                || started.elapsed().saturating_add(wait) >= policy.deadline
+            {
                 return answer;
             }
-            broken += 1;
+            CALL.with(|(_, r)| r.set(retries + 1));
             wait
         } else {
             return answer;
         };
-        tracing::debug!(%path, refusals, broken, "reading an answer that did not arrive whole again");
+        tracing::debug!(%path, refusals, "reading an answer that did not arrive whole again");
         tokio::time::sleep(wait).await;
     }
 }

@@ -116,10 +116,12 @@ impl crate::raw::Client {
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         let policy = &self.inner.retry;
-        let started = Instant::now();
+        // Within a generated read, on from what `retry::reread` has spent of the same policy.
+        let (started, mut retry) = crate::retry::CALL
+            .try_with(|(started, retries)| (started.get(), retries.get()))
+            .unwrap_or_else(|_| (Instant::now(), 0));
         let method = request.method().clone();
         let path = request.url().path().to_string();
-        let mut retry = 0u32;
         loop {
             let remaining = policy.deadline.saturating_sub(started.elapsed());
             let Some(mut attempt) = request.try_clone() else {
@@ -170,6 +172,7 @@ impl crate::raw::Client {
             drop(result);
             tokio::time::sleep(wait).await;
             retry += 1;
+            let _ = crate::retry::CALL.try_with(|(_, retries)| retries.set(retry));
         }
     }
 }

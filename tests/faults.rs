@@ -235,6 +235,31 @@ async fn a_body_that_stalls_or_breaks_off_is_read_again() {
     let server = scripted(vec![Act::StallBody(500)]).await;
     let err = read(&server, RetryPolicy::none()).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(500), "{err:?}");
+
+    // Retries before the headers and re-reads after them share one count (and one deadline):
+    // two 503s and a broken body leave one more try, not three.
+    let busy = || Act::Reply(503, vec![], "busy".into());
+    let script = vec![busy(), busy(), Act::BreakBody, Act::BreakBody, ok_page()];
+    let server = scripted(script).await;
+    let err = read(&server, fast_retries()).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Transport { source, .. } if source.is_body()),
+        "{err:?}"
+    );
+    assert_eq!(server.requests.load(Ordering::SeqCst), 4);
+    let server = scripted(vec![busy(), Act::BreakBody, ok_page()]).await;
+    assert_eq!(read(&server, fast_retries()).await.unwrap().count, 0);
+    assert_eq!(server.requests.load(Ordering::SeqCst), 3);
+
+    // A body that does not decompress would fail the same way again: it is read once.
+    let gzip = vec![("content-encoding", "gzip".to_string())];
+    let server = scripted(vec![Act::Reply(200, gzip, "not gzip".into())]).await;
+    let err = read(&server, fast_retries()).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Transport { source, .. } if source.is_body()),
+        "{err:?}"
+    );
+    assert_eq!(server.requests.load(Ordering::SeqCst), 1);
 }
 
 #[tokio::test]

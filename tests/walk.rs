@@ -347,6 +347,17 @@ async fn pages_broken_off_mid_transfer_are_read_again() {
     let everyone: HashSet<AccountId> = sandbox.provider_ids().into_iter().collect();
     let quick = assured::RetryPolicy::default().base_delay(Duration::from_millis(1));
     let client = sandbox.client().unwrap().with_retry_policy(quick);
+    // The fault breaks a body after its headers: not a failure before them, which the sending
+    // retries would cover without any re-read.
+    let list = "/api/v1/users/providers-list/";
+    sandbox.plan(list, 1, assured::sandbox::Fault::BrokenBody);
+    let once = client.with_retry_policy(assured::RetryPolicy::none());
+    let broken = once
+        .providers()
+        .list_providers(&ListProvidersParams::new())
+        .await;
+    let body = matches!(&broken, Err(Error::Transport { source, .. }) if source.is_body());
+    assert!(body, "{broken:?}");
     for concurrency in [Some(1), Some(4), Some(16), None] {
         for round in 0..3 {
             let broken = assured::sandbox::Fault::BrokenBody;

@@ -55,7 +55,7 @@ Exit codes:
   3    not authorised: ASSURED_API_KEY missing, or refused by the server (401, 403)
   4    not found (404, a lookup that matched nothing, a provider without a profile id)
   5    rate limited (429) for longer than the client waits
-  130  interrupted: Ctrl-C during a bulk invite (the batch in flight finishes first)";
+  130  interrupted: Ctrl-C or SIGTERM during a bulk invite (the batch in flight finishes first)";
 
 /// Shown after a subcommand's `--help` instead of the global options.
 const GLOBAL_NOTE: &str = "Global options (--format, --sandbox, --base-url, --verbose, --raw-csv, \

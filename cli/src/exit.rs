@@ -15,7 +15,7 @@ pub enum Code {
     NotFound,
     /// 5: rate limited (429).
     RateLimited,
-    /// 130: stopped by Ctrl-C (128 + SIGINT, as shells report it).
+    /// 130: stopped by Ctrl-C (128 + SIGINT, as shells report it), or by SIGTERM.
     Interrupted,
 }
 

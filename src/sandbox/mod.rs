@@ -553,8 +553,15 @@ async fn gate(AxumState(shared): AxumState<Shared>, request: Request, next: Next
             let start = Ok(axum::body::Bytes::from_static(
                 b"{\"count\": 1, \"results\": [",
             ));
-            let broken = Err(std::io::Error::other("sandbox: broken body"));
-            let body = Body::from_stream(futures::stream::iter([start, broken]));
+            // Pending before the error: hyper writes its buffered head and chunk only when the
+            // body is pending; an error polled at once drops the connection with nothing sent,
+            // a pre-header failure that `send_with_retries` retries, not a broken body.
+            let broken = futures::stream::once(async {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                Err(std::io::Error::other("sandbox: broken body"))
+            });
+            let start = futures::stream::iter([start]);
+            let body = Body::from_stream(futures::StreamExt::chain(start, broken));
             let json = [("content-type", "application/json")];
             return (StatusCode::OK, json, body).into_response();
         }

@@ -28,7 +28,7 @@ pub struct Tally {
     pub not_invited: Vec<InviteResult>,
     /// Why sending stopped early (auth, rate limit, --stop-on-error).
     pub stopped: Option<Code>,
-    /// Whether Ctrl-C stopped the run.
+    /// Whether an interrupt (Ctrl-C, SIGTERM) stopped the run.
     pub interrupted: bool,
     /// Whether stdout was closed (`| head`): sending goes on, so that the
     /// totals and the rejects file stay whole.
@@ -78,7 +78,7 @@ pub async fn send<W: std::io::Write>(
         }
         if stop.is_none() && interrupts.count() > 0 {
             stop = Some(Stop {
-                reason: "not sent: interrupted (Ctrl-C)".into(),
+                reason: format!("not sent: interrupted ({})", interrupts.cause()),
                 code: None,
             });
         }
@@ -108,7 +108,7 @@ pub async fn send<W: std::io::Write>(
                 }
                 if sent.abandoned {
                     stop = Some(Stop {
-                        reason: "not sent: interrupted (Ctrl-C)".into(),
+                        reason: format!("not sent: interrupted ({})", interrupts.cause()),
                         code: None,
                     });
                 }
@@ -162,7 +162,7 @@ fn write<W: std::io::Write>(
 struct Sent {
     results: Vec<InviteResult>,
     error: Option<assured::Error>,
-    /// A second Ctrl-C: the answer was not awaited.
+    /// A second interrupt: the answer was not awaited.
     abandoned: bool,
 }
 
@@ -208,10 +208,11 @@ async fn send_batch(client: &Client, batch: &[&Row], interrupts: &mut Interrupts
     if others.is_empty() {
         // Nothing left to send.
     } else if interrupts.count() > 0 {
-        results.extend(skipped(
-            &others,
-            "not sent again: interrupted (Ctrl-C); its batch was refused, so it was not invited",
-        ));
+        let reason = format!(
+            "not sent again: interrupted ({}); its batch was refused, so it was not invited",
+            interrupts.cause()
+        );
+        results.extend(skipped(&others, &reason));
     } else {
         tracing::debug!(
             rows = others.len(),
@@ -247,7 +248,7 @@ async fn send_batch(client: &Client, batch: &[&Row], interrupts: &mut Interrupts
     sent
 }
 
-/// A request's answer, unless a second Ctrl-C stopped the wait.
+/// A request's answer, unless a second interrupt stopped the wait.
 enum Answer {
     Got(assured::Result<Vec<InvitedProvider>>),
     Abandoned,
@@ -317,7 +318,7 @@ fn skipped(rows: &[&Row], reason: &str) -> Vec<InviteResult> {
 }
 
 fn abandoned(rows: &[&Row]) -> Sent {
-    let reason = "stopped waiting for the server's answer (Ctrl-C twice): \
+    let reason = "stopped waiting for the server's answer (interrupted twice): \
                   it may have been invited, check before sending it again";
     Sent {
         results: rows

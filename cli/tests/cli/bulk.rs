@@ -645,7 +645,11 @@ fn a_wrong_key_stops_the_run_with_3() {
 /// the first batch is in flight, and returns the run and how long the
 /// process took after the first press.
 #[cfg(unix)]
-fn interrupted(presses: usize, latency: Duration) -> (Env, crate::support::Run, Duration) {
+fn interrupted(
+    signal: &str,
+    presses: usize,
+    latency: Duration,
+) -> (Env, crate::support::Run, Duration) {
     use std::process::{Command, Stdio};
 
     let env = Env::with(Sandbox::builder().seed(7).providers(30).latency(latency));
@@ -665,7 +669,7 @@ fn interrupted(presses: usize, latency: Duration) -> (Env, crate::support::Run, 
     let pressed = Instant::now();
     for _ in 0..presses {
         let status = Command::new("kill")
-            .args(["-INT", &child.id().to_string()])
+            .args([signal, &child.id().to_string()])
             .status()
             .unwrap();
         assert!(status.success());
@@ -681,37 +685,39 @@ fn interrupted(presses: usize, latency: Duration) -> (Env, crate::support::Run, 
     (env, run, took)
 }
 
+/// Ctrl-C, or SIGTERM (how `kill`, systemd and Kubernetes stop a process), lets the batch in
+/// flight finish, sends nothing more, and prints every row's result and the totals.
 #[cfg(unix)]
 #[test]
-fn ctrl_c_finishes_the_batch_in_flight_and_prints_the_totals() {
-    let (env, out, _) = interrupted(1, Duration::from_millis(600));
-    assert_eq!(out.code, 130, "{}", out.stderr);
-    let results = ndjson(&out.stdout);
-    let statuses = statuses(&results);
-    assert_eq!(
-        statuses,
-        ["invited", "invited", "skipped", "skipped", "skipped", "skipped"]
-    );
-    assert_eq!(results[2]["error"], "not sent: interrupted (Ctrl-C)");
-    assert_eq!(env.posts(INVITE_PATH).len(), 1);
-    assert_eq!(env.sandbox.provider_count(), 32);
-    assert!(
-        out.stderr
-            .contains("interrupted: finishing the batch in flight"),
-        "{}",
-        out.stderr
-    );
-    assert_eq!(
-        out.stderr.lines().last().unwrap(),
-        "error: interrupted: 4 of 6 rows not invited (lines 4, 5, 6, 7); 2 invited, 4 not sent"
-    );
+fn ctrl_c_or_sigterm_finishes_the_batch_in_flight_and_prints_the_totals() {
+    for (signal, name) in [("-INT", "Ctrl-C"), ("-TERM", "SIGTERM")] {
+        let (env, out, _) = interrupted(signal, 1, Duration::from_millis(600));
+        assert_eq!(out.code, 130, "{name}: {}", out.stderr);
+        let results = ndjson(&out.stdout);
+        let statuses = statuses(&results);
+        assert_eq!(
+            statuses,
+            ["invited", "invited", "skipped", "skipped", "skipped", "skipped"],
+            "{name}"
+        );
+        let reason = format!("not sent: interrupted ({name})");
+        assert_eq!(results[2]["error"], reason.as_str());
+        assert_eq!(env.posts(INVITE_PATH).len(), 1);
+        assert_eq!(env.sandbox.provider_count(), 32);
+        let said = format!("interrupted ({name}): finishing the batch in flight");
+        assert!(out.stderr.contains(&said), "{}", out.stderr);
+        assert_eq!(
+            out.stderr.lines().last().unwrap(),
+            "error: interrupted: 4 of 6 rows not invited (lines 4, 5, 6, 7); 2 invited, 4 not sent"
+        );
+    }
 }
 
 #[cfg(unix)]
 #[test]
 fn ctrl_c_twice_stops_waiting_and_says_what_is_unknown() {
     let latency = Duration::from_secs(3);
-    let (_env, out, took) = interrupted(2, latency);
+    let (_env, out, took) = interrupted("-INT", 2, latency);
     assert_eq!(out.code, 130, "{}", out.stderr);
     assert!(took < latency, "waited {took:?} for the answer");
     let results = ndjson(&out.stdout);
